@@ -1,0 +1,74 @@
+import nx from '@nx/eslint-plugin';
+
+// Arrows point one way: apps -> features -> data-access -> util/contract.
+const typeRules = {
+  'type:app': ['type:feature', 'type:channel', 'type:data-access', 'type:util', 'type:contract'],
+  'type:feature': ['type:feature', 'type:channel', 'type:data-access', 'type:util', 'type:contract'],
+  'type:channel': ['type:data-access', 'type:util', 'type:contract'],
+  'type:data-access': ['type:data-access', 'type:util', 'type:contract'],
+  'type:contract': ['type:util'],
+  'type:util': ['type:util'],
+  'type:testing': ['type:data-access', 'type:util', 'type:contract', 'type:testing'],
+  'type:simulator': ['type:testing', 'type:data-access', 'type:util', 'type:contract'],
+  'type:e2e': ['type:testing', 'type:util', 'type:data-access', 'type:contract'],
+};
+const scopeRules = {
+  'scope:gateway': ['scope:shared'],
+  'scope:worker': ['scope:shared'],
+  'scope:simulator': ['scope:shared'],
+  'scope:e2e': ['scope:shared'],
+  'scope:shared': ['scope:shared'],
+};
+const constraints = (extra) => [
+  ...Object.entries(typeRules).map(([sourceTag, tags]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: [...tags, ...extra],
+  })),
+  ...Object.entries(scopeRules).map(([sourceTag, tags]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: tags,
+  })),
+];
+const boundaries = (extra) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+    depConstraints: constraints(extra),
+  },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/.data', 'bench/results', 'tmp'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs', '**/*.cts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([]),
+    },
+  },
+  {
+    // Specs may use the shared test helpers, whatever the kind of project.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(['type:testing']),
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/jest.config.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+];

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'channel-contract',
+  preset: '../../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../../coverage/libs/channels/contract',
+};

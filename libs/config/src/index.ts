@@ -1,0 +1,5 @@
+export * from './lib/config-error';
+export * from './lib/config.constants';
+export * from './lib/config.module';
+export * from './lib/env.schema';
+export * from './lib/load-config';

@@ -1,0 +1,55 @@
+import { ConfigError } from './config-error';
+import { gatewayEnvSchema, workerEnvSchema } from './env.schema';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults to an empty environment', () => {
+    const config = loadConfig(gatewayEnvSchema, {});
+    expect(config.PORT).toBe(3000);
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.GRAPH_API_BASE_URL).toBe('https://graph.facebook.com');
+    expect(config.GRAPH_API_VERSION).toMatch(/^v(2[4-9]|[3-9]\d)\.\d+$/);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.MIGRATE_ON_START).toBe(true);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(loadConfig(workerEnvSchema, {}).WORKER_PORT).toBe(3001);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig(gatewayEnvSchema, { PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names the bad variable in one line without echoing its value', () => {
+    let error: unknown;
+    try {
+      loadConfig(gatewayEnvSchema, { DATABASE_URL: 'nonsense-secret-value' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.variables).toEqual(['DATABASE_URL']);
+    expect(configError.message).toContain('DATABASE_URL');
+    expect(configError.message).not.toContain('nonsense-secret-value');
+    expect(configError.message.split('\n')).toHaveLength(1);
+  });
+
+  it('lists every bad variable', () => {
+    expect(() =>
+      loadConfig(gatewayEnvSchema, { PORT: 'abc', REDIS_URL: 'http://x', MIGRATE_ON_START: 'maybe' }),
+    ).toThrow(
+      expect.objectContaining({
+        variables: expect.arrayContaining(['PORT', 'REDIS_URL', 'MIGRATE_ON_START']),
+        message: expect.not.stringContaining('is required'),
+      }),
+    );
+  });
+
+  it('parses booleans and a pinned Graph version', () => {
+    const config = loadConfig(gatewayEnvSchema, { MIGRATE_ON_START: 'false', GRAPH_API_VERSION: 'v25.0' });
+    expect(config.MIGRATE_ON_START).toBe(false);
+    expect(config.GRAPH_API_VERSION).toBe('v25.0');
+    expect(() => loadConfig(gatewayEnvSchema, { GRAPH_API_VERSION: '24' })).toThrow(/GRAPH_API_VERSION/);
+  });
+});

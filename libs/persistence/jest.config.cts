@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'persistence',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/persistence',
+};
