@@ -1,1 +1,10 @@
-export {};
+export * from './lib/error-category';
+export * from './lib/retry-policy';
+export * from './lib/taxonomy-code';
+export * from './lib/meta-error-catalogue';
+export * from './lib/meta-error-lookup';
+export * from './lib/transport-failure';
+export * from './lib/classification';
+export * from './lib/classify';
+export * from './lib/secret-redaction';
+export * from './lib/switchboard-error';
