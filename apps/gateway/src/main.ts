@@ -1,21 +1,24 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+// OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
+import './instrumentation';
+import { gatewayEnvSchema, loadConfigOrExit } from '@switchboard/config';
+import { runHttpApp, runMigrateCommand } from '@switchboard/platform';
+import { GatewayModule } from './app/gateway.module';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+const config = loadConfigOrExit(gatewayEnvSchema);
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+const fail = (error: unknown) => {
+  process.stderr.write(`[gateway] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+};
+
+if (process.argv[2] === 'migrate') {
+  runMigrateCommand(config, 'gateway').then(() => process.exit(0), fail);
+} else {
+  runHttpApp({
+    service: 'gateway',
+    config,
+    port: config.PORT,
+    migrate: config.MIGRATE_ON_START,
+    module: (databaseUrl) => GatewayModule.forRoot(config, databaseUrl),
+  }).catch(fail);
 }
-
-bootstrap();

@@ -1,21 +1,19 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+// OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
+import './instrumentation';
+import { loadConfigOrExit, workerEnvSchema } from '@switchboard/config';
+import { runHttpApp } from '@switchboard/platform';
+import { WorkerModule } from './app/worker.module';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+const config = loadConfigOrExit(workerEnvSchema);
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+// The worker serves only health and metrics over HTTP; migrations are the gateway's job.
+runHttpApp({
+  service: 'worker',
+  config,
+  port: config.WORKER_PORT,
+  migrate: false,
+  module: (databaseUrl) => WorkerModule.forRoot(config, databaseUrl),
+}).catch((error: unknown) => {
+  process.stderr.write(`[worker] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,1 +1,2 @@
-export {};
+export * from './lib/test-database';
+export * from './lib/test-redis';

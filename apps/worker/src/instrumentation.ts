@@ -1,0 +1,3 @@
+import { startTelemetry } from '@switchboard/telemetry/instrumentation';
+
+startTelemetry('switchboard-worker');

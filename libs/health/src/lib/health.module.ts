@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { Redis } from 'ioredis';
+import { HEALTH_REDIS_CLIENT, HEALTH_SETTINGS, type HealthSettings } from './health.constants';
+import { HealthController } from './health.controller';
+import { PostgresHealthIndicator } from './postgres.health-indicator';
+import { RedisHealthIndicator } from './redis.health-indicator';
+
+/**
+ * /health/live and /health/ready for any app with a TypeORM DataSource. The Redis
+ * check uses its own connection with the offline queue off, so a ping fails at once
+ * while Redis is away instead of waiting for a reconnect.
+ */
+@Module({})
+export class HealthModule {
+  static forRoot(settings: HealthSettings): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [
+        { provide: HEALTH_SETTINGS, useValue: settings },
+        {
+          provide: HEALTH_REDIS_CLIENT,
+          useFactory: () =>
+            new Redis(settings.redisUrl, {
+              enableOfflineQueue: false,
+              maxRetriesPerRequest: 0,
+              connectionName: 'switchboard-health',
+              disableClientInfo: true,
+              retryStrategy: (times) => Math.min(times * 500, 5000),
+            }).on('error', () => undefined),
+        },
+        PostgresHealthIndicator,
+        RedisHealthIndicator,
+      ],
+      exports: [PostgresHealthIndicator, RedisHealthIndicator],
+    };
+  }
+}

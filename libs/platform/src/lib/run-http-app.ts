@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { CoreEnv, DatabaseEnv } from '@switchboard/config';
+import { HTTP_METRICS, registerHttpMetrics, type HttpMetrics } from '@switchboard/telemetry';
+import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
+import { Logger } from 'nestjs-pino';
+import { resolveDatabase } from './database.resolver';
+import { migrateDatabase } from './migrate-command';
+
+export interface HttpAppOptions {
+  /** Short name: 'gateway', 'worker'. */
+  service: string;
+  config: CoreEnv & DatabaseEnv & { HOST: string };
+  port: number;
+  /** Apply pending migrations (under the advisory lock) before serving. */
+  migrate: boolean;
+  module: (databaseUrl: string) => DynamicModule;
+  bodyLimitBytes?: number;
+}
+
+function line(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+/**
+ * The common life of a Switchboard process: database (embedded in development),
+ * migrations, Nest on Fastify with pino and HTTP metrics, then a graceful stop on
+ * SIGINT/SIGTERM: HTTP closes, BullMQ workers finish their in-flight jobs, pools
+ * close, spans flush. A stop that overruns SHUTDOWN_TIMEOUT_MS exits non-zero.
+ */
+export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const { config } = options;
+  const database = await resolveDatabase(config);
+  if (options.migrate) {
+    const applied = await migrateDatabase(database.url, options.service);
+    if (applied > 0) line(`[${options.service}] applied ${applied} migration(s)`);
+  }
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    options.module(database.url),
+    new FastifyAdapter({
+      bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+      trustProxy: true,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+    }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    line(`[${options.service}] ${signal} received, stopping`);
+    const deadline = setTimeout(() => {
+      process.stderr.write(`[${options.service}] shutdown exceeded ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    try {
+      await app.close();
+      await database.embedded?.stop();
+      await shutdownTelemetry();
+      line(`[${options.service}] stopped`);
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`[${options.service}] shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: options.port, host: config.HOST });
+  line(`[${options.service}] listening on ${await app.getUrl()}`);
+  return app;
+}

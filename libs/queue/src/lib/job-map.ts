@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { QUEUE_NAMES, type QueueName } from './queue.constants';
+
+/**
+ * The one map of job name -> queue + payload schema. Producers accept only what it
+ * allows; processors parse with the same schema, so a payload change is one edit.
+ */
+export const JOBS = {
+  'system.probe': {
+    queue: QUEUE_NAMES.system,
+    payload: z.object({
+      probeId: z.string().min(8).max(64),
+      requestedAt: z.iso.datetime(),
+      /** W3C trace context of the producer, so the worker's span joins its trace. */
+      traceparent: z.string().optional(),
+    }),
+  },
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+
+export function jobNamesOf(queue: QueueName): JobName[] {
+  return (Object.keys(JOBS) as JobName[]).filter((name) => JOBS[name].queue === queue);
+}
+
+export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOBS[name].payload.parse(data) as JobPayload<N>;
+}

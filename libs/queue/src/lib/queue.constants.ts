@@ -1,0 +1,11 @@
+/** Every BullMQ queue of the platform; later issues add theirs here and nowhere else. */
+export const QUEUE_NAMES = {
+  /** Platform self-checks: proves a worker consumes what a gateway produces. */
+  system: 'system',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** DI tokens. */
+export const QUEUE_PRODUCER = Symbol('QUEUE_PRODUCER');
+export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');

@@ -1,0 +1,26 @@
+import type { Job, Queue } from 'bullmq';
+import { JOBS, type JobName, type JobPayload } from './job-map';
+import { jobOptionsFor } from './job-options';
+import type { QueueName } from './queue.constants';
+
+/**
+ * The only way code enqueues work: the payload is validated against the job map
+ * before it reaches Redis, and options and ids come from job-options.
+ */
+export class QueueProducer {
+  constructor(private readonly queues: ReadonlyMap<QueueName, Queue>) {}
+
+  async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<Job> {
+    const definition = JOBS[name];
+    const data = definition.payload.parse(payload) as JobPayload<N>;
+    const queue = this.queues.get(definition.queue);
+    if (!queue) throw new Error(`Queue ${definition.queue} is not registered in this process`);
+    return queue.add(name, data, jobOptionsFor(name, data));
+  }
+
+  queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`Queue ${name} is not registered in this process`);
+    return queue;
+  }
+}

@@ -1,0 +1,60 @@
+// Helpers shared by the npm entry scripts. Plain Node (no dependencies): these run
+// on a fresh clone before `npm install` has happened.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const nxEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+};
+
+/** Runs a command in the repo root, inheriting stdio; exits the script on failure. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: nxEnv, ...options });
+  if (result.status !== 0) {
+    process.stderr.write(`\n${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** `npm install` when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  process.stdout.write('Installing dependencies (npm install)...\n');
+  // npm ci refuses this registry's lockfile (missing other-platform optional binaries);
+  // npm install honours the lockfile as it is.
+  run('npm', ['install', '--no-audit', '--no-fund']);
+}
+
+/** Resolves true when a Redis at the URL answers PING within the timeout. */
+export function redisAnswers(redisUrl, timeoutMs = 1500) {
+  const url = new URL(redisUrl);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => {
+      if (url.password) {
+        const user = url.username ? decodeURIComponent(url.username) : 'default';
+        socket.write(`AUTH ${user} ${decodeURIComponent(url.password)}\r\n`);
+      }
+      socket.write('PING\r\n');
+    });
+    socket.on('data', (data) => {
+      if (data.toString().includes('PONG')) done(true);
+    });
+  });
+}
