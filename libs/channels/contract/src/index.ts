@@ -1,1 +1,2 @@
-export {};
+export * from './lib/channel-plugin';
+export * from './lib/channel-registry';
