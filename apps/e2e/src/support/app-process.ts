@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..', '..', '..');
@@ -24,11 +25,20 @@ export interface RunningProcess {
   exited(): Promise<number | string>;
 }
 
-/** Starts `node <script> [...args]` from the repo root with exactly the given environment. */
+/**
+ * Starts `node <script> [...args]` from the repo root with exactly the given
+ * environment; development-only state (generated keys, embedded Postgres) goes to a
+ * temporary DATA_DIR unless the test names one, never into the checkout.
+ */
 export function startNode(script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? tmpdir(),
+      DATA_DIR: join(tmpdir(), `switchboard-e2e-${process.pid}`),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

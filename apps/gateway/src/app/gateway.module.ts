@@ -3,13 +3,14 @@ import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
 
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayEnv, databaseUrl: string): DynamicModule {
+  static forRoot(config: GatewayEnv, databaseUrl: string, secrets: { adminApiKey: string }): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -23,6 +24,7 @@ export class GatewayModule {
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL }),
+        TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService],

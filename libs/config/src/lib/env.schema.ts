@@ -84,6 +84,40 @@ export const graphEnvSchema = z.object({
     .default('v24.0'),
 });
 
+/**
+ * Base64 (standard or url-safe, padding optional) of exactly 32 bytes: an AES-256 key.
+ * The message never echoes the value, which is a secret.
+ */
+const base64Key32 = z
+  .string()
+  .trim()
+  .refine((value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+    message: 'expected base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+  });
+
+export const vaultEnvSchema = z.object({
+  /**
+   * Wraps every stored secret. Required when NODE_ENV=production (enforced where the key
+   * ring is resolved, which knows NODE_ENV); unset in development: generated once under DATA_DIR.
+   */
+  VAULT_MASTER_KEY: base64Key32.optional(),
+  /** Comma-separated retired master keys, only for reading secrets until `vault:rotate` re-wraps them. */
+  VAULT_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
+    .refine((keys) => keys.every((key) => base64Key32.safeParse(key).success), {
+      message: 'expected comma-separated base64 keys of exactly 32 bytes each',
+    })
+    .default([]),
+  /** How long a decrypted secret may stay in one process's memory. 0 disables the cache. */
+  VAULT_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+});
+
 export const telemetryEnvSchema = z.object({
   OTEL_SERVICE_NAME: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
@@ -101,6 +135,11 @@ export const simulatorEnvSchema = z.object({
   SIMULATOR_WEBHOOK_URL: httpUrl.optional(),
 });
 
+export const tenancyEnvSchema = z.object({
+  /** The operator's key for /v1/admin/*. Required in production; generated under DATA_DIR in development. */
+  ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
 export const testEnvSchema = z.object({
   /** A server the tests may create and drop databases on. */
   TEST_DATABASE_ADMIN_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/test'),
@@ -109,17 +148,20 @@ export const testEnvSchema = z.object({
 
 export const gatewayEnvSchema = coreEnvSchema
   .extend(httpEnvSchema.shape)
+  .extend(tenancyEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
-  .extend(telemetryEnvSchema.shape);
+  .extend(telemetryEnvSchema.shape)
+  .extend(vaultEnvSchema.shape);
 
 export const workerEnvSchema = coreEnvSchema
   .extend(workerHttpEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
-  .extend(telemetryEnvSchema.shape);
+  .extend(telemetryEnvSchema.shape)
+  .extend(vaultEnvSchema.shape);
 
 export const simulatorAppEnvSchema = coreEnvSchema
   .extend(simulatorEnvSchema.shape)
@@ -131,6 +173,7 @@ export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
 export type RedisEnv = z.infer<typeof redisEnvSchema>;
 export type GraphEnv = z.infer<typeof graphEnvSchema>;
 export type TelemetryEnv = z.infer<typeof telemetryEnvSchema>;
+export type VaultEnv = z.infer<typeof vaultEnvSchema>;
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 export type SimulatorEnv = z.infer<typeof simulatorAppEnvSchema>;

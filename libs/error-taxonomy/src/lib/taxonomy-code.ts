@@ -25,6 +25,10 @@ export const TAXONOMY_HTTP_STATUS = {
   payload_too_large: 413,
   token_invalid: 422,
   token_missing_scopes: 422,
+  // Our own API, not Meta: a unique value already taken (tenant slug, app id).
+  conflict: 409,
+  // A bug or an unexpected failure of ours; the message never leaks internals.
+  internal_error: 500,
 
   // Throttling beyond the plain rate limit
   pair_rate_limited: 429,
@@ -57,6 +61,7 @@ export const TAXONOMY_HTTP_STATUS = {
   template_invalid: 422,
   template_limit_exceeded: 422,
   template_locked: 409,
+  template_already_exists: 409,
   marketing_disabled: 422,
   flow_blocked: 422,
 

@@ -11,6 +11,8 @@ export class PersistenceModule {
       imports: [
         TypeOrmModule.forRoot({
           ...dataSourceOptions(settings),
+          // Feature libs register their entities with TypeOrmModule.forFeature.
+          autoLoadEntities: true,
           // Start even while Postgres is away: /health/ready reports it, the pool reconnects.
           retryAttempts: 0,
           manualInitialization: false,

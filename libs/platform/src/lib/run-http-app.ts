@@ -6,6 +6,7 @@ import type { CoreEnv, DatabaseEnv } from '@switchboard/config';
 import { HTTP_METRICS, registerHttpMetrics, type HttpMetrics } from '@switchboard/telemetry';
 import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
 import { Logger } from 'nestjs-pino';
+import { ContractExceptionFilter } from './contract-exception.filter';
 import { resolveDatabase } from './database.resolver';
 import { migrateDatabase } from './migrate-command';
 
@@ -18,6 +19,28 @@ export interface HttpAppOptions {
   migrate: boolean;
   module: (databaseUrl: string) => DynamicModule;
   bodyLimitBytes?: number;
+}
+
+/**
+ * Nest on Fastify as every Switchboard HTTP process runs it: pino, the contract's
+ * error body, request ids from X-Request-Id, the request-duration histogram. Tests
+ * build their apps with it too, so they exercise the same pipeline.
+ */
+export async function createHttpApp(module: DynamicModule, bodyLimitBytes = 1024 * 1024): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({
+      bodyLimit: bodyLimitBytes,
+      trustProxy: true,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+    }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ContractExceptionFilter());
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
+  return app;
 }
 
 function line(message: string): void {
@@ -38,18 +61,7 @@ export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyAp
     if (applied > 0) line(`[${options.service}] applied ${applied} migration(s)`);
   }
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    options.module(database.url),
-    new FastifyAdapter({
-      bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-      trustProxy: true,
-      requestIdHeader: 'x-request-id',
-      genReqId: () => randomUUID(),
-    }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
-  registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
+  const app = await createHttpApp(options.module(database.url), options.bodyLimitBytes);
 
   let stopping = false;
   const stop = async (signal: string) => {

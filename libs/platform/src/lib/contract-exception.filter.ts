@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { SwitchboardError, type TaxonomyCode } from '@switchboard/error-taxonomy';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface ContractErrorBody {
+  error: {
+    code: TaxonomyCode;
+    message: string;
+    details?: ReadonlyArray<{ path: string; issue: string }>;
+    meta?: { code: number; title: string };
+    requestId: string;
+  };
+}
+
+const HTTP_CODES: Partial<Record<number, { code: TaxonomyCode; message: string }>> = {
+  [HttpStatus.BAD_REQUEST]: { code: 'validation_failed', message: 'The request is not valid' },
+  [HttpStatus.UNAUTHORIZED]: { code: 'unauthorized', message: 'Missing or invalid API key' },
+  [HttpStatus.FORBIDDEN]: { code: 'unauthorized', message: 'Missing or invalid API key' },
+  [HttpStatus.NOT_FOUND]: { code: 'not_found', message: 'No such resource' },
+  [HttpStatus.METHOD_NOT_ALLOWED]: { code: 'not_found', message: 'No such resource' },
+  [HttpStatus.CONFLICT]: { code: 'conflict', message: 'The resource already exists' },
+  [HttpStatus.PAYLOAD_TOO_LARGE]: { code: 'payload_too_large', message: 'The request body is too large' },
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: { code: 'validation_failed', message: 'Send application/json' },
+  [HttpStatus.TOO_MANY_REQUESTS]: { code: 'rate_limited', message: 'Too many requests' },
+};
+
+/**
+ * The one place HTTP errors get the contract's body (§3). /v1 routes always; other
+ * routes (health, webhooks) keep Nest's own body unless a SwitchboardError escapes.
+ */
+@Catch()
+export class ContractExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ContractExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const isContractRoute = request.url.startsWith('/v1/');
+
+    if (!isContractRoute && !(exception instanceof SwitchboardError)) {
+      if (exception instanceof HttpException) {
+        void reply.status(exception.getStatus()).send(exception.getResponse());
+        return;
+      }
+    }
+
+    const { status, body, retryAfterMs } = this.toContract(exception, String(request.id));
+    if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+    if (retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private toContract(exception: unknown, requestId: string) {
+    if (exception instanceof SwitchboardError) {
+      const body: ContractErrorBody = {
+        error: {
+          code: exception.code,
+          message: exception.message,
+          ...(exception.details?.length ? { details: exception.details } : {}),
+          ...(exception.meta ? { meta: { code: exception.meta.code, title: exception.meta.title } } : {}),
+          requestId,
+        },
+      };
+      return { status: exception.httpStatus, body, retryAfterMs: exception.retryAfterMs };
+    }
+    const status = exception instanceof HttpException ? exception.getStatus() : this.statusOf(exception);
+    const mapped = HTTP_CODES[status] ?? { code: 'internal_error' as const, message: 'Internal error' };
+    const body: ContractErrorBody = { error: { code: mapped.code, message: mapped.message, requestId } };
+    return { status: HTTP_CODES[status] ? status : 500, body, retryAfterMs: undefined };
+  }
+
+  /** Fastify's own errors (body too large, bad JSON) carry a statusCode. */
+  private statusOf(exception: unknown): number {
+    const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+    return typeof statusCode === 'number' ? statusCode : 500;
+  }
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'tenancy',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/tenancy',
+};

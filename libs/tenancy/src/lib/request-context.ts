@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import type { Environment } from './environment';
+
+export interface TenantPrincipal {
+  tenantId: string;
+  environment: Environment;
+  keyId: string;
+}
+
+/** Mutable per-request store: created by the middleware, filled in by the auth guard. */
+export interface RequestContextStore {
+  requestId?: string;
+  principal?: TenantPrincipal;
+}
+
+const storage = new AsyncLocalStorage<RequestContextStore>();
+
+export const RequestContext = {
+  run<T>(store: RequestContextStore, work: () => T): T {
+    return storage.run(store, work);
+  },
+
+  store(): RequestContextStore | undefined {
+    return storage.getStore();
+  },
+
+  /**
+   * The authenticated tenant of this request. Throws when called outside an
+   * authenticated request, so a query can never silently run unscoped.
+   */
+  principal(): TenantPrincipal {
+    const principal = storage.getStore()?.principal;
+    if (!principal) {
+      throw new SwitchboardError({ code: 'unauthorized', message: 'No authenticated tenant in this context' });
+    }
+    return principal;
+  },
+};
