@@ -853,6 +853,17 @@ export const META_ERROR_CATALOGUE: readonly MetaErrorEntry[] = [
     alert: false,
   },
   {
+    metaCode: 2388024,
+    title: 'Content in this language already exists',
+    titleSource: 'meta',
+    summary: 'A template with this name already exists in this language.',
+    category: 'template',
+    retry: NONE,
+    code: 'template_already_exists',
+    action: 'Edit the existing template, or create the new one under another name or language.',
+    alert: false,
+  },
+  {
     metaCode: 2388039,
     title: 'Template status cannot be changed',
     titleSource: 'gateway',
