@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     config,
     port: config.PORT,
     migrate: config.MIGRATE_ON_START,
+    http: { openApi: true },
     module: (databaseUrl) => GatewayModule.forRoot(config, databaseUrl, { adminApiKey: adminApiKey.value }),
   });
 }

@@ -3,7 +3,7 @@ import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
-import { TenancyModule } from '@switchboard/tenancy';
+import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
@@ -15,7 +15,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ level: config.LOG_LEVEL, service: 'gateway' }),
+        LoggerModule.forRoot({ level: config.LOG_LEVEL, service: 'gateway', contextFields: RequestContext.logFields }),
         MetricsModule.forRoot('gateway'),
         PersistenceModule.forRoot({
           url: databaseUrl,

@@ -13,7 +13,7 @@ async function gateway(database: TestDatabase, redis: TestRedis): Promise<NestFa
     QUEUE_PREFIX: redis.prefix,
     LOG_LEVEL: 'silent',
   });
-  const app = await createHttpApp(GatewayModule.forRoot(config, database.url, { adminApiKey: ADMIN_KEY }));
+  const app = await createHttpApp(GatewayModule.forRoot(config, database.url, { adminApiKey: ADMIN_KEY }), { openApi: true });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -140,6 +140,23 @@ describe('tenancy and the admin API (real Postgres and Redis)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await call(second, 'GET', '/v1/me', key)).status).toBe(401);
     expect((await call(first, 'DELETE', `/v1/admin/tenants/${tenantId}/api-keys/${created.body['id'] as string}`, ADMIN_KEY)).status).toBe(404);
+  });
+
+  it('documents every /v1 route with its zod-derived body and the contract error body', async () => {
+    const response = await first.inject({ method: 'GET', url: '/docs-json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json() as { paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/admin/tenants',
+      '/v1/admin/tenants/{tenantId}/api-keys',
+      '/v1/admin/tenants/{tenantId}/api-keys/{keyId}',
+      '/v1/me',
+    ]);
+    const createTenant = document.paths['/v1/admin/tenants']?.['post'];
+    expect(JSON.stringify(createTenant?.requestBody)).toContain('"slug"');
+    expect(Object.keys(createTenant?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
+    expect(JSON.stringify(createTenant?.responses['409'])).toContain('requestId');
+    expect((await first.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
   });
 
   it('stores keys only as hashes', async () => {

@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { resolveDatabase } from './database.resolver';
 import { migrateDatabase } from './migrate-command';
+import { setupOpenApi } from './openapi';
 
 export interface HttpAppOptions {
   /** Short name: 'gateway', 'worker'. */
@@ -18,7 +19,13 @@ export interface HttpAppOptions {
   /** Apply pending migrations (under the advisory lock) before serving. */
   migrate: boolean;
   module: (databaseUrl: string) => DynamicModule;
+  http?: HttpAppSettings;
+}
+
+export interface HttpAppSettings {
   bodyLimitBytes?: number;
+  /** Serve /docs and /docs-json (the gateway's public API). */
+  openApi?: boolean;
 }
 
 /**
@@ -26,11 +33,11 @@ export interface HttpAppOptions {
  * error body, request ids from X-Request-Id, the request-duration histogram. Tests
  * build their apps with it too, so they exercise the same pipeline.
  */
-export async function createHttpApp(module: DynamicModule, bodyLimitBytes = 1024 * 1024): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: DynamicModule, settings: HttpAppSettings = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({
-      bodyLimit: bodyLimitBytes,
+      bodyLimit: settings.bodyLimitBytes ?? 1024 * 1024,
       trustProxy: true,
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
@@ -40,6 +47,7 @@ export async function createHttpApp(module: DynamicModule, bodyLimitBytes = 1024
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ContractExceptionFilter());
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
+  if (settings.openApi) setupOpenApi(app, 'v1');
   return app;
 }
 
@@ -61,7 +69,7 @@ export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyAp
     if (applied > 0) line(`[${options.service}] applied ${applied} migration(s)`);
   }
 
-  const app = await createHttpApp(options.module(database.url), options.bodyLimitBytes);
+  const app = await createHttpApp(options.module(database.url), options.http);
 
   let stopping = false;
   const stop = async (signal: string) => {

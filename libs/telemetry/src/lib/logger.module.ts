@@ -6,6 +6,8 @@ import { traceLogFields } from './trace-context';
 export interface LoggerSettings {
   level: string;
   service: string;
+  /** Request-scoped fields for every line (tenant, environment), from the caller's context. */
+  contextFields?: () => Record<string, unknown>;
 }
 
 /**
@@ -23,7 +25,7 @@ export class LoggerModule {
             level: settings.level,
             base: { service: settings.service },
             redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
-            mixin: traceLogFields,
+            mixin: () => ({ ...traceLogFields(), ...settings.contextFields?.() }),
           },
           // Probes and scrapes every few seconds would drown real traffic.
           exclude: [

@@ -25,6 +25,14 @@ export const RequestContext = {
     return storage.getStore();
   },
 
+  /** Log fields of the current request: who is calling, never their key. */
+  logFields(): Record<string, string> {
+    const principal = storage.getStore()?.principal;
+    return principal
+      ? { tenantId: principal.tenantId, environment: principal.environment, keyId: principal.keyId }
+      : {};
+  },
+
   /**
    * The authenticated tenant of this request. Throws when called outside an
    * authenticated request, so a query can never silently run unscoped.
