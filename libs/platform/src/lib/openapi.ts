@@ -7,8 +7,9 @@ type SchemaObject = Record<string, unknown>;
 
 /** The zod schema that validates a request is also its documentation: one source of truth. */
 export function openApiSchema(schema: z.ZodType): SchemaObject {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as SchemaObject;
-  return rest;
+  const document = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as SchemaObject;
+  delete document['$schema'];
+  return document;
 }
 
 export const contractErrorSchema = z.object({
