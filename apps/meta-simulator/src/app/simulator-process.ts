@@ -1,0 +1,50 @@
+import type { SimulatorEnv } from '@switchboard/config';
+import { createMetaSimulator, demoSeed, type MetaSimulator } from '@switchboard/meta-simulator';
+import { loadSeedFile } from './seed-file.loader';
+
+export interface ProcessLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export interface RunningSimulator {
+  simulator: MetaSimulator;
+  url: string;
+  /** Closes within `timeoutMs`; resolves true when closed cleanly. */
+  stop(timeoutMs: number): Promise<boolean>;
+}
+
+/** Starts the simulator from validated configuration: seed file or demo seed, port, webhook URL, version. */
+export async function startSimulatorProcess(config: SimulatorEnv, log: ProcessLog): Promise<RunningSimulator> {
+  const seed = config.SIMULATOR_SEED_FILE ? loadSeedFile(config.SIMULATOR_SEED_FILE) : demoSeed();
+  const simulator = await createMetaSimulator({
+    seed,
+    webhookUrl: config.SIMULATOR_WEBHOOK_URL,
+    graphVersion: config.GRAPH_API_VERSION,
+    logger: config.LOG_LEVEL,
+  });
+  const url = await simulator.listen({ port: config.SIMULATOR_PORT, host: config.HOST });
+  const { apps, wabas, phoneNumbers, templates } = simulator.seed;
+  // Counts only: the seed's tokens and secrets never reach the log.
+  log.info(
+    `Meta simulator listening on ${url} (Graph ${simulator.graphUrl}; seed: ${config.SIMULATOR_SEED_FILE ?? 'built-in demo'}; ` +
+      `${apps.length} app(s), ${wabas.length} WABA(s), ${phoneNumbers.length} number(s), ${templates.length} template(s); ` +
+      `webhooks: ${config.SIMULATOR_WEBHOOK_URL ?? simulator.settings().webhookUrl ?? 'none configured'})`,
+  );
+  return {
+    simulator,
+    url,
+    stop: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref();
+      });
+      try {
+        return await Promise.race([simulator.close().then(() => true), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
