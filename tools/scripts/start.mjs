@@ -1,7 +1,8 @@
 // `npm start`: the whole sandbox on one machine. Gateway, worker and the Meta
 // simulator; the embedded Postgres when DATABASE_URL is unset; Redis must answer.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ensureDependencies, nxEnv, redisAnswers, root, run } from './lib.mjs';
 
 const env = { ...nxEnv };
@@ -10,6 +11,9 @@ const host = env.HOST || '127.0.0.1';
 const gatewayPort = Number(env.PORT || 3000);
 const workerPort = Number(env.WORKER_PORT || 3001);
 const simulatorPort = Number(env.SIMULATOR_PORT || 4010);
+const dataDir = resolve(root, env.DATA_DIR || '.data');
+env.DATA_DIR = dataDir;
+const gatewayUrl = `http://${host}:${gatewayPort}`;
 
 ensureDependencies();
 
@@ -82,7 +86,7 @@ process.once('SIGTERM', () => void stopAll(0));
 // The gateway first: it applies migrations and, without DATABASE_URL, serves the
 // embedded Postgres that the worker then connects to.
 startApp('gateway', gatewayPort);
-if (!(await waitReady('gateway', `http://${host}:${gatewayPort}/health/ready`))) await stopAll(1);
+if (!(await waitReady('gateway', `${gatewayUrl}/health/ready`))) await stopAll(1);
 startApp('worker', workerPort);
 startApp('meta-simulator', simulatorPort);
 const ready = await Promise.all([
@@ -91,16 +95,79 @@ const ready = await Promise.all([
 ]);
 if (ready.includes(false)) await stopAll(1);
 
+/** Admin API call with the operator key; returns [status, json]. */
+async function admin(method, path, adminKey, body) {
+  const response = await fetch(`${gatewayUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return [response.status, await response.json().catch(() => ({}))];
+}
+
+/**
+ * A demo tenant with a live and a test key, reused across restarts (kept under
+ * DATA_DIR) while they still work.
+ */
+async function seedDemoTenant() {
+  const adminKey = env.ADMIN_API_KEY || readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+  const keysFile = join(dataDir, 'demo-keys.json');
+  let saved = {};
+  try {
+    saved = JSON.parse(readFileSync(keysFile, 'utf8'));
+  } catch {
+    // first start
+  }
+  const works = async (key) =>
+    Boolean(key) && (await fetch(`${gatewayUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } })).ok;
+  if ((await works(saved.live)) && (await works(saved.test))) return saved;
+
+  let [status, tenant] = await admin('POST', '/v1/admin/tenants', adminKey, { slug: 'demo', name: 'Demo business unit' });
+  if (status === 409) {
+    const [, list] = await admin('GET', '/v1/admin/tenants', adminKey);
+    tenant = list.data.find((t) => t.slug === 'demo');
+  } else if (status !== 201) {
+    throw new Error(`creating the demo tenant answered ${status}`);
+  }
+  const keys = { tenantId: tenant.id };
+  for (const environment of ['live', 'test']) {
+    const [keyStatus, created] = await admin('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, {
+      environment,
+      name: 'sandbox',
+    });
+    if (keyStatus !== 201) throw new Error(`creating the demo ${environment} key answered ${keyStatus}`);
+    keys[environment] = created.key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+let demo;
+try {
+  demo = await seedDemoTenant();
+} catch (error) {
+  process.stderr.write(`Seeding the demo tenant failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopAll(1);
+}
+
 process.stdout.write(
   [
     '',
     'Switchboard sandbox is up:',
-    `  gateway         http://${host}:${gatewayPort}   (health: /health/ready, pipeline: /health/pipeline, metrics: /metrics)`,
+    `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline, metrics: /metrics, docs: /docs)`,
     `  worker          http://${host}:${workerPort}   (health: /health/ready, metrics: /metrics)`,
     `  meta simulator  http://${host}:${simulatorPort}   (Graph API stand-in; control routes under /_sim)`,
     `  database        ${env.DATABASE_URL ? 'DATABASE_URL' : `embedded Postgres (PGlite) under ${env.DATA_DIR || '.data'}/pglite`}`,
     '',
-    `Try: curl -s http://${host}:${gatewayPort}/health/ready`,
+    `Demo tenant ${demo.tenantId} (development keys, kept in ${join(dataDir, 'demo-keys.json')}):`,
+    `  live key  ${demo.live}`,
+    `  test key  ${demo.test}`,
+    '',
+    'Try:',
+    `  curl -s ${gatewayUrl}/health/ready`,
+    `  curl -s -H "Authorization: Bearer ${demo.test}" ${gatewayUrl}/v1/me`,
+    `  API docs: ${gatewayUrl}/docs`,
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),
