@@ -41,6 +41,9 @@ function startApp(name, port) {
     cwd: root,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: a terminal's Ctrl-C reaches only this script, which then
+    // stops the apps in order (the gateway, owner of the embedded Postgres, last).
+    detached: true,
   });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -80,6 +83,9 @@ async function stopAll(exitCode) {
   process.exit(exitCode);
 }
 
+process.once('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
