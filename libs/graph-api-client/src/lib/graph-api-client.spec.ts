@@ -405,6 +405,21 @@ describe('GraphApiClient against the Meta simulator', () => {
       expect(elapsed).toBeLessThan(2000);
     });
 
+    it('a call queued behind a hung socket still fails at its own deadline', async () => {
+      const single = new GraphApiClient({ baseUrl: sim.url, version: VERSION, connections: 1 });
+      try {
+        sim.injectFault({ kind: 'hang', match: { route: 'messages' } });
+        const hung = caught(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 1500 }));
+        const started = Date.now();
+        const queued = await caught(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 200 }));
+        expect(queued.code).toBe('upstream_timeout');
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect((await hung).code).toBe('upstream_timeout');
+      } finally {
+        await single.close();
+      }
+    });
+
     it('the call kind default timeout applies (media 7 s configurable)', async () => {
       const fast = new GraphApiClient({ baseUrl: sim.url, version: VERSION, timeoutsMs: { media: 200 } });
       try {

@@ -143,6 +143,15 @@ describe('GraphApiClient against a scripted HTTP server', () => {
       expect(error.classification?.alert).toBe(true);
     });
 
+    it('an answer larger than any Graph document is cut off', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(Buffer.alloc(17 * 1024 * 1024, 0x20));
+      };
+      const error = await caught(client.sendMessage('3000000000000001', text, call));
+      expect(error).toMatchObject({ code: 'upstream_protocol_error', metadata: { transportDetail: 'too_large' } });
+    });
+
     it('a connection closed mid-answer -> transport failure', async () => {
       handler = (req) => req.socket.destroy();
       const error = await caught(client.sendMessage('3000000000000001', text, call));

@@ -47,7 +47,8 @@ import {
 } from './graph-response.schemas';
 import { ClockSkewTracker } from './clock-skew.tracker';
 import type { OutboundMessage } from './outbound-message.types';
-import { toTransportFailure, type AbortCause } from './transport-error.mapper';
+import { toTransportFailure } from './transport-error.mapper';
+import { dispatchGraphCall, GraphCallCancelled, type RawGraphResponse } from './graph-call.handler';
 import {
   APP_USAGE_HEADER,
   BUSINESS_USE_CASE_USAGE_HEADER,
@@ -511,88 +512,87 @@ export class GraphApiClient {
 
   private async request<S extends z.ZodType>(spec: CallSpec<S>): Promise<GraphResponse<z.output<S>>> {
     const { now } = this.options;
-    const timeoutMs = spec.control.timeoutMs ?? this.options.timeoutsMs[spec.kind];
     const started = now();
-    const base: Record<string, string | number> = {
-      operation: spec.operation,
-      callKind: spec.kind,
-      graphVersion: this.options.version,
-    };
-
-    const fail = (classification: Classification, extra: LogSafeMetadata, retryAfterMs?: number): never => {
-      const durationMs = now() - started;
-      const error = SwitchboardError.fromClassification(classification, {
-        redact: spec.secrets,
-        metadata: { ...base, ...extra, durationMs },
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
-      this.emit(spec, durationMs, typeof extra['httpStatus'] === 'number' ? extra['httpStatus'] : undefined, error);
-      throw error;
-    };
-    const transport = (failure: TransportFailure, extra: LogSafeMetadata = {}): never =>
-      fail(classify(failure), { ...extra, ...(failure.detail ? { transportDetail: failure.detail } : {}) });
-
-    if (spec.control.signal?.aborted) transport({ type: 'transport', reason: 'aborted', detail: 'caller' });
-
-    const controller = new AbortController();
-    let abortCause: AbortCause;
-    const timer = setTimeout(() => {
-      abortCause ??= 'deadline';
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = (): void => {
-      abortCause ??= 'caller';
-      controller.abort();
-    };
-    spec.control.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    let statusCode: number;
-    let headers: Record<string, string | string[] | undefined>;
-    let text: string;
+    let response: RawGraphResponse;
     try {
-      const res = await this.dispatcher.request({
-        origin: this.options.origin,
-        path: this.url(spec),
-        method: spec.method,
-        headers: this.headers(spec),
-        body: this.body(spec),
-        signal: controller.signal,
-      });
-      statusCode = res.statusCode;
-      headers = res.headers;
-      text = await res.body.text();
+      if (spec.control.signal?.aborted) throw new GraphCallCancelled('caller');
+      response = await dispatchGraphCall(
+        this.dispatcher,
+        {
+          origin: this.options.origin,
+          path: this.url(spec),
+          method: spec.method,
+          headers: this.headers(spec),
+          body: this.body(spec),
+        },
+        spec.control.timeoutMs ?? this.options.timeoutsMs[spec.kind],
+        spec.control.signal,
+      );
     } catch (error) {
-      return transport(toTransportFailure(error, abortCause));
-    } finally {
-      clearTimeout(timer);
-      spec.control.signal?.removeEventListener('abort', onCallerAbort);
+      return this.transportFailure(spec, started, toTransportFailure(error));
     }
 
+    const { statusCode, headers } = response;
     const receivedAt = now();
     const date = headers['date'];
     this.clock.record(Array.isArray(date) ? date[0] : date, started, receivedAt);
-    const usage = parseUsageHeaders(headers[APP_USAGE_HEADER], headers[BUSINESS_USE_CASE_USAGE_HEADER], receivedAt);
+    const appUsage = headers[APP_USAGE_HEADER];
+    const bucUsage = headers[BUSINESS_USE_CASE_USAGE_HEADER];
+    const usage =
+      appUsage === undefined && bucUsage === undefined ? undefined : parseUsageHeaders(appUsage, bucUsage, receivedAt);
     if (usage) this.latest = usage;
-    const httpMeta = { httpStatus: statusCode };
 
-    const body = parseJson(text);
+    const body = parseJson(response.body);
     if (statusCode < 200 || statusCode >= 300) {
       if (isRecord(body) && isRecord(body['error'])) {
         const classification = classify(body as { error: Record<string, unknown> }, { redact: spec.secrets });
-        return fail(classification, httpMeta, retryAfterOf(classification, usage, headers['retry-after'], now()));
+        return this.fail(spec, started, classification, { httpStatus: statusCode }, retryAfterOf(classification, usage, headers['retry-after'], receivedAt));
       }
-      return transport({ type: 'transport', reason: 'http_error', httpStatus: statusCode }, httpMeta);
+      return this.transportFailure(spec, started, { type: 'transport', reason: 'http_error', httpStatus: statusCode });
     }
     const parsed = body === undefined ? undefined : spec.schema.safeParse(body);
     if (!parsed?.success) {
-      return transport(
-        { type: 'transport', reason: 'invalid_response', httpStatus: statusCode, detail: 'unexpected_body' },
-        httpMeta,
-      );
+      return this.transportFailure(spec, started, {
+        type: 'transport',
+        reason: 'invalid_response',
+        httpStatus: statusCode,
+        detail: 'unexpected_body',
+      });
     }
     const durationMs = receivedAt - started;
-    this.emit(spec, durationMs, statusCode, undefined, usage);
+    if (this.options.onCall) this.emit(spec, durationMs, statusCode, undefined, usage);
     return { data: parsed.data as z.output<S>, httpStatus: statusCode, ...(usage ? { usage } : {}), durationMs };
+  }
+
+  private transportFailure(spec: CallSpec<z.ZodType>, started: number, failure: TransportFailure): never {
+    return this.fail(spec, started, classify(failure), {
+      ...(failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {}),
+      ...(failure.detail ? { transportDetail: failure.detail } : {}),
+    });
+  }
+
+  private fail(
+    spec: CallSpec<z.ZodType>,
+    started: number,
+    classification: Classification,
+    extra: LogSafeMetadata,
+    retryAfterMs?: number,
+  ): never {
+    const durationMs = this.options.now() - started;
+    const error = SwitchboardError.fromClassification(classification, {
+      redact: spec.secrets,
+      metadata: {
+        operation: spec.operation,
+        callKind: spec.kind,
+        graphVersion: this.options.version,
+        ...extra,
+        durationMs,
+      },
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+    const httpStatus = extra['httpStatus'];
+    this.emit(spec, durationMs, typeof httpStatus === 'number' ? httpStatus : undefined, error);
+    throw error;
   }
 
   private url(spec: CallSpec<z.ZodType>): string {

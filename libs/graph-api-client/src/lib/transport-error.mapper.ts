@@ -1,7 +1,14 @@
 import type { TransportFailure } from '@switchboard/error-taxonomy';
 
-/** Why the call's own AbortController fired, if it did. */
+/** Who ended a call early: its own deadline or the caller's AbortSignal. */
 export type AbortCause = 'deadline' | 'caller' | undefined;
+
+/** Duck-typed so this file does not depend on the handler (and specs can fake it). */
+function cancelReason(error: unknown): 'deadline' | 'caller' | 'too_large' | undefined {
+  if (typeof error !== 'object' || error === null || (error as { name?: unknown }).name !== 'GraphCallCancelled') return undefined;
+  const reason = (error as { reason?: unknown }).reason;
+  return reason === 'deadline' || reason === 'caller' || reason === 'too_large' ? reason : undefined;
+}
 
 const REFUSED = new Set(['ECONNREFUSED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
@@ -18,9 +25,17 @@ const TIMEOUT = new Set([
  * transport descriptor. Only the error *code* is kept as `detail`: undici
  * messages can contain the URL, and URLs can contain query credentials.
  */
-export function toTransportFailure(error: unknown, abortCause: AbortCause): TransportFailure {
-  if (abortCause === 'deadline') return { type: 'transport', reason: 'timeout', detail: 'deadline' };
-  if (abortCause === 'caller') return { type: 'transport', reason: 'aborted', detail: 'caller' };
+export function toTransportFailure(error: unknown): TransportFailure {
+  switch (cancelReason(error)) {
+    case 'deadline':
+      return { type: 'transport', reason: 'timeout', detail: 'deadline' };
+    case 'caller':
+      return { type: 'transport', reason: 'aborted', detail: 'caller' };
+    case 'too_large':
+      return { type: 'transport', reason: 'invalid_response', detail: 'too_large' };
+    case undefined:
+      break;
+  }
 
   const code = errorCode(error);
   const failure = (reason: TransportFailure['reason']): TransportFailure => ({
