@@ -6,7 +6,7 @@ import { RequestRecorder, redactUrl } from './control/request.recorder';
 import { SimulatorControl, SimulatorControlError } from './control/simulator-control';
 import { parseFormBody, parseMultipartBody } from './graph/body.parsers';
 import { GraphError } from './graph/graph-error';
-import { GRAPH_VERSION, registerGraphRequestHooks } from './graph/graph-request.hooks';
+import { GRAPH_VERSION, isControlUrl, registerGraphRequestHooks } from './graph/graph-request.hooks';
 import { ConversationWindowStore } from './limits/conversation-window.store';
 import { PairRateLimiter } from './limits/pair-rate.limiter';
 import { ThroughputLimiter } from './limits/throughput.limiter';
@@ -114,10 +114,6 @@ function loggerOption(logger: MetaSimulatorOptions['logger']): FastifyServerOpti
       req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url) }),
     },
   };
-}
-
-function isControlUrl(url: string): boolean {
-  return url.startsWith('/_sim/') || url === '/_sim' || url.startsWith('/health');
 }
 
 export async function createMetaSimulator(options: MetaSimulatorOptions): Promise<MetaSimulator> {

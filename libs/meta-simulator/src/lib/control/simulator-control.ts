@@ -100,7 +100,7 @@ export class SimulatorControl {
       ...(type === 'text' && { text: { body: parsed.text ?? 'Hello' } }),
       ...parsed.message,
     };
-    this.ctx.state.inbound.set(id, { id, phoneNumberId: phone.id, from: parsed.from, at: timestamp * 1000, type });
+    this.ctx.state.rememberInbound({ id, phoneNumberId: phone.id, from: parsed.from, at: timestamp * 1000, type }, this.ctx.settings().recordLimit);
     this.ctx.windows.recordInbound(phone.id, parsed.from, timestamp * 1000);
     const webhooks = await this.ctx.dispatcher.deliver(phone.wabaId, inboundEnvelope(phone, { name: parsed.name, waId: parsed.from }, message));
     return { id, webhooks };

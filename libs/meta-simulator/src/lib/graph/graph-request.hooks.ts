@@ -3,6 +3,11 @@ import type { RouteKind } from '../control/route-kind';
 import type { SimulatorContext } from '../simulator-context';
 import { GraphError } from './graph-error';
 
+/** `/_sim/*` and `/health` belong to the simulator, not to Graph. */
+export function isControlUrl(url: string): boolean {
+  return url === '/_sim' || url.startsWith('/_sim/') || url.startsWith('/_sim?') || url === '/health' || url.startsWith('/health?');
+}
+
 /** Graph versions look like v24.0; anything else is an unknown path to Meta. */
 export const GRAPH_VERSION = /^v\d{1,3}\.\d{1,2}$/;
 
@@ -53,6 +58,10 @@ function sleep(ctx: SimulatorContext, ms: number): Promise<void> {
  */
 export function registerGraphRequestHooks(app: FastifyInstance, ctx: SimulatorContext, hung: Set<FastifyRequest>): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // `/_sim/typo` matches `/:version/:id`; it is a control call, not a Graph one.
+    if (isControlUrl(request.url)) {
+      return reply.code(404).send({ error: { message: `no control route ${request.method} ${request.url}` } });
+    }
     const { route, phoneNumberId } = classifyRequest(ctx, request);
     ctx.recorder.record({
       method: request.method,

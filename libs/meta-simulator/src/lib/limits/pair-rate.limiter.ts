@@ -5,8 +5,12 @@ export interface PairRateSettings {
   refillIntervalMs: number;
 }
 
+/**
+ * Credit is kept in milliseconds of refill time (one message = refillIntervalMs),
+ * so the arithmetic stays in integers and 5,999 ms + 1 ms is exactly one message.
+ */
 interface Bucket {
-  tokens: number;
+  creditMs: number;
   updatedAt: number;
 }
 
@@ -29,20 +33,20 @@ export class PairRateLimiter {
 
   /** Whether a message may go now, without taking a token. */
   canSend(phoneNumberId: string, recipient: string, now: number): boolean {
-    return this.refilled(this.key(phoneNumberId, recipient), now).tokens >= 1;
+    return this.refilled(this.key(phoneNumberId, recipient), now).creditMs >= this.settings.refillIntervalMs;
   }
 
   take(phoneNumberId: string, recipient: string, now: number): void {
     const key = this.key(phoneNumberId, recipient);
     const bucket = this.refilled(key, now);
-    bucket.tokens -= 1;
+    bucket.creditMs -= this.settings.refillIntervalMs;
     this.buckets.set(key, bucket);
   }
 
   /** Milliseconds until the next message to this recipient is allowed (0 = now). */
   waitMs(phoneNumberId: string, recipient: string, now: number): number {
     const bucket = this.refilled(this.key(phoneNumberId, recipient), now);
-    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) * this.settings.refillIntervalMs);
+    return Math.max(0, this.settings.refillIntervalMs - bucket.creditMs);
   }
 
   reset(): void {
@@ -54,14 +58,13 @@ export class PairRateLimiter {
   }
 
   private refilled(key: string, now: number): Bucket {
-    const { burst, refillIntervalMs } = this.settings;
+    const capacity = this.settings.burst * this.settings.refillIntervalMs;
     const bucket = this.buckets.get(key);
-    if (!bucket) return { tokens: burst, updatedAt: now };
-    const elapsed = Math.max(0, now - bucket.updatedAt);
-    bucket.tokens = Math.min(burst, bucket.tokens + elapsed / refillIntervalMs);
+    if (!bucket) return { creditMs: capacity, updatedAt: now };
+    bucket.creditMs = Math.min(capacity, bucket.creditMs + Math.max(0, now - bucket.updatedAt));
     bucket.updatedAt = now;
     // A full bucket carries no information; dropping it keeps the map small.
-    if (bucket.tokens >= burst) this.buckets.delete(key);
+    if (bucket.creditMs >= capacity) this.buckets.delete(key);
     return bucket;
   }
 }

@@ -109,6 +109,17 @@ export interface InboundMessageRecord {
   type: string;
 }
 
+/** Drops the oldest entries of an insertion-ordered map once it holds twice the limit. */
+function trimOldest<V>(map: Map<string, V>, limit: number): void {
+  const keep = Math.max(limit, 1000);
+  if (map.size <= keep * 2) return;
+  let toDrop = map.size - keep;
+  for (const key of map.keys()) {
+    if (toDrop-- <= 0) break;
+    map.delete(key);
+  }
+}
+
 /** Webhook metadata carries the display number's digits only. */
 export function displayDigits(phone: PhoneNumberRecord): string {
   return phone.displayPhoneNumber.replace(/\D/g, '');
@@ -231,12 +242,12 @@ export class SimulatorState {
    */
   rememberOutbound(message: OutboundMessageRecord, limit: number): void {
     this.outbound.set(message.id, message);
-    if (this.outbound.size > Math.max(limit, 1000) * 2) {
-      let toDrop = this.outbound.size - Math.max(limit, 1000);
-      for (const key of this.outbound.keys()) {
-        if (toDrop-- <= 0) break;
-        this.outbound.delete(key);
-      }
-    }
+    trimOldest(this.outbound, limit);
+  }
+
+  /** Inbound messages are kept so mark-as-read and reactions can refer to them; same cap. */
+  rememberInbound(message: InboundMessageRecord, limit: number): void {
+    this.inbound.set(message.id, message);
+    trimOldest(this.inbound, limit);
   }
 }
