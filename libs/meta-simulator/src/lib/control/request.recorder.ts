@@ -57,6 +57,8 @@ export class RequestRecorder {
     query: unknown;
     body: unknown;
   }): void {
+    // Benchmarks turn recording off (recordLimit 0); skip the copying too.
+    if (!this.log.enabled) return;
     const headers = Object.fromEntries(Object.entries(entry.headers).filter(([name]) => !HIDDEN_HEADERS.has(name.toLowerCase())));
     this.log.add({
       id: this.nextId++,

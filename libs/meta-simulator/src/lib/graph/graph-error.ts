@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { metaErrorInfo } from './meta-error.catalog';
 
 export interface GraphErrorBody {
@@ -25,9 +24,13 @@ export interface GraphErrorOptions {
   userMessage?: string;
 }
 
-/** fbtrace_id only needs to look like Meta's opaque ids; it is never looked up. */
+const TRACE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+/** fbtrace_id only needs to look like Meta's opaque ids; it is never looked up, so Math.random is enough. */
 export function fbtraceId(): string {
-  return `Sim${randomBytes(9).toString('base64url')}`;
+  let id = 'Sim';
+  for (let i = 0; i < 12; i += 1) id += TRACE_ALPHABET[Math.floor(Math.random() * TRACE_ALPHABET.length)];
+  return id;
 }
 
 /**

@@ -24,4 +24,15 @@ describe('ThroughputLimiter (sliding one-second window)', () => {
     expect(limiter.tryAcquire('a', 1, 10)).toBe(false);
     expect(limiter.tryAcquire('b', 1, 10)).toBe(true);
   });
+
+  it('copes with benchmark-sized limits (a million mps) across many milliseconds', () => {
+    const limiter = new ThroughputLimiter();
+    let allowed = 0;
+    for (let t = 0; t < 3000; t += 1) for (let i = 0; i < 10; i += 1) if (limiter.tryAcquire('phone', 1_000_000, t)) allowed += 1;
+    expect(allowed).toBe(30_000);
+    const small = new ThroughputLimiter();
+    let smallAllowed = 0;
+    for (let t = 0; t < 3000; t += 1) if (small.tryAcquire('phone', 3, t)) smallAllowed += 1;
+    expect(smallAllowed).toBe(9);
+  });
 });

@@ -8,7 +8,12 @@ export class BoundedLog<T> {
 
   constructor(private limit: number) {}
 
+  get enabled(): boolean {
+    return this.limit > 0;
+  }
+
   add(entry: T): void {
+    if (this.limit <= 0) return;
     this.entries.push(entry);
     // Trim in chunks: splicing on every add would make each add O(limit).
     if (this.entries.length > this.limit * 1.25) {
