@@ -14,6 +14,9 @@ function fakeSecret(prefix: string, label: string): string {
   return `${prefix}-${createHash('sha256').update(`switchboard-meta-simulator:${label}`).digest('hex').slice(0, 32)}`;
 }
 
+/** The demo seed's lists are always present, so callers can index them without optional chaining. */
+export type DemoSeed = SimulatorSeed & Required<Pick<SimulatorSeed, 'tokens' | 'phoneNumbers' | 'templates' | 'simulation'>>;
+
 export const DEMO_IDS = {
   appId: '1000000000000001',
   systemUserId: '1000000000000101',
@@ -28,7 +31,7 @@ export const DEMO_IDS = {
  * handle (APPROVED, PAUSED, REJECTED, PENDING) with positional and named
  * parameters and a media header.
  */
-export function demoSeed(): SimulatorSeed {
+export function demoSeed(): DemoSeed {
   const { appId, systemUserId, wabaId, phoneNumberId, secondPhoneNumberId } = DEMO_IDS;
   return {
     apps: [

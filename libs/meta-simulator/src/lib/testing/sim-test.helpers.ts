@@ -14,7 +14,7 @@ export const APP = DEMO_IDS.appId;
 export const USER = '15551230001';
 
 export const seed = demoSeed();
-export const TOKEN = seed.tokens?.[0]?.token ?? '';
+export const TOKEN = seed.tokens[0].token;
 export const APP_SECRET = seed.apps[0].secret;
 
 export interface HttpAnswer<T = Record<string, unknown>> {
@@ -107,7 +107,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: '',
     received,
     respondWith: 200,
-    async waitFor(predicate, timeoutMs = 3000) {
+    async waitFor(predicate, timeoutMs = 8000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {
         if (Date.now() > deadline) throw new Error(`webhook condition not met in ${timeoutMs} ms; got ${received.length} webhooks`);
