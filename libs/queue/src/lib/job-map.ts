@@ -15,6 +15,11 @@ export const JOBS = {
       traceparent: z.string().optional(),
     }),
   },
+  /** Sync every template of every WABA of one tenant environment from Graph. */
+  'templates.sync': {
+    queue: QUEUE_NAMES.templates,
+    payload: z.object({ tenantId: z.uuid(), environment: z.enum(['live', 'test']) }),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -2,6 +2,8 @@
 export const QUEUE_NAMES = {
   /** Platform self-checks: proves a worker consumes what a gateway produces. */
   system: 'system',
+  /** Template registry syncs, one scheduler per tenant environment. */
+  templates: 'templates',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
