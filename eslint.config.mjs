@@ -52,8 +52,8 @@ export default [
     },
   },
   {
-    // Specs may use the shared test helpers, whatever the kind of project.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    // Specs (and their helpers) may use the shared test helpers, whatever the kind of project.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.test-helper.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(['type:testing']),
     },

@@ -1,15 +1,21 @@
 // OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
 import './instrumentation';
-import { ConfigError, gatewayEnvSchema, loadConfigOrExit, resolveDevelopmentSecret } from '@switchboard/config';
-import { runHttpApp, runMigrateCommand } from '@switchboard/platform';
+import { gatewayEnvSchema, loadConfigOrExit, resolveDevelopmentSecret } from '@switchboard/config';
+import { failStartup, runHttpApp, runMigrateCommand, runVaultRotateCommand } from '@switchboard/platform';
+import { resolveMasterKeys } from '@switchboard/token-vault';
 import { GatewayModule } from './app/gateway.module';
 
 const config = loadConfigOrExit(gatewayEnvSchema);
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'migrate') {
+  const command = process.argv[2];
+  if (command === 'migrate') {
     await runMigrateCommand(config, 'gateway');
     process.exit(0);
+  }
+  const vaultKeys = resolveMasterKeys(config);
+  if (command === 'vault:rotate') {
+    process.exit(await runVaultRotateCommand(config, vaultKeys));
   }
   const adminApiKey = resolveDevelopmentSecret({
     variable: 'ADMIN_API_KEY',
@@ -28,15 +34,8 @@ async function main(): Promise<void> {
     port: config.PORT,
     migrate: config.MIGRATE_ON_START,
     http: { openApi: true },
-    module: (databaseUrl) => GatewayModule.forRoot(config, databaseUrl, { adminApiKey: adminApiKey.value }),
+    module: (databaseUrl) => GatewayModule.forRoot(config, databaseUrl, { adminApiKey: adminApiKey.value, vaultKeys }),
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    error instanceof ConfigError
-      ? `${error.message}\n`
-      : `[gateway] failed: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch((error: unknown) => failStartup('gateway', error));

@@ -1,19 +1,22 @@
 // OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
 import './instrumentation';
 import { loadConfigOrExit, workerEnvSchema } from '@switchboard/config';
-import { runHttpApp } from '@switchboard/platform';
+import { failStartup, runHttpApp } from '@switchboard/platform';
+import { resolveMasterKeys } from '@switchboard/token-vault';
 import { WorkerModule } from './app/worker.module';
 
 const config = loadConfigOrExit(workerEnvSchema);
 
-// The worker serves only health and metrics over HTTP; migrations are the gateway's job.
-runHttpApp({
-  service: 'worker',
-  config,
-  port: config.WORKER_PORT,
-  migrate: false,
-  module: (databaseUrl) => WorkerModule.forRoot(config, databaseUrl),
-}).catch((error: unknown) => {
-  process.stderr.write(`[worker] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const vaultKeys = resolveMasterKeys(config);
+  // The worker serves only health and metrics over HTTP; migrations are the gateway's job.
+  await runHttpApp({
+    service: 'worker',
+    config,
+    port: config.WORKER_PORT,
+    migrate: false,
+    module: (databaseUrl) => WorkerModule.forRoot(config, databaseUrl, vaultKeys),
+  });
+}
+
+main().catch((error: unknown) => failStartup('worker', error));

@@ -21,8 +21,14 @@ export {
 export { VaultError, type VaultErrorReason } from './lib/vault-error';
 export {
   normaliseScope,
+  PLATFORM_ENVIRONMENT,
+  PLATFORM_PURPOSES,
+  platformScope,
   VAULT_ENVIRONMENTS,
   VAULT_PURPOSES,
+  type PlatformPurpose,
+  type PlatformVaultScope,
+  type TenantVaultScope,
   type VaultEnvironment,
   type VaultPurpose,
   type VaultScope,

@@ -1,16 +1,24 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule, TokenExpiryReadiness } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
+import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
 
+/** Resolved before Nest starts, so a missing production secret stops the process with one line. */
+export interface GatewaySecrets {
+  adminApiKey: string;
+  vaultKeys: MasterKeyRing;
+}
+
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayEnv, databaseUrl: string, secrets: { adminApiKey: string }): DynamicModule {
+  static forRoot(config: GatewayEnv, databaseUrl: string, secrets: GatewaySecrets): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -23,8 +31,13 @@ export class GatewayModule {
           applicationName: 'switchboard-gateway',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
-        HealthModule.forRoot({ redisUrl: config.REDIS_URL }),
+        HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness] }),
         TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
+        TokenVaultModule.forRoot({ keys: secrets.vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),
+        AccountsModule.forRoot(
+          { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
+          { adminRoutes: true },
+        ),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService],

@@ -1,14 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule, AccountsProcessor, TokenExpiryReadiness } from '@switchboard/accounts';
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
+import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { SystemProcessor } from './system.processor';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerEnv, databaseUrl: string): DynamicModule {
+  static forRoot(config: WorkerEnv, databaseUrl: string, vaultKeys: MasterKeyRing): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -21,9 +24,15 @@ export class WorkerModule {
           applicationName: 'switchboard-worker',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
-        HealthModule.forRoot({ redisUrl: config.REDIS_URL }),
+        HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness] }),
+        TenancyModule.forData(),
+        TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),
+        AccountsModule.forRoot(
+          { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
+          { adminRoutes: false },
+        ),
       ],
-      providers: [SystemProcessor],
+      providers: [SystemProcessor, AccountsProcessor],
     };
   }
 }

@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { READINESS_CONTRIBUTORS, type ReadinessContributor } from './health.constants';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { RedisHealthIndicator } from './redis.health-indicator';
 
@@ -9,6 +10,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    @Inject(READINESS_CONTRIBUTORS) private readonly contributors: ReadinessContributor[],
   ) {}
 
   /** Liveness: the process runs and its event loop turns; dependencies are not asked. */
@@ -21,6 +23,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.postgres.isHealthy(), () => this.redis.isHealthy()]);
+    return this.health.check([
+      () => this.postgres.isHealthy(),
+      () => this.redis.isHealthy(),
+      ...this.contributors.map((contributor) => () => contributor.check()),
+    ]);
   }
 }

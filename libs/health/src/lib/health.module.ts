@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
-import { HEALTH_REDIS_CLIENT, HEALTH_SETTINGS, type HealthSettings } from './health.constants';
+import { HEALTH_REDIS_CLIENT, HEALTH_SETTINGS, READINESS_CONTRIBUTORS, type HealthSettings, type ReadinessContributor } from './health.constants';
 import { HealthController } from './health.controller';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { RedisHealthIndicator } from './redis.health-indicator';
@@ -14,6 +14,7 @@ import { RedisHealthIndicator } from './redis.health-indicator';
 @Module({})
 export class HealthModule {
   static forRoot(settings: HealthSettings): DynamicModule {
+    const contributors = settings.contributors ?? [];
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -33,6 +34,12 @@ export class HealthModule {
         },
         PostgresHealthIndicator,
         RedisHealthIndicator,
+        ...contributors,
+        {
+          provide: READINESS_CONTRIBUTORS,
+          inject: contributors,
+          useFactory: (...instances: ReadinessContributor[]) => instances,
+        },
       ],
       exports: [PostgresHealthIndicator, RedisHealthIndicator],
     };

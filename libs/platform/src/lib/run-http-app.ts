@@ -8,7 +8,7 @@ import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
 import { Logger } from 'nestjs-pino';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { resolveDatabase } from './database.resolver';
-import { migrateDatabase } from './migrate-command';
+import { migrateDatabase } from './maintenance-commands';
 import { setupOpenApi } from './openapi';
 
 export interface HttpAppOptions {

@@ -15,6 +15,14 @@ export const JOBS = {
       traceparent: z.string().optional(),
     }),
   },
+  'accounts.token-check': {
+    queue: QUEUE_NAMES.accounts,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
+  'accounts.probe': {
+    queue: QUEUE_NAMES.accounts,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
   /** Sync every template of every WABA of one tenant environment from Graph. */
   'templates.sync': {
     queue: QUEUE_NAMES.templates,

@@ -11,6 +11,9 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnComplete: { age: 300, count: 1000 },
     removeOnFail: { age: 3600 },
   },
+  // Periodic sweeps: the next run repeats the work, so a failed one is not retried.
+  'accounts.token-check': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+  'accounts.probe': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   // A failed sync is retried soon; removed on completion so the next request for the same scope can run.
   'templates.sync': {
     attempts: 3,
@@ -23,10 +26,27 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
 /** Job ids come from natural keys, so a re-enqueue of the same thing is a no-op in BullMQ. */
 const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'system.probe': (payload) => `probe-${payload.probeId}`,
+  // Workers starting in the same hour share one start-up run.
+  'accounts.token-check': () => `token-check-start-${new Date().toISOString().slice(0, 13)}`,
+  'accounts.probe': () => `accounts-probe-start-${new Date().toISOString().slice(0, 13)}`,
   // One pending sync per tenant environment; BullMQ ids cannot contain ':'.
   'templates.sync': (payload) => `templates-sync-${payload.tenantId}-${payload.environment}`,
 };
 
+/**
+ * Periodic jobs. Every worker upserts them at start; BullMQ keeps one scheduler per
+ * id, so each run happens once across all workers.
+ */
+export const SCHEDULES = [
+  { id: 'accounts.token-check', job: 'accounts.token-check', everyMs: 24 * 3600 * 1000 },
+  { id: 'accounts.probe', job: 'accounts.probe', everyMs: 5 * 60 * 1000 },
+] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
+
+/** Attempts, backoff and retention of a job, without an id (schedulers make their own). */
+export function jobSettingsFor(name: JobName): JobsOptions {
+  return OPTIONS[name];
+}
+
 export function jobOptionsFor<N extends JobName>(name: N, payload: JobPayload<N>): JobsOptions {
-  return { ...OPTIONS[name], jobId: JOB_IDS[name](payload) };
+  return { ...jobSettingsFor(name), jobId: JOB_IDS[name](payload) };
 }

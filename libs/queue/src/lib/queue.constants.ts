@@ -2,6 +2,8 @@
 export const QUEUE_NAMES = {
   /** Platform self-checks: proves a worker consumes what a gateway produces. */
   system: 'system',
+  /** Token checks and Graph probes of every WABA. */
+  accounts: 'accounts',
   /** Template registry syncs, one scheduler per tenant environment. */
   templates: 'templates',
 } as const;

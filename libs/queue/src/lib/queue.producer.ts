@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { JOBS, type JobName, type JobPayload } from './job-map';
-import { jobOptionsFor } from './job-options';
+import { jobOptionsFor, jobSettingsFor } from './job-options';
 import type { QueueName } from './queue.constants';
 
 /**
@@ -16,6 +16,12 @@ export class QueueProducer {
     const queue = this.queues.get(definition.queue);
     if (!queue) throw new Error(`Queue ${definition.queue} is not registered in this process`);
     return queue.add(name, data, jobOptionsFor(name, data));
+  }
+
+  /** Creates or updates the scheduler `id` (one per id across all processes). */
+  async schedule<N extends JobName>(id: string, name: N, everyMs: number, payload: JobPayload<N>): Promise<void> {
+    const data = JOBS[name].payload.parse(payload) as JobPayload<N>;
+    await this.queue(JOBS[name].queue).upsertJobScheduler(id, { every: everyMs }, { name, data, opts: jobSettingsFor(name) });
   }
 
   queue(name: QueueName): Queue {

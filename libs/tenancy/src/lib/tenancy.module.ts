@@ -28,7 +28,19 @@ export class TenancyModule implements NestModule {
         TenantAuthGuard,
         AdminAuthGuard,
       ],
-      exports: [TenantsService, ApiKeysService, TenantAuthGuard, AdminAuthGuard],
+      // Settings too: guards used by other modules' controllers are built in those modules.
+      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminAuthGuard],
+    };
+  }
+
+  /** Tenants without HTTP: for processes that serve no tenant or admin routes (the worker). */
+  static forData(): DynamicModule {
+    return {
+      module: TenancyModule,
+      global: true,
+      imports: [TypeOrmModule.forFeature(TENANCY_ENTITIES)],
+      providers: [TenantsService],
+      exports: [TenantsService],
     };
   }
 

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openSecret, rewrapDataKey, sealSecret, unwrapDataKey, wrapDataKey, type SealedSecret } from './envelope-crypto';
 import { MasterKey } from './master-key';
-import type { VaultScope } from './vault-scope';
+import type { TenantVaultScope } from './vault-scope';
 
-const scope: VaultScope = {
+const scope: TenantVaultScope = {
   tenantId: randomUUID(),
   environment: 'live',
   purpose: 'waba_access_token',
@@ -44,7 +44,7 @@ describe('envelope crypto', () => {
 
   it('binds the secret layer too: a data key re-wrapped for another scope still cannot open it', () => {
     const sealed = sealSecret(scope, secret(), key);
-    const other: VaultScope = { ...scope, tenantId: randomUUID() };
+    const other: TenantVaultScope = { ...scope, tenantId: randomUUID() };
     // What someone holding the master key and write access could do: move the data key.
     const dataKey = unwrapDataKey(scope, sealed, key);
     expect(dataKey).toBeDefined();

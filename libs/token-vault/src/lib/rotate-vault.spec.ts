@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { MasterKey, MasterKeyRing } from './master-key';
 import { formatRotationReport, rotateVault } from './rotate-vault';
 import { createTokenVault } from './token-vault.service';
-import { VAULT_PURPOSES, type VaultScope } from './vault-scope';
+import { PLATFORM_PURPOSES, platformScope, VAULT_PURPOSES, type TenantVaultScope, type VaultScope } from './vault-scope';
 
 const secret = () => `test-secret-${randomBytes(24).toString('base64url')}`;
 
@@ -38,11 +38,17 @@ describe('rotateVault on the real Postgres', () => {
     const onA = createTokenVault(dataSource, new MasterKeyRing(keyA), { cacheTtlMs: 0 });
 
     const stored = new Map<VaultScope, string>();
+    for (const purpose of PLATFORM_PURPOSES) {
+      const scope = platformScope(purpose, 'app-rotation');
+      const plaintext = secret();
+      await onA.put(scope, plaintext);
+      stored.set(scope, plaintext);
+    }
     for (const environment of ['live', 'test'] as const) {
       const tenantId = await createTenant();
       for (const purpose of VAULT_PURPOSES) {
         for (const ownerRef of ['owner-1', 'owner-2']) {
-          const scope: VaultScope = { tenantId, environment, purpose, ownerRef };
+          const scope: TenantVaultScope = { tenantId, environment, purpose, ownerRef };
           const plaintext = secret();
           await onA.put(scope, plaintext);
           stored.set(scope, plaintext);
@@ -92,9 +98,9 @@ describe('rotateVault on the real Postgres', () => {
     const lost = MasterKey.generate();
     const keyB = MasterKey.generate();
     const tenantId = await createTenant();
-    const good: VaultScope = { tenantId, environment: 'live', purpose: 'meta_app_secret', ownerRef: 'app-1' };
-    const orphan: VaultScope = { ...good, ownerRef: 'app-2' };
-    const moved: VaultScope = { ...good, ownerRef: 'app-3' };
+    const good: TenantVaultScope = { tenantId, environment: 'live', purpose: 'meta_app_secret', ownerRef: 'app-1' };
+    const orphan: TenantVaultScope = { ...good, ownerRef: 'app-2' };
+    const moved: TenantVaultScope = { ...good, ownerRef: 'app-3' };
     const goodSecret = secret();
     await createTokenVault(dataSource, new MasterKeyRing(keyA)).put(good, goodSecret);
     await createTokenVault(dataSource, new MasterKeyRing(lost)).put(orphan, secret());
@@ -120,7 +126,7 @@ describe('rotateVault on the real Postgres', () => {
     const keyA = MasterKey.generate();
     const keyB = MasterKey.generate();
     const onA = createTokenVault(dataSource, new MasterKeyRing(keyA), { cacheTtlMs: 0 });
-    const scope: VaultScope = { tenantId: await createTenant(), environment: 'test', purpose: 'waba_access_token', ownerRef: 'waba-1' };
+    const scope: TenantVaultScope = { tenantId: await createTenant(), environment: 'test', purpose: 'waba_access_token', ownerRef: 'waba-1' };
     await onA.put(scope, secret());
     const newer = secret();
     let raced = false;

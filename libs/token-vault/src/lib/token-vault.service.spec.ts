@@ -10,7 +10,7 @@ import { TOKEN_VAULT } from './token-vault.constants';
 import { TokenVaultModule } from './token-vault.module';
 import { createTokenVault, TokenVault } from './token-vault.service';
 import { VaultError } from './vault-error';
-import type { VaultScope } from './vault-scope';
+import { platformScope, type TenantVaultScope } from './vault-scope';
 
 const secret = () => `test-secret-${randomBytes(24).toString('base64url')}`;
 
@@ -37,7 +37,7 @@ describe('TokenVault on the real Postgres', () => {
     return (rows[0] as { id: string }).id;
   };
 
-  const scopeOf = async (change: Partial<VaultScope> = {}): Promise<VaultScope> => ({
+  const scopeOf = async (change: Partial<TenantVaultScope> = {}): Promise<TenantVaultScope> => ({
     tenantId: await createTenant(),
     environment: 'live',
     purpose: 'waba_access_token',
@@ -107,7 +107,7 @@ describe('TokenVault on the real Postgres', () => {
 
   it('keeps live and test apart: a test scope never reads the live secret', async () => {
     const live = await scopeOf({ environment: 'live' });
-    const test: VaultScope = { ...live, environment: 'test' };
+    const test: TenantVaultScope = { ...live, environment: 'test' };
     await vault.put(live, secret());
     expect(await vault.find(test)).toBeUndefined();
     const error = await caught(vault.get(test));
@@ -130,7 +130,7 @@ describe('TokenVault on the real Postgres', () => {
     const scope = await scopeOf();
     const plaintext = secret();
     const ref = await vault.put(scope, plaintext);
-    const target: VaultScope = {
+    const target: TenantVaultScope = {
       ...scope,
       ...(field === 'tenantId' ? { tenantId: await createTenant() } : {}),
       ...(field === 'environment' ? { environment: 'test' } : {}),
@@ -201,6 +201,41 @@ describe('TokenVault on the real Postgres', () => {
     const whole = (await dataSource.query(`SELECT string_agg(t::text, E'\\n') AS dump FROM vault_secrets t`)) as Array<{ dump: string }>;
     expect(whole[0]?.dump).not.toContain(Buffer.from(plaintext).toString('hex'));
     expect(whole[0]?.dump).not.toContain(plaintext);
+  });
+
+  it('keeps operator secrets under the platform scope, apart from every tenant', async () => {
+    const appId = `app-${randomBytes(4).toString('hex')}`;
+    const appSecret = secret();
+    const ref = await vault.put(platformScope('meta_app_secret', appId), appSecret);
+    expect(ref).toMatchObject({ tenantId: null, environment: 'platform', purpose: 'meta_app_secret', ownerRef: appId });
+    expect(await vault.get(platformScope('meta_app_secret', appId))).toBe(appSecret);
+    // Upsert, not a second row: NULL tenants are not distinct in the scope key.
+    const replaced = secret();
+    await vault.put(platformScope('meta_app_secret', appId), replaced);
+    expect(await vault.get(platformScope('meta_app_secret', appId))).toBe(replaced);
+    const counted = (await dataSource.query(`SELECT count(*)::int AS n FROM vault_secrets WHERE owner_ref = $1`, [appId])) as Array<{ n: number }>;
+    expect(counted[0]?.n).toBe(1);
+
+    // A tenant scope with the same purpose and owner sees nothing, and the platform row
+    // copied under a tenant does not open there.
+    const tenantScope = await scopeOf({ purpose: 'meta_app_secret', ownerRef: appId });
+    expect(await vault.find(tenantScope)).toBeUndefined();
+    await copyRow(ref.id, { tenantId: tenantScope.tenantId, environment: 'live' });
+    expect(await caught(vault.get(tenantScope))).toMatchObject({ reason: 'vault_decrypt_failed' });
+
+    // And the reverse: a tenant's row moved to the platform scope does not open either.
+    const tenantSecret = await scopeOf({ purpose: 'meta_verify_token' });
+    const tenantRef = await vault.put(tenantSecret, secret());
+    await dataSource.query(`UPDATE vault_secrets SET tenant_id = NULL, environment = 'platform' WHERE id = $1`, [tenantRef.id]);
+    const moved = platformScope('meta_verify_token', tenantSecret.ownerRef);
+    expect(await caught(vault.get(moved))).toMatchObject({ reason: 'vault_decrypt_failed' });
+  });
+
+  it('refuses platform scopes for tenant-only purposes and tenant-less tenant environments', async () => {
+    const wrongPurpose = { tenantId: null, environment: 'platform', purpose: 'waba_access_token', ownerRef: 'x' } as unknown as TenantVaultScope;
+    expect(await caught(vault.put(wrongPurpose, secret()))).toMatchObject({ code: 'validation_failed' });
+    const wrongEnvironment = { tenantId: null, environment: 'live', purpose: 'meta_app_secret', ownerRef: 'x' } as unknown as TenantVaultScope;
+    expect(await caught(vault.put(wrongEnvironment, secret()))).toMatchObject({ code: 'validation_failed' });
   });
 
   it('deletes, and a deleted secret is gone', async () => {

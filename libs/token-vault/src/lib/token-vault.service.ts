@@ -6,7 +6,9 @@ import { decryptFailed, masterKeyUnknown, secretNotFound, tenantNotFound, type V
 import {
   describeScope,
   normaliseScope,
+  PLATFORM_ENVIRONMENT,
   scopeKey,
+  type PlatformPurpose,
   type VaultEnvironment,
   type VaultPurpose,
   type VaultScope,
@@ -32,23 +34,19 @@ export interface TokenVaultOptions {
 }
 
 /** A stored secret, without the secret. */
-export interface VaultSecretRef {
+export type VaultSecretRef = VaultScope & {
   readonly id: string;
-  readonly tenantId: string;
-  readonly environment: VaultEnvironment;
-  readonly purpose: VaultPurpose;
-  readonly ownerRef: string;
   readonly masterKeyId: string;
   readonly createdAt: Date;
   /** When the value was last put. */
   readonly updatedAt: Date;
   /** When the data key was last re-wrapped under a new master key; null until then. */
   readonly rotatedAt: Date | null;
-}
+};
 
 export interface VaultRotationFailure {
   readonly id: string;
-  readonly tenantId: string;
+  readonly tenantId: string | null;
   readonly environment: string;
   readonly purpose: string;
   readonly ownerRef: string;
@@ -76,8 +74,8 @@ export interface RewrapOptions {
 
 interface SecretRow {
   id: string;
-  tenant_id: string;
-  environment: VaultEnvironment;
+  tenant_id: string | null;
+  environment: VaultEnvironment | typeof PLATFORM_ENVIRONMENT;
   purpose: VaultPurpose;
   owner_ref: string;
   master_key_id: string;
@@ -91,8 +89,8 @@ interface SecretRow {
 
 interface RefRow {
   id: string;
-  tenant_id: string;
-  environment: VaultEnvironment;
+  tenant_id: string | null;
+  environment: VaultEnvironment | typeof PLATFORM_ENVIRONMENT;
   purpose: VaultPurpose;
   owner_ref: string;
   master_key_id: string;
@@ -102,7 +100,8 @@ interface RefRow {
 }
 
 const REF_COLUMNS = 'id, tenant_id, environment, purpose, owner_ref, master_key_id, created_at, updated_at, rotated_at';
-const SCOPE_WHERE = 'tenant_id = $1 AND environment = $2 AND purpose = $3 AND owner_ref = $4';
+// IS NOT DISTINCT FROM: platform secrets have no tenant (NULL), and NULL = NULL is not true.
+const SCOPE_WHERE = 'tenant_id IS NOT DISTINCT FROM $1 AND environment = $2 AND purpose = $3 AND owner_ref = $4';
 const MAX_PLAINTEXT_BYTES = 64 * 1024;
 const DEFAULT_TTL_MS = 60_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -150,7 +149,7 @@ export class TokenVault {
         `INSERT INTO vault_secrets
            (tenant_id, environment, purpose, owner_ref, master_key_id, wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (tenant_id, environment, purpose, owner_ref) DO UPDATE SET
+         ON CONFLICT ON CONSTRAINT vault_secrets_scope_key DO UPDATE SET
            master_key_id = EXCLUDED.master_key_id,
            wrapped_key = EXCLUDED.wrapped_key,
            wrap_iv = EXCLUDED.wrap_iv,
@@ -233,12 +232,7 @@ export class TokenVault {
       for (const row of rows) {
         scanned += 1;
         // The row's own columns are the scope: a row copied elsewhere fails here, as it would on read.
-        const scope: VaultScope = {
-          tenantId: row.tenant_id,
-          environment: row.environment,
-          purpose: row.purpose,
-          ownerRef: row.owner_ref,
-        };
+        const scope = scopeOfRow(row);
         const failure = (reason: VaultRotationFailure['reason']): void => {
           failures.push({ id: row.id, ...scope, masterKeyId: row.master_key_id, reason });
         };
@@ -332,7 +326,13 @@ function assertPlaintext(scope: VaultScope, plaintext: string): void {
   });
 }
 
-function scopeParameters(scope: VaultScope): string[] {
+function scopeOfRow(row: Pick<SecretRow, 'tenant_id' | 'environment' | 'purpose' | 'owner_ref'>): VaultScope {
+  return row.tenant_id === null
+    ? { tenantId: null, environment: PLATFORM_ENVIRONMENT, purpose: row.purpose as PlatformPurpose, ownerRef: row.owner_ref }
+    : { tenantId: row.tenant_id, environment: row.environment as VaultEnvironment, purpose: row.purpose, ownerRef: row.owner_ref };
+}
+
+function scopeParameters(scope: VaultScope): Array<string | null> {
   return [scope.tenantId, scope.environment, scope.purpose, scope.ownerRef];
 }
 
@@ -355,10 +355,7 @@ function sealedFromRow(row: SecretRow): SealedSecret {
 function toRef(row: RefRow): VaultSecretRef {
   return {
     id: row.id,
-    tenantId: row.tenant_id,
-    environment: row.environment,
-    purpose: row.purpose,
-    ownerRef: row.owner_ref,
+    ...scopeOfRow(row),
     masterKeyId: row.master_key_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -11,13 +11,35 @@ export type VaultEnvironment = (typeof VAULT_ENVIRONMENTS)[number];
 export const VAULT_PURPOSES = ['waba_access_token', 'meta_app_secret', 'meta_verify_token'] as const;
 export type VaultPurpose = (typeof VAULT_PURPOSES)[number];
 
-/** Where a secret belongs. All four parts select the row and are bound into its ciphertext. */
-export interface VaultScope {
+/**
+ * Secrets of the operator rather than of a tenant: a Meta app serves many tenants'
+ * WABAs, and its webhooks must be verified before any tenant is known.
+ */
+export const PLATFORM_ENVIRONMENT = 'platform';
+export const PLATFORM_PURPOSES = ['meta_app_secret', 'meta_verify_token'] as const;
+export type PlatformPurpose = (typeof PLATFORM_PURPOSES)[number];
+
+/** Where a tenant's secret belongs. All four parts select the row and are bound into its ciphertext. */
+export interface TenantVaultScope {
   readonly tenantId: string;
   readonly environment: VaultEnvironment;
   readonly purpose: VaultPurpose;
   /** The owning record's id or natural key, e.g. the WABA id or the Meta app id. */
   readonly ownerRef: string;
+}
+
+/** Where an operator-level secret belongs: no tenant, the `platform` environment. */
+export interface PlatformVaultScope {
+  readonly tenantId: null;
+  readonly environment: typeof PLATFORM_ENVIRONMENT;
+  readonly purpose: PlatformPurpose;
+  readonly ownerRef: string;
+}
+
+export type VaultScope = TenantVaultScope | PlatformVaultScope;
+
+export function platformScope(purpose: PlatformPurpose, ownerRef: string): PlatformVaultScope {
+  return { tenantId: null, environment: PLATFORM_ENVIRONMENT, purpose, ownerRef };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,13 +54,23 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
  */
 export function normaliseScope(scope: VaultScope): VaultScope {
   const issues: Array<{ path: string; issue: string }> = [];
+  const platform = scope.tenantId === null;
   const tenantId = typeof scope.tenantId === 'string' ? scope.tenantId.toLowerCase() : '';
-  if (!UUID.test(tenantId)) issues.push({ path: 'tenantId', issue: 'expected a uuid' });
-  if (!(VAULT_ENVIRONMENTS as readonly unknown[]).includes(scope.environment)) {
-    issues.push({ path: 'environment', issue: `expected one of ${VAULT_ENVIRONMENTS.join(', ')}` });
-  }
-  if (!(VAULT_PURPOSES as readonly unknown[]).includes(scope.purpose)) {
-    issues.push({ path: 'purpose', issue: `expected one of ${VAULT_PURPOSES.join(', ')}` });
+  if (platform) {
+    if (scope.environment !== PLATFORM_ENVIRONMENT) {
+      issues.push({ path: 'environment', issue: `a scope without tenant is the ${PLATFORM_ENVIRONMENT} environment` });
+    }
+    if (!(PLATFORM_PURPOSES as readonly unknown[]).includes(scope.purpose)) {
+      issues.push({ path: 'purpose', issue: `platform secrets are one of ${PLATFORM_PURPOSES.join(', ')}` });
+    }
+  } else {
+    if (!UUID.test(tenantId)) issues.push({ path: 'tenantId', issue: 'expected a uuid' });
+    if (!(VAULT_ENVIRONMENTS as readonly unknown[]).includes(scope.environment)) {
+      issues.push({ path: 'environment', issue: `expected one of ${VAULT_ENVIRONMENTS.join(', ')}` });
+    }
+    if (!(VAULT_PURPOSES as readonly unknown[]).includes(scope.purpose)) {
+      issues.push({ path: 'purpose', issue: `expected one of ${VAULT_PURPOSES.join(', ')}` });
+    }
   }
   const ownerRef = scope.ownerRef;
   if (
@@ -58,17 +90,19 @@ export function normaliseScope(scope: VaultScope): VaultScope {
       details: issues,
     });
   }
-  return { tenantId, environment: scope.environment, purpose: scope.purpose, ownerRef };
+  return platform
+    ? platformScope(scope.purpose as PlatformPurpose, ownerRef)
+    : { tenantId, environment: scope.environment as VaultEnvironment, purpose: scope.purpose, ownerRef };
 }
 
 /** Log-safe description of a scope for error messages and metadata. */
 export function describeScope(scope: VaultScope): string {
-  return `tenant ${scope.tenantId}, environment ${scope.environment}, purpose ${scope.purpose}, owner ${scope.ownerRef}`;
+  return `tenant ${scope.tenantId ?? PLATFORM_ENVIRONMENT}, environment ${scope.environment}, purpose ${scope.purpose}, owner ${scope.ownerRef}`;
 }
 
 export function scopeMetadata(scope: VaultScope): Record<string, string> {
   return {
-    tenantId: scope.tenantId,
+    tenantId: scope.tenantId ?? PLATFORM_ENVIRONMENT,
     environment: scope.environment,
     purpose: scope.purpose,
     ownerRef: scope.ownerRef,

@@ -1,7 +1,16 @@
 import { CreateTenants1732430000000 } from './1732430000000-create-tenants.migration';
 import { CreateApiKeys1732430100000 } from './1732430100000-create-api-keys.migration';
 import { CreateVaultSecrets1732430250000 } from './1732430250000-create-vault-secrets.migration';
+import { VaultPlatformScope1732430260000 } from './1732430260000-vault-platform-scope.migration';
+import { CreateWhatsappAccounts1732430300000 } from './1732430300000-create-whatsapp-accounts.migration';
 import { CreateTemplates1732430500000 } from './1732430500000-create-templates.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [CreateTenants1732430000000, CreateApiKeys1732430100000, CreateVaultSecrets1732430250000, CreateTemplates1732430500000];
+export const MIGRATIONS = [
+  CreateTenants1732430000000,
+  CreateApiKeys1732430100000,
+  CreateVaultSecrets1732430250000,
+  VaultPlatformScope1732430260000,
+  CreateWhatsappAccounts1732430300000,
+  CreateTemplates1732430500000,
+];

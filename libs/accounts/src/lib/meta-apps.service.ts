@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { platformScope, TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
+import { Repository } from 'typeorm';
+import { MetaAppEntity } from './meta-app.entity';
+
+export interface MetaAppCredentials {
+  id: string;
+  appId: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+export function webhookPathOf(appId: string): string {
+  return `/webhooks/whatsapp/${appId}`;
+}
+
+@Injectable()
+export class MetaAppsService {
+  constructor(
+    @InjectRepository(MetaAppEntity) private readonly apps: Repository<MetaAppEntity>,
+    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+  ) {}
+
+  /** Row and secrets in one transaction: an app is never half-registered. */
+  async register(input: { appId: string; appSecret: string; verifyToken: string }) {
+    if (await this.apps.existsBy({ appId: input.appId })) {
+      throw new SwitchboardError({
+        code: 'conflict',
+        message: `Meta app ${input.appId} is already registered`,
+        details: [{ path: 'appId', issue: 'already registered' }],
+      });
+    }
+    const app = await this.apps.manager.transaction(async (manager) => {
+      const saved = await manager.save(manager.create(MetaAppEntity, { appId: input.appId }));
+      const vault = this.vault.withManager(manager);
+      await vault.put(platformScope('meta_app_secret', input.appId), input.appSecret);
+      await vault.put(platformScope('meta_verify_token', input.appId), input.verifyToken);
+      return saved;
+    });
+    return { id: app.id, appId: app.appId, webhookPath: webhookPathOf(app.appId) };
+  }
+
+  async require(appId: string): Promise<MetaAppEntity> {
+    const app = await this.apps.findOneBy({ appId });
+    if (!app) throw new SwitchboardError({ code: 'not_found', message: `Meta app ${appId} is not registered` });
+    return app;
+  }
+
+  async requireById(id: string): Promise<MetaAppEntity> {
+    const app = await this.apps.findOneBy({ id });
+    if (!app) throw new SwitchboardError({ code: 'not_found', message: 'Meta app not found' });
+    return app;
+  }
+
+  async credentials(app: MetaAppEntity): Promise<MetaAppCredentials> {
+    return {
+      id: app.id,
+      appId: app.appId,
+      appSecret: await this.vault.get(platformScope('meta_app_secret', app.appId)),
+      verifyToken: await this.vault.get(platformScope('meta_verify_token', app.appId)),
+    };
+  }
+}

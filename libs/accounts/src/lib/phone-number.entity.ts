@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Environment } from '@switchboard/tenancy';
+
+@Entity({ name: 'phone_numbers' })
+export class PhoneNumberEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ type: 'varchar', length: 4 })
+  environment!: Environment;
+
+  /** Our id of the WABA row. */
+  @Column({ name: 'waba_ref', type: 'uuid' })
+  wabaRef!: string;
+
+  @Column({ name: 'phone_number_id', type: 'varchar', length: 32 })
+  phoneNumberId!: string;
+
+  @Column({ name: 'display_phone_number', type: 'varchar', length: 32 })
+  displayPhoneNumber!: string;
+
+  @Column({ name: 'verified_name', type: 'text', nullable: true })
+  verifiedName!: string | null;
+
+  @Column({ name: 'quality_rating', type: 'varchar', length: 16, nullable: true })
+  qualityRating!: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  status!: string | null;
+
+  @Column({ name: 'name_status', type: 'varchar', length: 32, nullable: true })
+  nameStatus!: string | null;
+
+  @Column({ name: 'code_verification_status', type: 'varchar', length: 32, nullable: true })
+  codeVerificationStatus!: string | null;
+
+  @Column({ name: 'messaging_limit', type: 'varchar', length: 32, nullable: true })
+  messagingLimit!: string | null;
+
+  @Column({ name: 'throughput_level', type: 'varchar', length: 32, nullable: true })
+  throughputLevel!: string | null;
+
+  @Column({ name: 'throughput_mps', type: 'integer' })
+  throughputMps!: number;
+
+  @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
+  registeredAt!: Date | null;
+
+  @Column({ name: 'synced_at', type: 'timestamptz', nullable: true })
+  syncedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import type { PhoneNumber } from '@switchboard/graph-api-client';
+import { Repository } from 'typeorm';
+import { PhoneNumberEntity } from './phone-number.entity';
+import { WabaEntity } from './waba.entity';
+import { WabasService } from './wabas.service';
+
+export interface PhoneNumberView {
+  id: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  verifiedName: string | null;
+  qualityRating: string | null;
+  status: string | null;
+  nameStatus: string | null;
+  messagingLimit: string | null;
+  throughputLevel: string | null;
+  throughputMps: number;
+  registeredAt: string | null;
+  syncedAt: string | null;
+}
+
+/**
+ * Meta's throughput levels (reference §7): HIGH is the automatic 1,000 mps upgrade;
+ * otherwise the configured figure stands (80 by default, 20 for coexistence numbers).
+ */
+function mpsOf(level: string | undefined, configured: number): number {
+  return level === 'HIGH' ? 1000 : configured;
+}
+
+@Injectable()
+export class PhoneNumbersService {
+  constructor(
+    @InjectRepository(PhoneNumberEntity) private readonly numbers: Repository<PhoneNumberEntity>,
+    private readonly wabas: WabasService,
+  ) {}
+
+  /**
+   * Registers a number by hand after Graph confirms it belongs to this WABA. The
+   * commonest mistake, a WABA id pasted as the phone number id, gets its own message.
+   */
+  async add(tenantId: string, wabaId: string, input: { phoneNumberId: string; displayPhoneNumber: string; throughputMps?: number }) {
+    const waba = await this.wabas.require(tenantId, wabaId);
+    if (input.phoneNumberId === waba.wabaId || (await this.isAnyWaba(input.phoneNumberId))) {
+      throw new SwitchboardError({
+        code: 'validation_failed',
+        message: `${input.phoneNumberId} is a WABA id, not a phone number id; phone number ids are listed by POST .../phone-numbers/sync`,
+        details: [{ path: 'phoneNumberId', issue: 'is a WABA id' }],
+      });
+    }
+    const onGraph = await this.graphNumbers(waba);
+    const found = onGraph.find((number) => number.id === input.phoneNumberId);
+    if (!found) {
+      throw new SwitchboardError({
+        code: 'validation_failed',
+        message: `Phone number ${input.phoneNumberId} does not belong to WABA ${wabaId}`,
+        details: [{ path: 'phoneNumberId', issue: `not a number of WABA ${wabaId}` }],
+      });
+    }
+    if (await this.numbers.existsBy({ phoneNumberId: input.phoneNumberId })) {
+      throw new SwitchboardError({ code: 'conflict', message: `Phone number ${input.phoneNumberId} is already registered`, details: [{ path: 'phoneNumberId', issue: 'already registered' }] });
+    }
+    const saved = await this.numbers.save(
+      this.numbers.create({
+        ...this.graphColumns(found, mpsOf(found.throughputLevel, input.throughputMps ?? 80)),
+        tenantId,
+        environment: waba.environment,
+        wabaRef: waba.id,
+        phoneNumberId: input.phoneNumberId,
+        displayPhoneNumber: input.displayPhoneNumber,
+      }),
+    );
+    return this.view(saved, waba);
+  }
+
+  /** Reads every number of the WABA from Graph and upserts what Meta says about it. */
+  async sync(tenantId: string, wabaId: string): Promise<{ data: PhoneNumberView[] }> {
+    const waba = await this.wabas.require(tenantId, wabaId);
+    const onGraph = await this.graphNumbers(waba);
+    const views: PhoneNumberView[] = [];
+    for (const number of onGraph) {
+      const existing = await this.numbers.findOneBy({ phoneNumberId: number.id });
+      if (existing && existing.wabaRef !== waba.id) continue;
+      const row = existing ?? this.numbers.create({ tenantId, environment: waba.environment, wabaRef: waba.id, phoneNumberId: number.id, throughputMps: 80 });
+      Object.assign(row, this.graphColumns(number, mpsOf(number.throughputLevel, row.throughputMps)), {
+        displayPhoneNumber: number.displayPhoneNumber ?? row.displayPhoneNumber ?? number.id,
+      });
+      views.push(this.view(await this.numbers.save(row), waba));
+    }
+    return { data: views };
+  }
+
+  /** Sets the two-step PIN and registers the number with Cloud API: the fix for 133010. */
+  async register(tenantId: string, wabaId: string, phoneNumberId: string, pin: string) {
+    const waba = await this.wabas.require(tenantId, wabaId);
+    const number = await this.numbers.findOneBy({ wabaRef: waba.id, phoneNumberId });
+    if (!number) throw new SwitchboardError({ code: 'not_found', message: `No phone number ${phoneNumberId} in WABA ${wabaId}` });
+    const { accessToken, graph } = await this.wabas.access(waba);
+    await graph.registerPhoneNumber(phoneNumberId, pin, { accessToken });
+    number.registeredAt = new Date();
+    await this.numbers.save(number);
+    return { phoneNumberId, status: 'registered', registeredAt: number.registeredAt.toISOString() };
+  }
+
+  listForWaba(waba: WabaEntity): Promise<PhoneNumberEntity[]> {
+    return this.numbers.find({ where: { wabaRef: waba.id }, order: { createdAt: 'ASC' } });
+  }
+
+  async applyGraphState(number: PhoneNumberEntity, state: PhoneNumber): Promise<PhoneNumberEntity> {
+    Object.assign(number, this.graphColumns(state, mpsOf(state.throughputLevel, number.throughputMps)));
+    return this.numbers.save(number);
+  }
+
+  view(number: PhoneNumberEntity, waba: WabaEntity): PhoneNumberView {
+    return {
+      id: number.id,
+      phoneNumberId: number.phoneNumberId,
+      displayPhoneNumber: number.displayPhoneNumber,
+      wabaId: waba.wabaId,
+      verifiedName: number.verifiedName,
+      qualityRating: number.qualityRating,
+      status: number.status,
+      nameStatus: number.nameStatus,
+      messagingLimit: number.messagingLimit,
+      throughputLevel: number.throughputLevel,
+      throughputMps: number.throughputMps,
+      registeredAt: number.registeredAt?.toISOString() ?? null,
+      syncedAt: number.syncedAt?.toISOString() ?? null,
+    };
+  }
+
+  private async graphNumbers(waba: WabaEntity): Promise<readonly PhoneNumber[]> {
+    const { accessToken, graph } = await this.wabas.access(waba);
+    return (await graph.listPhoneNumbers(waba.wabaId, { accessToken })).data;
+  }
+
+  private async isAnyWaba(id: string): Promise<boolean> {
+    return (await this.numbers.manager.countBy(WabaEntity, { wabaId: id })) > 0;
+  }
+
+  private graphColumns(number: PhoneNumber, throughputMps: number) {
+    return {
+      verifiedName: number.verifiedName ?? null,
+      qualityRating: number.qualityRating ?? null,
+      status: number.status ?? null,
+      nameStatus: number.nameStatus ?? null,
+      codeVerificationStatus: number.codeVerificationStatus ?? null,
+      messagingLimit: number.messagingLimit ?? null,
+      throughputLevel: number.throughputLevel ?? null,
+      throughputMps,
+      syncedAt: new Date(),
+    };
+  }
+}

@@ -1,0 +1,179 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import type { GraphApiClient } from '@switchboard/graph-api-client';
+import { TenantsService, type Environment } from '@switchboard/tenancy';
+import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
+import { Repository } from 'typeorm';
+import { GraphClients } from './graph-clients';
+import { MetaAppsService } from './meta-apps.service';
+import { inspectToken, type TokenInspection } from './token-inspection';
+import { WabaEntity } from './waba.entity';
+
+export interface WabaView {
+  id: string;
+  wabaId: string;
+  environment: Environment;
+  appId: string;
+  token: { expiresAt: string | null; scopes: string[]; status: WabaEntity['tokenStatus'] };
+  subscribedAt: string | null;
+}
+
+export interface WabaAccess {
+  wabaId: string;
+  accessToken: string;
+  graph: GraphApiClient;
+}
+
+const tokenScope = (waba: Pick<WabaEntity, 'tenantId' | 'environment' | 'wabaId'>) => ({
+  tenantId: waba.tenantId,
+  environment: waba.environment,
+  purpose: 'waba_access_token' as const,
+  ownerRef: waba.wabaId,
+});
+
+@Injectable()
+export class WabasService {
+  constructor(
+    @InjectRepository(WabaEntity) private readonly wabas: Repository<WabaEntity>,
+    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+    private readonly tenants: TenantsService,
+    private readonly apps: MetaAppsService,
+    private readonly graphClients: GraphClients,
+  ) {}
+
+  /**
+   * debug_token first (reference §8): a token that is invalid, lacks a WhatsApp scope
+   * or does not cover this WABA is refused with 422 before anything is stored.
+   */
+  async register(tenantId: string, input: { environment: Environment; wabaId: string; appId: string; accessToken: string }): Promise<WabaView> {
+    await this.tenants.require(tenantId);
+    const app = await this.apps.require(input.appId);
+    const existing = await this.wabas.findOneBy({ wabaId: input.wabaId });
+    if (existing) {
+      const sameOwner = existing.tenantId === tenantId && existing.environment === input.environment;
+      throw new SwitchboardError({
+        code: 'conflict',
+        message: sameOwner
+          ? `WABA ${input.wabaId} is already registered here; rotate its token with PUT .../wabas/${input.wabaId}/token`
+          : `WABA ${input.wabaId} is already registered`,
+        details: [{ path: 'wabaId', issue: 'already registered' }],
+      });
+    }
+    const inspection = await this.inspect(tenantId, input.environment, input.wabaId, app.appId, input.accessToken);
+    const waba = await this.wabas.manager.transaction(async (manager) => {
+      const saved = await manager.save(
+        manager.create(WabaEntity, {
+          tenantId,
+          environment: input.environment,
+          wabaId: input.wabaId,
+          metaAppId: app.id,
+          ...this.tokenColumns(inspection),
+        }),
+      );
+      await this.vault.withManager(manager).put(tokenScope(saved), input.accessToken);
+      return saved;
+    });
+    return this.view(waba, app.appId);
+  }
+
+  /** Zero-downtime rotation: the new token is verified first; the old one serves until then. */
+  async rotateToken(tenantId: string, wabaId: string, accessToken: string): Promise<WabaView> {
+    const waba = await this.require(tenantId, wabaId);
+    const app = await this.apps.requireById(waba.metaAppId);
+    const inspection = await this.inspect(tenantId, waba.environment, wabaId, app.appId, accessToken);
+    await this.storeToken(waba, accessToken, inspection);
+    return this.view(waba, app.appId);
+  }
+
+  /** Replaces the stored token and its status in one transaction. */
+  async storeToken(waba: WabaEntity, accessToken: string, inspection: TokenInspection): Promise<void> {
+    Object.assign(waba, this.tokenColumns(inspection));
+    await this.wabas.manager.transaction(async (manager) => {
+      await manager.save(waba);
+      await this.vault.withManager(manager).put(tokenScope(waba), accessToken);
+    });
+  }
+
+  async recordInspection(waba: WabaEntity, inspection: TokenInspection): Promise<void> {
+    Object.assign(waba, this.tokenColumns(inspection));
+    await this.wabas.save(waba);
+  }
+
+  /** 404 for an unknown WABA and for a WABA of another tenant (never 403). */
+  async require(tenantId: string, wabaId: string): Promise<WabaEntity> {
+    const waba = await this.wabas.findOneBy({ tenantId, wabaId });
+    if (!waba) throw new SwitchboardError({ code: 'not_found', message: `No WABA ${wabaId} for this tenant` });
+    return waba;
+  }
+
+  listForScope(tenantId: string, environment: Environment): Promise<WabaEntity[]> {
+    return this.wabas.find({ where: { tenantId, environment }, order: { createdAt: 'ASC' } });
+  }
+
+  listAll(): Promise<WabaEntity[]> {
+    return this.wabas.find({ order: { createdAt: 'ASC' } });
+  }
+
+  /** Token and Graph client for calls on behalf of this WABA. */
+  async access(waba: WabaEntity): Promise<WabaAccess> {
+    return {
+      wabaId: waba.wabaId,
+      accessToken: await this.vault.get(tokenScope(waba)),
+      graph: await this.graphClients.forEnvironment(waba.tenantId, waba.environment),
+    };
+  }
+
+  /** Every WABA of a tenant + environment with its credentials (the template registry's port). */
+  async resolve(scope: { tenantId: string; environment: Environment }): Promise<WabaAccess[]> {
+    return Promise.all((await this.listForScope(scope.tenantId, scope.environment)).map((waba) => this.access(waba)));
+  }
+
+  /** Subscribes the WABA to its Meta app: the fix for webhooks that never arrive. */
+  async subscribe(tenantId: string, wabaId: string) {
+    const waba = await this.require(tenantId, wabaId);
+    const { accessToken, graph } = await this.access(waba);
+    await graph.subscribeApp(wabaId, { accessToken });
+    const apps = (await graph.getSubscribedApps(wabaId, { accessToken })).data;
+    waba.subscribedAt = new Date();
+    await this.wabas.save(waba);
+    return { wabaId, subscribed: true, subscribedApps: apps.map((app) => ({ id: app.id ?? null, name: app.name ?? null })) };
+  }
+
+  async view(waba: WabaEntity, appId?: string): Promise<WabaView> {
+    return {
+      id: waba.id,
+      wabaId: waba.wabaId,
+      environment: waba.environment,
+      appId: appId ?? (await this.apps.requireById(waba.metaAppId)).appId,
+      token: { expiresAt: waba.tokenExpiresAt?.toISOString() ?? null, scopes: waba.tokenScopes, status: waba.tokenStatus },
+      subscribedAt: waba.subscribedAt?.toISOString() ?? null,
+    };
+  }
+
+  async inspect(tenantId: string, environment: Environment, wabaId: string, appId: string, accessToken: string): Promise<TokenInspection> {
+    const credentials = await this.apps.credentials(await this.apps.require(appId));
+    const graph = await this.graphClients.forEnvironment(tenantId, environment);
+    const debug = await graph.debugToken(accessToken, `${credentials.appId}|${credentials.appSecret}`);
+    const inspection = inspectToken(debug.data, wabaId, new Date(), appId);
+    if (inspection.problem) {
+      throw new SwitchboardError({
+        code: inspection.problem.code,
+        message: inspection.problem.message,
+        details: [{ path: 'accessToken', issue: inspection.problem.message }],
+        redact: [accessToken],
+      });
+    }
+    return inspection;
+  }
+
+  private tokenColumns(inspection: TokenInspection) {
+    return {
+      tokenStatus: inspection.status,
+      tokenExpiresAt: inspection.expiresAt,
+      tokenScopes: inspection.scopes,
+      tokenCheckedAt: new Date(),
+      tokenProblem: inspection.problem?.message ?? null,
+    };
+  }
+}

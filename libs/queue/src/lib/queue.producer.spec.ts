@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq';
+import { createTestRedis, type TestRedis } from '@switchboard/testing';
+import { JOBS, jobNamesOf, type JobName } from './job-map';
+import { jobOptionsFor, SCHEDULES } from './job-options';
+import { QUEUE_NAMES, type QueueName } from './queue.constants';
+import { QueueProducer } from './queue.producer';
+import { redisConnectionOptions } from './redis-connection';
+
+describe('QueueProducer against the real Redis', () => {
+  let redis: TestRedis;
+  let queues: Map<QueueName, Queue>;
+  let producer: QueueProducer;
+
+  beforeAll(() => {
+    redis = createTestRedis('queue');
+    queues = new Map(
+      (Object.values(QUEUE_NAMES) as QueueName[]).map((name) => [
+        name,
+        new Queue(name, { connection: redisConnectionOptions(redis.url), prefix: redis.prefix }),
+      ]),
+    );
+    producer = new QueueProducer(queues);
+  });
+
+  afterAll(async () => {
+    await Promise.all([...queues.values()].map((queue) => queue.close()));
+    await redis.cleanup();
+  });
+
+  it('refuses a payload the job map does not allow, before anything reaches Redis', async () => {
+    await expect(producer.add('system.probe', { probeId: 'x', requestedAt: 'yesterday' } as never)).rejects.toThrow();
+    expect(await queues.get(QUEUE_NAMES.system)?.count()).toBe(0);
+  });
+
+  it('enqueues under the natural-key job id, so a repeat is a no-op', async () => {
+    const payload = { probeId: 'probe-0001', requestedAt: new Date().toISOString() };
+    const first = await producer.add('system.probe', payload);
+    const again = await producer.add('system.probe', payload);
+    expect(first.id).toBe('probe-probe-0001');
+    expect(again.id).toBe(first.id);
+    expect(await queues.get(QUEUE_NAMES.system)?.count()).toBe(1);
+  });
+
+  it('keeps one scheduler per id however many processes upsert it', async () => {
+    const [schedule] = SCHEDULES;
+    await producer.schedule(schedule.id, schedule.job, schedule.everyMs, { trigger: 'schedule' });
+    await producer.schedule(schedule.id, schedule.job, schedule.everyMs, { trigger: 'schedule' });
+    const schedulers = await queues.get(JOBS[schedule.job].queue)?.getJobSchedulers();
+    expect(schedulers?.map((scheduler) => scheduler.key)).toEqual([schedule.id]);
+  });
+
+  it('gives every job of the map a queue, options and an id without ":" (BullMQ reserves it)', () => {
+    for (const queue of Object.values(QUEUE_NAMES) as QueueName[]) {
+      for (const name of jobNamesOf(queue)) expect(JOBS[name].queue).toBe(queue);
+    }
+    const samples: { [N in JobName]?: unknown } = { 'system.probe': { probeId: 'abcdefgh', requestedAt: new Date().toISOString() } };
+    for (const [name, payload] of Object.entries(samples) as Array<[JobName, never]>) {
+      expect(jobOptionsFor(name, payload).jobId).not.toContain(':');
+    }
+  });
+});

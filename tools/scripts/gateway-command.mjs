@@ -1,0 +1,13 @@
+// `npm run migrate` / `npm run vault:rotate`: build the gateway if stale, then run one
+// of its maintenance commands (`node dist/apps/gateway/main.js <command>`) and exit.
+import { join } from 'node:path';
+import { ensureDependencies, root, run } from './lib.mjs';
+
+const command = process.argv[2];
+if (!['migrate', 'vault:rotate'].includes(command)) {
+  process.stderr.write('usage: gateway-command.mjs migrate|vault:rotate\n');
+  process.exit(2);
+}
+ensureDependencies();
+run('npx', ['nx', 'build', 'gateway']);
+run(process.execPath, [join(root, 'dist', 'apps', 'gateway', 'main.js'), command]);
