@@ -120,6 +120,17 @@ describe('Meta apps, WABAs, tokens and phone numbers through the admin API (simu
     );
   });
 
+  it('lets the tenant sync its templates through the registered WABA (accounts as the registry port)', async () => {
+    const key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    const synced = await call('POST', '/v1/templates/sync', key);
+    expect(synced.status).toBe(200);
+    const listed = await call('GET', '/v1/templates?status=APPROVED', key);
+    expect(listed.status).toBe(200);
+    expect((listed.body['data'] as Json[]).map((template) => template['name'])).toEqual(expect.arrayContaining(['hello_world', 'order_update']));
+    const testKey = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
+    expect((await call('GET', '/v1/templates', testKey)).body['data']).toEqual([]);
+  });
+
   it('answers 404 for a WABA of another tenant, and for a tenant key on the admin routes 401', async () => {
     expect((await admin('POST', `/v1/admin/tenants/${otherTenantId}/wabas/${DEMO_IDS.wabaId}/subscribe`)).status).toBe(404);
     expect((await admin('PUT', `/v1/admin/tenants/${otherTenantId}/wabas/${DEMO_IDS.wabaId}/token`, { accessToken: tokens.good })).status).toBe(404);

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccountsModule, TokenExpiryReadiness } from '@switchboard/accounts';
+import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { TemplateRegistryModule } from '@switchboard/template-registry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
@@ -38,6 +39,7 @@ export class GatewayModule {
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
           { adminRoutes: true },
         ),
+        TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } }),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService],

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccountsModule, AccountsProcessor, TokenExpiryReadiness } from '@switchboard/accounts';
+import { AccountsModule, AccountsProcessor, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { TemplateRegistryModule, TemplateSyncProcessor } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
@@ -31,8 +32,9 @@ export class WorkerModule {
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
           { adminRoutes: false },
         ),
+        TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
       ],
-      providers: [SystemProcessor, AccountsProcessor],
+      providers: [SystemProcessor, AccountsProcessor, TemplateSyncProcessor],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JOBS, jobOptionsFor, QUEUE_PRODUCER, type JobPayload, type QueueProducer } from '@switchboard/queue';
+import { JOBS, QUEUE_PRODUCER, type JobPayload, type QueueProducer } from '@switchboard/queue';
 import { TemplateStore } from '../persistence/template.store';
 import { TEMPLATE_REGISTRY_SETTINGS, type TemplateRegistrySettings } from '../template-registry.constants';
 import type { TemplateScope } from '../waba-access.port';
@@ -34,11 +34,7 @@ export class TemplateSyncScheduler {
 
   /** Creates or refreshes the scope's scheduler; the first run is due at once. Idempotent. */
   async ensure(scope: TemplateScope, everyMs = this.settings.syncEveryMs): Promise<void> {
-    const data = this.payload(scope);
-    // Scheduler jobs get their own ids; the ad-hoc id of the job map would collide between runs.
-    const opts = { ...jobOptionsFor(TEMPLATE_SYNC_JOB, data) };
-    delete opts.jobId;
-    await this.queue().upsertJobScheduler(TemplateSyncScheduler.schedulerId(scope), { every: everyMs }, { name: TEMPLATE_SYNC_JOB, data, opts });
+    await this.producer.schedule(TemplateSyncScheduler.schedulerId(scope), TEMPLATE_SYNC_JOB, everyMs, this.payload(scope));
   }
 
   async ensureAll(scopes: readonly TemplateScope[]): Promise<void> {
