@@ -3,7 +3,7 @@ module.exports = {
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
   // Spawns the built apps: slower than unit tests by nature.
-  testTimeout: 60000,
+  setupFilesAfterEnv: ['<rootDir>/src/support/jest-timeout.ts'],
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   coverageDirectory: '../../coverage/apps/e2e',
 };
