@@ -107,18 +107,28 @@ describe('rotateVault on the real Postgres', () => {
     const movedRef = await createTokenVault(dataSource, new MasterKeyRing(keyA)).put(moved, secret());
     // Someone re-pointed a row at another owner: it must not be "repaired" by rotation.
     await dataSource.query(`UPDATE vault_secrets SET owner_ref = 'app-4' WHERE id = $1`, [movedRef.id]);
+    // The same for a platform row, and for a tenant row moved to the platform scope.
+    const platformMovedRef = await createTokenVault(dataSource, new MasterKeyRing(keyA)).put(platformScope('meta_verify_token', 'app-5'), secret());
+    await dataSource.query(`UPDATE vault_secrets SET owner_ref = 'app-6' WHERE id = $1`, [platformMovedRef.id]);
+    const toPlatformRef = await createTokenVault(dataSource, new MasterKeyRing(keyA)).put({ ...good, ownerRef: 'app-7' }, secret());
+    await dataSource.query(`UPDATE vault_secrets SET tenant_id = NULL, environment = 'platform' WHERE id = $1`, [toPlatformRef.id]);
 
     const report = await rotateVault(dataSource, new MasterKeyRing(keyB, [keyA]));
-    expect(report).toMatchObject({ scanned: 3, rewrapped: 1, failed: 2, remaining: 2 });
-    expect(report.failures.map((f) => [f.ownerRef, f.reason]).sort()).toEqual([
-      ['app-2', 'vault_master_key_unknown'],
-      ['app-4', 'vault_decrypt_failed'],
+    expect(report).toMatchObject({ scanned: 5, rewrapped: 1, failed: 4, remaining: 4 });
+    expect(report.failures.map((f) => [f.ownerRef, f.tenantId === null ? 'platform' : 'tenant', f.reason]).sort()).toEqual([
+      ['app-2', 'tenant', 'vault_master_key_unknown'],
+      ['app-4', 'tenant', 'vault_decrypt_failed'],
+      ['app-6', 'platform', 'vault_decrypt_failed'],
+      ['app-7', 'platform', 'vault_decrypt_failed'],
     ]);
     const line = formatRotationReport(report);
-    expect(line).toContain('2 failed');
+    expect(line).toContain('4 failed');
     expect(line).toContain(lost.id);
+    expect(line).toContain(`${platformMovedRef.id} (tenant platform, platform, meta_verify_token, owner app-6`);
+    expect(line).not.toContain('tenant null');
     expect(line).not.toContain(goodSecret);
     expect(await createTokenVault(dataSource, new MasterKeyRing(keyB)).get(good)).toBe(goodSecret);
+    await dataSource.query(`DELETE FROM vault_secrets`);
   });
 
   it('never overwrites a value put concurrently by an instance still on the old key', async () => {

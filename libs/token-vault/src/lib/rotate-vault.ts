@@ -1,5 +1,6 @@
 import type { MasterKeyRing } from './master-key';
 import { TokenVault, type RewrapOptions, type VaultDatabase, type VaultRotationReport } from './token-vault.service';
+import { PLATFORM_ENVIRONMENT } from './vault-scope';
 
 /**
  * `vault:rotate`: re-wraps every data key under the ring's current master key.
@@ -23,7 +24,7 @@ export function formatRotationReport(report: VaultRotationReport): string {
   if (report.failures.length === 0) return head;
   const shown = report.failures
     .slice(0, 20)
-    .map((f) => `${f.id} (tenant ${f.tenantId}, ${f.environment}, ${f.purpose}, owner ${f.ownerRef}, key ${f.masterKeyId}: ${f.reason})`);
+    .map((f) => `${f.id} (tenant ${f.tenantId ?? PLATFORM_ENVIRONMENT}, ${f.environment}, ${f.purpose}, owner ${f.ownerRef}, key ${f.masterKeyId}: ${f.reason})`);
   const more = report.failures.length > shown.length ? `; and ${report.failures.length - shown.length} more` : '';
   return `${head}; failures: ${shown.join('; ')}${more}`;
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Test } from '@nestjs/testing';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { createDataSource, PersistenceModule, runMigrations } from '@switchboard/persistence';
+import { createDataSource, MIGRATIONS, PersistenceModule, runMigrations } from '@switchboard/persistence';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import type { DataSource } from 'typeorm';
 import { MasterKey, MasterKeyRing } from './master-key';
@@ -10,7 +10,7 @@ import { TOKEN_VAULT } from './token-vault.constants';
 import { TokenVaultModule } from './token-vault.module';
 import { createTokenVault, TokenVault } from './token-vault.service';
 import { VaultError } from './vault-error';
-import { platformScope, type TenantVaultScope } from './vault-scope';
+import { normaliseScope, platformScope, type TenantVaultScope } from './vault-scope';
 
 const secret = () => `test-secret-${randomBytes(24).toString('base64url')}`;
 
@@ -221,14 +221,71 @@ describe('TokenVault on the real Postgres', () => {
     const tenantScope = await scopeOf({ purpose: 'meta_app_secret', ownerRef: appId });
     expect(await vault.find(tenantScope)).toBeUndefined();
     await copyRow(ref.id, { tenantId: tenantScope.tenantId, environment: 'live' });
-    expect(await caught(vault.get(tenantScope))).toMatchObject({ reason: 'vault_decrypt_failed' });
+    const underTenant = (await caught(vault.get(tenantScope))) as VaultError;
+    expect(underTenant).toBeInstanceOf(VaultError);
+    expect(underTenant.reason).toBe('vault_decrypt_failed');
+    expect(underTenant.message).toContain(`tenant ${tenantScope.tenantId}, environment live, purpose meta_app_secret, owner ${appId}`);
+    expect(underTenant.message).not.toContain(replaced);
+    // The platform original is untouched, and the copy does not shadow it.
+    expect(await vault.get(platformScope('meta_app_secret', appId))).toBe(replaced);
 
-    // And the reverse: a tenant's row moved to the platform scope does not open either.
+    // And the reverse: a tenant's row copied, or moved, to the platform scope does not open either.
     const tenantSecret = await scopeOf({ purpose: 'meta_verify_token' });
-    const tenantRef = await vault.put(tenantSecret, secret());
+    const tenantPlaintext = secret();
+    const tenantRef = await vault.put(tenantSecret, tenantPlaintext);
+    await dataSource.query(
+      `INSERT INTO vault_secrets (tenant_id, environment, purpose, owner_ref, master_key_id,
+                                  wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag)
+       SELECT NULL, 'platform', purpose, owner_ref, master_key_id, wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag
+         FROM vault_secrets WHERE id = $1`,
+      [tenantRef.id],
+    );
+    const copied = platformScope('meta_verify_token', tenantSecret.ownerRef);
+    const underPlatform = (await caught(vault.get(copied))) as VaultError;
+    expect(underPlatform).toBeInstanceOf(VaultError);
+    expect(underPlatform.reason).toBe('vault_decrypt_failed');
+    expect(underPlatform.message).toContain(`tenant platform, environment platform, purpose meta_verify_token, owner ${tenantSecret.ownerRef}`);
+    expect(underPlatform.metadata).toMatchObject({ reason: 'vault_decrypt_failed', tenantId: 'platform', environment: 'platform' });
+    expect(underPlatform.message).not.toContain(tenantPlaintext);
+    expect(await vault.get(tenantSecret)).toBe(tenantPlaintext);
+    await dataSource.query(`DELETE FROM vault_secrets WHERE tenant_id IS NULL AND owner_ref = $1`, [tenantSecret.ownerRef]);
     await dataSource.query(`UPDATE vault_secrets SET tenant_id = NULL, environment = 'platform' WHERE id = $1`, [tenantRef.id]);
-    const moved = platformScope('meta_verify_token', tenantSecret.ownerRef);
-    expect(await caught(vault.get(moved))).toMatchObject({ reason: 'vault_decrypt_failed' });
+    expect(await caught(vault.get(copied))).toMatchObject({ reason: 'vault_decrypt_failed' });
+  });
+
+  it('finds and deletes a platform secret without touching the tenant secret of the same purpose and owner', async () => {
+    const appId = `app-${randomBytes(4).toString('hex')}`;
+    const platform = platformScope('meta_verify_token', appId);
+    const tenant = await scopeOf({ purpose: 'meta_verify_token', ownerRef: appId });
+    const platformSecret = secret();
+    const tenantSecret = secret();
+    await vault.put(platform, platformSecret);
+    await vault.put(tenant, tenantSecret);
+    expect(await vault.find(platform)).toBe(platformSecret);
+    expect(await vault.get(tenant)).toBe(tenantSecret);
+
+    expect(await vault.delete(platform)).toBe(true);
+    expect(await vault.delete(platform)).toBe(false);
+    expect(await vault.find(platform)).toBeUndefined();
+    expect(await caught(vault.get(platform))).toMatchObject({ reason: 'vault_secret_not_found', code: 'not_found' });
+    expect(await vault.get(tenant)).toBe(tenantSecret);
+
+    // The database enforces the scope too: one row per platform scope, and no half-platform rows.
+    const ref = await vault.put(platform, platformSecret);
+    const duplicate = await caught(
+      dataSource.query(
+        `INSERT INTO vault_secrets (tenant_id, environment, purpose, owner_ref, master_key_id,
+                                    wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag)
+         SELECT tenant_id, environment, purpose, owner_ref, master_key_id, wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag
+           FROM vault_secrets WHERE id = $1`,
+        [ref.id],
+      ),
+    );
+    expect(duplicate).toMatchObject({ code: '23505', constraint: 'vault_secrets_scope_key' });
+    for (const change of [`tenant_id = NULL`, `environment = 'platform'`]) {
+      const half = await caught(dataSource.query(`UPDATE vault_secrets SET ${change} WHERE id = (SELECT id FROM vault_secrets WHERE tenant_id = $1 LIMIT 1)`, [tenant.tenantId]));
+      expect(half).toMatchObject({ code: '23514', constraint: 'vault_secrets_platform_scope' });
+    }
   });
 
   it('refuses platform scopes for tenant-only purposes and tenant-less tenant environments', async () => {
@@ -236,6 +293,12 @@ describe('TokenVault on the real Postgres', () => {
     expect(await caught(vault.put(wrongPurpose, secret()))).toMatchObject({ code: 'validation_failed' });
     const wrongEnvironment = { tenantId: null, environment: 'live', purpose: 'meta_app_secret', ownerRef: 'x' } as unknown as TenantVaultScope;
     expect(await caught(vault.put(wrongEnvironment, secret()))).toMatchObject({ code: 'validation_failed' });
+    // The details name the part that does not fit, for the platform scope and the tenant one.
+    expect(() => normaliseScope(wrongPurpose)).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: 'purpose' })] }));
+    expect(() => normaliseScope(wrongEnvironment)).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: 'environment' })] }));
+    const tenantCallingItPlatform = { tenantId: randomUUID(), environment: 'platform', purpose: 'meta_app_secret', ownerRef: 'x' } as unknown as TenantVaultScope;
+    expect(() => normaliseScope(tenantCallingItPlatform)).toThrow(expect.objectContaining({ code: 'validation_failed', details: [expect.objectContaining({ path: 'environment' })] }));
+    expect(normaliseScope(platformScope('meta_app_secret', 'app-1'))).toEqual({ tenantId: null, environment: 'platform', purpose: 'meta_app_secret', ownerRef: 'app-1' });
   });
 
   it('deletes, and a deleted secret is gone', async () => {
@@ -317,6 +380,72 @@ describe('TokenVault on the real Postgres', () => {
       expect(await vault.get(scope)).toBe(plaintext);
     } finally {
       await moduleRef.close();
+    }
+  });
+});
+
+describe('migration VaultPlatformScope1732430260000 on a fresh database', () => {
+  it('goes up, down (dropping platform rows only) and up again', async () => {
+    const database = await createTestDatabase('vault_platform_mig');
+    const dataSource = createDataSource({ url: database.url, poolSize: 2 });
+    await dataSource.initialize();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runMigrations(dataSource);
+      const Migration = MIGRATIONS.find((m) => m.name === 'VaultPlatformScope1732430260000');
+      expect(Migration).toBeDefined();
+      const migration = new (Migration as NonNullable<typeof Migration>)();
+      const vault = createTokenVault(dataSource, new MasterKeyRing(MasterKey.generate()), { cacheTtlMs: 0 });
+      const tenantRows = (await dataSource.query(`INSERT INTO tenants (slug, name) VALUES ($1, 'Migration tenant') RETURNING id`, [
+        `m-${randomBytes(6).toString('hex')}`,
+      ])) as Array<{ id: string }>;
+      const tenant: TenantVaultScope = { tenantId: (tenantRows[0] as { id: string }).id, environment: 'live', purpose: 'meta_app_secret', ownerRef: 'app-1' };
+      const platform = platformScope('meta_app_secret', 'app-1');
+      const tenantSecret = secret();
+      await vault.put(tenant, tenantSecret);
+      await vault.put(platform, secret());
+
+      const scopeKeyDefinition = async (): Promise<string | undefined> =>
+        (
+          (await dataSource.query(
+            `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = 'vault_secrets_scope_key'`,
+          )) as Array<{ definition: string }>
+        )[0]?.definition;
+      const tenantIdNullable = async (): Promise<string | undefined> =>
+        (
+          (await dataSource.query(
+            `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'vault_secrets' AND column_name = 'tenant_id'`,
+          )) as Array<{ is_nullable: string }>
+        )[0]?.is_nullable;
+      expect(await scopeKeyDefinition()).toBe('UNIQUE NULLS NOT DISTINCT (tenant_id, environment, purpose, owner_ref)');
+      expect(await tenantIdNullable()).toBe('YES');
+
+      // Down: platform rows go (they cannot exist in the old shape), tenant rows stay readable.
+      await runner.connect();
+      await migration.down(runner);
+      expect(await scopeKeyDefinition()).toBe('UNIQUE (tenant_id, environment, purpose, owner_ref)');
+      expect(await tenantIdNullable()).toBe('NO');
+      expect(await dataSource.query(`SELECT id FROM vault_secrets WHERE environment = 'platform'`)).toEqual([]);
+      expect(await vault.get(tenant)).toBe(tenantSecret);
+      const refused = await caught(
+        dataSource.query(`UPDATE vault_secrets SET environment = 'platform' WHERE tenant_id = $1`, [tenant.tenantId]),
+      );
+      expect(refused).toMatchObject({ code: '23514', constraint: 'vault_secrets_environment_check' });
+
+      // Up again: the platform scope works as before, and the tenant row is still there.
+      await migration.up(runner);
+      expect(await scopeKeyDefinition()).toBe('UNIQUE NULLS NOT DISTINCT (tenant_id, environment, purpose, owner_ref)');
+      const platformSecret = secret();
+      await vault.put(platform, platformSecret);
+      await vault.put(platform, platformSecret);
+      expect(await vault.get(platform)).toBe(platformSecret);
+      expect(await vault.get(tenant)).toBe(tenantSecret);
+      const rows = (await dataSource.query(`SELECT count(*)::int AS n FROM vault_secrets`)) as Array<{ n: number }>;
+      expect(rows[0]?.n).toBe(2);
+    } finally {
+      await runner.release();
+      await dataSource.destroy();
+      await database.drop();
     }
   });
 });

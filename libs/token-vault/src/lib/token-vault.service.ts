@@ -100,8 +100,6 @@ interface RefRow {
 }
 
 const REF_COLUMNS = 'id, tenant_id, environment, purpose, owner_ref, master_key_id, created_at, updated_at, rotated_at';
-// IS NOT DISTINCT FROM: platform secrets have no tenant (NULL), and NULL = NULL is not true.
-const SCOPE_WHERE = 'tenant_id IS NOT DISTINCT FROM $1 AND environment = $2 AND purpose = $3 AND owner_ref = $4';
 const MAX_PLAINTEXT_BYTES = 64 * 1024;
 const DEFAULT_TTL_MS = 60_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -189,11 +187,12 @@ export class TokenVault {
   /** True when a secret was removed. */
   async delete(scope: VaultScope): Promise<boolean> {
     const target = normaliseScope(scope);
+    const where = scopeWhere(target);
     try {
       const rows = await this.#db.query<Array<{ count: number }>>(
-        `WITH deleted AS (DELETE FROM vault_secrets WHERE ${SCOPE_WHERE} RETURNING 1)
+        `WITH deleted AS (DELETE FROM vault_secrets WHERE ${where.sql} RETURNING 1)
          SELECT count(*)::int AS count FROM deleted`,
-        scopeParameters(target),
+        where.parameters,
       );
       return (rows[0]?.count ?? 0) > 0;
     } finally {
@@ -288,12 +287,13 @@ export class TokenVault {
     if (cached !== undefined) return cached;
     // The environment is in the WHERE clause and in the authenticated data: a 'test'
     // scope can neither select a 'live' row nor decrypt one moved under 'test'.
+    const where = scopeWhere(scope);
     const rows = await this.#db.query<SecretRow[]>(
       `SELECT id, tenant_id, environment, purpose, owner_ref, master_key_id,
               wrapped_key, wrap_iv, wrap_tag, ciphertext, iv, tag
          FROM vault_secrets
-        WHERE ${SCOPE_WHERE}`,
-      scopeParameters(scope),
+        WHERE ${where.sql}`,
+      where.parameters,
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -334,6 +334,25 @@ function scopeOfRow(row: Pick<SecretRow, 'tenant_id' | 'environment' | 'purpose'
 
 function scopeParameters(scope: VaultScope): Array<string | null> {
   return [scope.tenantId, scope.environment, scope.purpose, scope.ownerRef];
+}
+
+/**
+ * The row of one scope. A platform scope (no tenant) selects `tenant_id IS NULL`; not
+ * `tenant_id IS NOT DISTINCT FROM $1` for both, because Postgres cannot use an index
+ * for IS NOT DISTINCT FROM and every read would scan the whole table. `=` and `IS NULL`
+ * both use the scope key's index.
+ */
+function scopeWhere(scope: VaultScope): { sql: string; parameters: string[] } {
+  if (scope.tenantId === null) {
+    return {
+      sql: 'tenant_id IS NULL AND environment = $1 AND purpose = $2 AND owner_ref = $3',
+      parameters: [scope.environment, scope.purpose, scope.ownerRef],
+    };
+  }
+  return {
+    sql: 'tenant_id = $1 AND environment = $2 AND purpose = $3 AND owner_ref = $4',
+    parameters: [scope.tenantId, scope.environment, scope.purpose, scope.ownerRef],
+  };
 }
 
 function sealedParameters(sealed: SealedSecret): unknown[] {
