@@ -7,6 +7,7 @@ export * from './lib/request-context';
 export * from './lib/tenancy.constants';
 export * from './lib/tenancy.module';
 export * from './lib/tenant-auth.guard';
+export * from './lib/tenant-owned.entity';
 export * from './lib/tenant-scoped.repository';
 export * from './lib/tenant.entity';
 export * from './lib/tenants.service';

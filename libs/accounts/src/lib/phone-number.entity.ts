@@ -1,17 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Environment } from '@switchboard/tenancy';
+import { MutableTenantOwnedEntity } from '@switchboard/tenancy';
+import { Column, Entity } from 'typeorm';
 
 @Entity({ name: 'phone_numbers' })
-export class PhoneNumberEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ type: 'varchar', length: 4 })
-  environment!: Environment;
-
+export class PhoneNumberEntity extends MutableTenantOwnedEntity {
   /** Our id of the WABA row. */
   @Column({ name: 'waba_ref', type: 'uuid' })
   wabaRef!: string;
@@ -51,10 +42,4 @@ export class PhoneNumberEntity {
 
   @Column({ name: 'synced_at', type: 'timestamptz', nullable: true })
   syncedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,19 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Environment } from '@switchboard/tenancy';
+import { MutableTenantOwnedEntity } from '@switchboard/tenancy';
+import { Column, Entity } from 'typeorm';
 import type { TokenStatus } from './token-status';
 
 /** A WhatsApp Business Account of one tenant + environment. The access token is in the vault. */
 @Entity({ name: 'wabas' })
-export class WabaEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ type: 'varchar', length: 4 })
-  environment!: Environment;
-
+export class WabaEntity extends MutableTenantOwnedEntity {
   /** Meta's WABA id. */
   @Column({ name: 'waba_id', type: 'varchar', length: 32 })
   wabaId!: string;
@@ -40,10 +31,4 @@ export class WabaEntity {
 
   @Column({ name: 'subscribed_at', type: 'timestamptz', nullable: true })
   subscribedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

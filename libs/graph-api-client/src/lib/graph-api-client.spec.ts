@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '@switchboard/testing';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import {
   createMetaSimulator,
@@ -493,15 +493,3 @@ describe('GraphApiClient against the Meta simulator', () => {
     expect(Math.abs(client.clockSkewMs())).toBeLessThanOrEqual(1000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,17 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Environment } from './environment';
+import { Column, Entity } from 'typeorm';
+import { TenantOwnedEntity } from './tenant-owned.entity';
 
 @Entity({ name: 'api_keys' })
-export class ApiKeyEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ type: 'varchar', length: 4 })
-  environment!: Environment;
-
+export class ApiKeyEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   name!: string | null;
 
@@ -20,9 +11,6 @@ export class ApiKeyEntity {
 
   @Column({ name: 'key_hash', type: 'bytea' })
   keyHash!: Buffer;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;

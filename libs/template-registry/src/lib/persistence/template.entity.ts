@@ -1,5 +1,5 @@
-import type { Environment } from '@switchboard/tenancy';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { MutableTenantOwnedEntity } from '@switchboard/tenancy';
+import { Column, Entity } from 'typeorm';
 import type { ParameterFormat, PlaceholderMap, StoredTemplateComponent } from '../placeholders/placeholder-map';
 
 /** What the last status webhook said besides the status (Meta's reason, rejection_info, other_info, disable_info). */
@@ -17,16 +17,7 @@ export interface TemplateCategoryChange {
 
 /** One template of one WABA of one tenant environment, as Meta last told us. */
 @Entity({ name: 'templates' })
-export class TemplateEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ type: 'varchar', length: 4 })
-  environment!: Environment;
-
+export class TemplateEntity extends MutableTenantOwnedEntity {
   /** Meta's WABA id. */
   @Column({ name: 'waba_id', type: 'varchar', length: 32 })
   wabaId!: string;
@@ -79,10 +70,4 @@ export class TemplateEntity {
 
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true })
   lastSyncedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
