@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TokenLifecycleService } from '@switchboard/accounts';
+import { DataSource } from 'typeorm';
+import { TokenLifecycleService, WabaProbeService } from '@switchboard/accounts';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
@@ -129,6 +130,26 @@ describe('Meta apps, WABAs, tokens and phone numbers through the admin API (simu
     expect((listed.body['data'] as Json[]).map((template) => template['name'])).toEqual(expect.arrayContaining(['hello_world', 'order_update']));
     const testKey = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
     expect((await call('GET', '/v1/templates', testKey)).body['data']).toEqual([]);
+  });
+
+  it('probes every WABA: what Graph says about its numbers reaches the phone-number records', async () => {
+    await simulator.updatePhoneNumber(DEMO_IDS.phoneNumberId, { qualityRating: 'RED', throughputLevel: 'HIGH' });
+    expect(await gateway.get(WabaProbeService).probeAll()).toEqual({ probed: 1, unreachable: 0 });
+    const rows = (await gateway
+      .get(DataSource)
+      .query(`SELECT quality_rating, throughput_level, throughput_mps FROM phone_numbers WHERE phone_number_id = $1`, [DEMO_IDS.phoneNumberId])) as Json[];
+    expect(rows).toEqual([{ quality_rating: 'RED', throughput_level: 'HIGH', throughput_mps: 1000 }]);
+  });
+
+  it("uses an environment's own Graph origin when one is set", async () => {
+    const unreachable = await admin('PUT', `/v1/admin/tenants/${tenantId}/environments/live`, { graphBaseUrl: 'http://127.0.0.1:1' });
+    expect(unreachable.body).toEqual({ graphBaseUrl: 'http://127.0.0.1:1' });
+    const failed = await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/subscribe`);
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect((failed.body['error'] as Json)['code']).toMatch(/^upstream_/);
+    const restored = await admin('PUT', `/v1/admin/tenants/${tenantId}/environments/live`, { graphBaseUrl: null });
+    expect(restored.body['graphBaseUrl']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/subscribe`)).status).toBe(200);
   });
 
   it('answers 404 for a WABA of another tenant, and for a tenant key on the admin routes 401', async () => {
