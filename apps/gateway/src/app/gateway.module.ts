@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
+import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
@@ -40,6 +41,7 @@ export class GatewayModule {
           { adminRoutes: true },
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } }),
+        MessagingModule.forRoot(),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService],

@@ -28,6 +28,15 @@ export const JOBS = {
     queue: QUEUE_NAMES.templates,
     payload: z.object({ tenantId: z.uuid(), environment: z.enum(['live', 'test']) }),
   },
+  /** Send one accepted message; the row in `messages` is the truth, the job only names it. */
+  'messages.send': {
+    queue: QUEUE_NAMES.messages,
+    payload: z.object({
+      messageId: z.string().regex(/^msg_[0-9A-Z]{26}$/),
+      /** W3C trace context of the accepting request, so the send continues its trace. */
+      traceparent: z.string().optional(),
+    }),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

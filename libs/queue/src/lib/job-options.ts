@@ -21,6 +21,8 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnComplete: true,
     removeOnFail: { age: 3600, count: 100 },
   },
+  // Retries and their delays are the send worker's decision (taxonomy retryAfterMs), not BullMQ's.
+  'messages.send': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
 };
 
 /** Job ids come from natural keys, so a re-enqueue of the same thing is a no-op in BullMQ. */
@@ -31,6 +33,8 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'accounts.probe': () => `accounts-probe-start-${new Date().toISOString().slice(0, 13)}`,
   // One pending sync per tenant environment; BullMQ ids cannot contain ':'.
   'templates.sync': (payload) => `templates-sync-${payload.tenantId}-${payload.environment}`,
+  // One job per message: a re-enqueue (replay, sweeper) of the same message is a no-op.
+  'messages.send': (payload) => `message-${payload.messageId}`,
 };
 
 /**

@@ -6,6 +6,8 @@ export const QUEUE_NAMES = {
   accounts: 'accounts',
   /** Template registry syncs, one scheduler per tenant environment. */
   templates: 'templates',
+  /** Outbound messages accepted by the gateway, one job per message id. */
+  messages: 'messages',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

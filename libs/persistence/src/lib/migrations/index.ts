@@ -4,6 +4,7 @@ import { CreateVaultSecrets1732430250000 } from './1732430250000-create-vault-se
 import { VaultPlatformScope1732430260000 } from './1732430260000-vault-platform-scope.migration';
 import { CreateWhatsappAccounts1732430300000 } from './1732430300000-create-whatsapp-accounts.migration';
 import { CreateTemplates1732430500000 } from './1732430500000-create-templates.migration';
+import { CreateMessages1732430600000 } from './1732430600000-create-messages.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   VaultPlatformScope1732430260000,
   CreateWhatsappAccounts1732430300000,
   CreateTemplates1732430500000,
+  CreateMessages1732430600000,
 ];

@@ -1,0 +1,15 @@
+export * from './lib/messaging.module';
+export * from './lib/messaging.constants';
+export * from './lib/messages.service';
+export * from './lib/conversation-windows.service';
+export * from './lib/suppressions.service';
+export * from './lib/sender-directory.service';
+export * from './lib/recipients/recipient.normaliser';
+export * from './lib/checks/unfilled-placeholder';
+export * from './lib/persistence/message-status';
+export * from './lib/persistence/message-id';
+export { MessageEntity, type MessageTemplateRef } from './lib/persistence/message.entity';
+export { MessageEventEntity } from './lib/persistence/message-event.entity';
+export { ConversationWindowEntity } from './lib/persistence/conversation-window.entity';
+export { SuppressionEntity, type SuppressionSource } from './lib/persistence/suppression.entity';
+export * from './lib/http/messages.schemas';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../persistence/message-status';
+
+/** Meta's text body limit. */
+export const TEXT_BODY_MAX = 4096;
+
+const metadataSchema = z
+  .record(z.string().max(64), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 4096, 'metadata is at most 4 KB of JSON')
+  .describe('Your own data, returned with the message and its events');
+
+const common = {
+  from: z.string().min(1).max(32).describe("phone_number_id or display number of one of this environment's numbers"),
+  to: z.string().min(1).max(32).describe('recipient phone number; normalised to E.164 digits'),
+  recipient_type: z.literal('individual').optional(),
+  metadata: metadataSchema.optional(),
+  context: z.strictObject({ message_id: z.string().min(1).max(255) }).optional(),
+};
+
+const textMessageSchema = z.strictObject({
+  ...common,
+  type: z.literal('text'),
+  text: z.strictObject({
+    body: z.string().min(1).max(TEXT_BODY_MAX, `at most ${TEXT_BODY_MAX} characters (Meta's limit)`),
+    preview_url: z.boolean().optional(),
+  }),
+});
+
+const templateMessageSchema = z.strictObject({
+  ...common,
+  type: z.literal('template'),
+  template: z.strictObject({
+    name: z.string().min(1).max(512),
+    language: z.strictObject({ code: z.string().min(2).max(16), policy: z.literal('deterministic').optional() }),
+    components: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+  }),
+});
+
+/** POST /v1/messages: Meta's message object without `messaging_product`, plus `from` and `metadata`. */
+export const sendMessageSchema = z.discriminatedUnion('type', [textMessageSchema, templateMessageSchema], {
+  error: 'type must be text or template (other types are not accepted yet)',
+});
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+
+export const acceptedMessageSchema = z.object({
+  id: z.string(),
+  status: z.literal('queued'),
+  to: z.string(),
+  from: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type AcceptedMessage = z.infer<typeof acceptedMessageSchema>;
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(MESSAGE_STATUSES),
+  wamid: z.string().nullable(),
+  to: z.string(),
+  from: z.string(),
+  type: z.string(),
+  attempts: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()),
+  error: z.record(z.string(), z.unknown()).nullable(),
+  events: z.array(z.object({ status: z.enum(MESSAGE_STATUSES), at: z.iso.datetime() })),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+export const listMessagesQuerySchema = z.strictObject({
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  to: z.string().min(1).max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().regex(/^msg_[0-9A-Z]{26}$/, 'nextCursor of the previous page').optional(),
+});
+
+export const messageListSchema = z.object({
+  data: z.array(messageViewSchema.omit({ events: true })),
+  nextCursor: z.string().nullable(),
+});
+
+export const windowQuerySchema = z.strictObject({ from: z.string().min(1).max(32) });
+export const windowViewSchema = z.object({ open: z.boolean(), expiresAt: z.iso.datetime().nullable(), lastInboundAt: z.iso.datetime().nullable() });
+
+export const createSuppressionSchema = z.strictObject({ waId: z.string().min(1).max(32), reason: z.string().max(500).optional() });
+export const suppressionViewSchema = z.object({ waId: z.string(), reason: z.string().nullable(), source: z.string(), createdAt: z.iso.datetime() });

@@ -1,0 +1,259 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { SwitchboardError, lookupMetaError } from '@switchboard/error-taxonomy';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { currentTraceparent } from '@switchboard/telemetry';
+import { TemplatePreSendService } from '@switchboard/template-registry';
+import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
+import { DataSource, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { stableHash } from './checks/stable-hash';
+import { hasUnfilledPlaceholder } from './checks/unfilled-placeholder';
+import type { AcceptedMessage, MessageView, SendMessageInput } from './http/messages.schemas';
+import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
+import { ConversationWindowsService } from './conversation-windows.service';
+import { MessageEventEntity } from './persistence/message-event.entity';
+import { newMessageId } from './persistence/message-id';
+import type { MessageStatus } from './persistence/message-status';
+import { MessageEntity, type MessageTemplateRef } from './persistence/message.entity';
+import { SuppressionEntity } from './persistence/suppression.entity';
+import { normaliseRecipient } from './recipients/recipient.normaliser';
+import { SenderDirectory } from './sender-directory.service';
+
+const UNIQUE_VIOLATION = '23505';
+
+function placeholderError(path: string): SwitchboardError {
+  return new SwitchboardError({
+    code: 'validation_failed',
+    message: 'The message still holds an un-substituted placeholder',
+    details: [{ path, issue: 'contains {{ : fill in every placeholder before sending' }],
+  });
+}
+
+/** Text parameters of template components, with their request paths. */
+function templateTexts(components: readonly Record<string, unknown>[] | undefined): Array<{ path: string; text: string }> {
+  const found: Array<{ path: string; text: string }> = [];
+  (components ?? []).forEach((component, c) => {
+    const parameters = component['parameters'];
+    if (!Array.isArray(parameters)) return;
+    parameters.forEach((parameter: unknown, p) => {
+      if (parameter === null || typeof parameter !== 'object') return;
+      const text = (parameter as Record<string, unknown>)['text'];
+      if (typeof text === 'string') found.push({ path: `template.components.${c}.parameters.${p}.text`, text });
+    });
+  });
+  return found;
+}
+
+export interface MessageListFilter {
+  status?: MessageStatus | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Accepts outbound messages: every check that can be made before Meta sees the
+ * message runs here, and only then is the message stored (row + `queued` event in
+ * one transaction) and its `messages.send` job enqueued. A refused request stores nothing.
+ */
+@Injectable()
+export class MessagesService implements OnModuleInit {
+  private readonly messages: TenantScopedRepository<MessageEntity>;
+  private readonly events: TenantScopedRepository<MessageEventEntity>;
+  private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
+  private templates!: TemplatePreSendService;
+
+  constructor(
+    @InjectRepository(MessageEntity) messages: Repository<MessageEntity>,
+    @InjectRepository(MessageEventEntity) events: Repository<MessageEventEntity>,
+    @InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(QUEUE_PRODUCER) private readonly queue: QueueProducer,
+    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
+    private readonly senders: SenderDirectory,
+    private readonly windows: ConversationWindowsService,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.messages = new TenantScopedRepository(messages);
+    this.events = new TenantScopedRepository(events);
+    this.suppressions = new TenantScopedRepository(suppressions);
+  }
+
+  onModuleInit(): void {
+    // The registry is a sibling module of the host; resolve its pre-send check app-wide.
+    this.templates = this.moduleRef.get(TemplatePreSendService, { strict: false });
+  }
+
+  async accept(input: SendMessageInput, rawBody: unknown, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+    const principal = RequestContext.principal();
+    const scope = { tenantId: principal.tenantId, environment: principal.environment };
+    const requestHash = idempotencyKey === undefined ? null : stableHash(rawBody);
+    if (idempotencyKey !== undefined && requestHash !== null) {
+      const replay = await this.replay(idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+
+    const sender = await this.senders.resolve(scope, input.from);
+    if (!sender) {
+      throw new SwitchboardError({
+        code: 'validation_failed',
+        message: 'from is not a phone number of this environment',
+        details: [{ path: 'from', issue: `no number ${input.from.slice(0, 32)} in this tenant environment` }],
+      });
+    }
+    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions);
+    if (await this.suppressions.findOne({ waId: recipient.waId })) {
+      throw new SwitchboardError({
+        code: 'recipient_suppressed',
+        message: 'The recipient is on the suppression list of this environment',
+        details: [{ path: 'to', issue: `${recipient.waId} is suppressed; DELETE /v1/suppressions/${recipient.waId} to allow it again` }],
+      });
+    }
+
+    let payload: Record<string, unknown>;
+    let template: MessageTemplateRef | null = null;
+    switch (input.type) {
+      case 'text': {
+        if (hasUnfilledPlaceholder(input.text.body)) throw placeholderError('text.body');
+        const window = await this.windows.state(sender.phoneNumberId, recipient.waId);
+        if (!window.open) {
+          throw new SwitchboardError({
+            code: 'window_closed',
+            message: 'No open 24 h customer-service window with this contact: send a template first',
+            details: [{ path: 'type', issue: window.lastInboundAt === null ? 'the contact never wrote to this number' : `last inbound message at ${window.lastInboundAt}` }],
+            meta: { code: 131047, title: lookupMetaError(131047)?.title ?? 'Re-engagement message' },
+          });
+        }
+        payload = { type: 'text', text: input.text };
+        break;
+      }
+      case 'template': {
+        for (const { path, text } of templateTexts(input.template.components)) {
+          if (hasUnfilledPlaceholder(text)) throw placeholderError(path);
+        }
+        const checked = await this.templates.check(scope, {
+          wabaId: sender.wabaId,
+          name: input.template.name,
+          language: input.template.language.code,
+          components: input.template.components,
+        });
+        template = {
+          id: checked.template.id,
+          name: checked.template.name,
+          language: checked.template.language,
+          category: checked.template.category,
+          requested: checked.requested,
+          fallbackReason: checked.fallback?.reason ?? null,
+        };
+        payload = { type: 'template', template: checked.send };
+        break;
+      }
+    }
+    if (input.context) payload['context'] = input.context;
+    if (input.recipient_type) payload['recipient_type'] = input.recipient_type;
+
+    const message = await this.store({
+      id: newMessageId(),
+      tenantId: scope.tenantId,
+      environment: scope.environment,
+      phoneNumberId: sender.phoneNumberId,
+      wabaId: sender.wabaId,
+      to: recipient.waId,
+      type: input.type,
+      payload,
+      metadata: input.metadata ?? {},
+      status: 'queued',
+      attempts: 0,
+      wamid: null,
+      error: null,
+      template,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+    });
+    if (!message) {
+      // Lost a race with a concurrent request of the same key: answer as that one.
+      const replay = idempotencyKey !== undefined && requestHash !== null ? await this.replay(idempotencyKey, requestHash) : null;
+      if (replay) return replay;
+      throw new SwitchboardError({ code: 'idempotency_conflict', message: 'A request with this Idempotency-Key is in progress' });
+    }
+    const traceparent = currentTraceparent();
+    await this.queue.add('messages.send', { messageId: message.id, ...(traceparent ? { traceparent } : {}) });
+    return accepted(message);
+  }
+
+  async get(id: string): Promise<MessageView> {
+    const message = await this.messages.findOne({ id });
+    if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
+    const events = await this.events.find({ messageId: id }, { order: { at: 'ASC', id: 'ASC' } });
+    return { ...summary(message), events: events.map((event) => ({ status: event.status, at: event.at.toISOString() })) };
+  }
+
+  async list(filter: MessageListFilter): Promise<{ data: Omit<MessageView, 'events'>[]; nextCursor: string | null }> {
+    const where: FindOptionsWhere<MessageEntity> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.to) where.to = normaliseRecipient(filter.to, [], 'to').waId;
+    if (filter.cursor) where.id = LessThan(filter.cursor);
+    // Ids are ULIDs: newest first by id, and the last id of a page is the cursor.
+    const rows = await this.messages.find(where, { order: { id: 'DESC' }, take: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    return { data: page.map(summary), nextCursor: rows.length > filter.limit ? (page[page.length - 1]?.id ?? null) : null };
+  }
+
+  /** The first answer for this key within the TTL; 409 for another body under the same key. */
+  private async replay(idempotencyKey: string, requestHash: string): Promise<AcceptedMessage | null> {
+    const first = await this.messages.findOne({ idempotencyKey });
+    if (!first || first.createdAt.getTime() < Date.now() - this.settings.idempotencyTtlMs) return null;
+    if (first.requestHash !== requestHash) {
+      throw new SwitchboardError({
+        code: 'idempotency_conflict',
+        message: 'This Idempotency-Key was used with another request body',
+        details: [{ path: 'Idempotency-Key', issue: `first used for message ${first.id}` }],
+      });
+    }
+    return accepted(first);
+  }
+
+  /** Row and `queued` event in one transaction; null when the idempotency key was taken meanwhile. */
+  private async store(row: Omit<MessageEntity, 'createdAt' | 'updatedAt'>): Promise<MessageEntity | null> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        if (row.idempotencyKey !== null) {
+          // A key past its TTL may be used again: release it from the old message.
+          await manager.update(
+            MessageEntity,
+            { tenantId: row.tenantId, environment: row.environment, idempotencyKey: row.idempotencyKey, createdAt: LessThan(new Date(Date.now() - this.settings.idempotencyTtlMs)) },
+            { idempotencyKey: null, requestHash: null },
+          );
+        }
+        const saved = await manager.save(MessageEntity, manager.create(MessageEntity, row));
+        await manager.insert(MessageEventEntity, { messageId: saved.id, tenantId: row.tenantId, environment: row.environment, status: 'queued', at: saved.createdAt, detail: null });
+        return saved;
+      });
+    } catch (error) {
+      if ((error as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'messages_idempotency_key') return null;
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION && String((error as Error).message).includes('messages_idempotency_key')) return null;
+      throw error;
+    }
+  }
+}
+
+function accepted(message: MessageEntity): AcceptedMessage {
+  return { id: message.id, status: 'queued', to: message.to, from: message.phoneNumberId, createdAt: message.createdAt.toISOString() };
+}
+
+function summary(message: MessageEntity): Omit<MessageView, 'events'> {
+  return {
+    id: message.id,
+    status: message.status,
+    wamid: message.wamid,
+    to: message.to,
+    from: message.phoneNumberId,
+    type: message.type,
+    attempts: message.attempts,
+    metadata: message.metadata,
+    error: message.error,
+    createdAt: message.createdAt.toISOString(),
+    updatedAt: message.updatedAt.toISOString(),
+  };
+}

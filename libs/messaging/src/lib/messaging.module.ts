@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConversationWindowsService } from './conversation-windows.service';
+import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
+import { MessagesService } from './messages.service';
+import { DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
+import { ConversationWindowEntity } from './persistence/conversation-window.entity';
+import { MessageEventEntity } from './persistence/message-event.entity';
+import { MessageEntity } from './persistence/message.entity';
+import { SuppressionEntity } from './persistence/suppression.entity';
+import { SenderDirectory } from './sender-directory.service';
+import { SuppressionsService } from './suppressions.service';
+
+export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity];
+
+export interface MessagingModuleOptions extends Partial<MessagingSettings> {
+  /** Mount the /v1/messages, /v1/contacts and /v1/suppressions routes (the gateway). Default true. */
+  http?: boolean;
+}
+
+/**
+ * The outbound message pipeline. Needs, from the host: TypeORM (PersistenceModule),
+ * QueueModule (QUEUE_PRODUCER), AccountsModule (global: the tenant's numbers),
+ * TemplateRegistryModule (TemplatePreSendService) and, for the routes, TenancyModule.
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions = {}): DynamicModule {
+    const settings: MessagingSettings = {
+      refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
+      idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
+    };
+    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory];
+    return {
+      module: MessagingModule,
+      imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],
+      controllers: options.http === false ? [] : [MessagesController, ContactsController, SuppressionsController],
+      providers: [{ provide: MESSAGING_SETTINGS, useValue: settings }, ...services],
+      exports: [MESSAGING_SETTINGS, ...services],
+    };
+  }
+}

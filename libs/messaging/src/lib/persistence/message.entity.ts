@@ -1,0 +1,75 @@
+import type { Environment } from '@switchboard/tenancy';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { MessageStatus } from './message-status';
+
+/** The template a message goes out with, as the registry resolved it at accept time. */
+export interface MessageTemplateRef {
+  id: string;
+  name: string;
+  language: string;
+  category: string;
+  requested: { name: string; language: string };
+  fallbackReason: 'PAUSED' | 'DISABLED' | null;
+}
+
+@Entity({ name: 'messages' })
+export class MessageEntity {
+  /** `msg_` + ULID: sorts by creation time. */
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ type: 'varchar', length: 4 })
+  environment!: Environment;
+
+  /** The sending number (`from`), Meta's phone_number_id. */
+  @Column({ name: 'phone_number_id', type: 'varchar', length: 32 })
+  phoneNumberId!: string;
+
+  /** Meta's WABA id of the sending number. */
+  @Column({ name: 'waba_id', type: 'varchar', length: 32 })
+  wabaId!: string;
+
+  /** Recipient, E.164 digits without '+'. */
+  @Column({ name: 'to_wa_id', type: 'varchar', length: 20 })
+  to!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  type!: string;
+
+  /** Meta's message object without `messaging_product` and `to` (what the worker sends). */
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb' })
+  metadata!: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: MessageStatus;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  wamid!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error!: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  template!: MessageTemplateRef | null;
+
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
+  idempotencyKey!: string | null;
+
+  @Column({ name: 'request_hash', type: 'char', length: 64, nullable: true })
+  requestHash!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

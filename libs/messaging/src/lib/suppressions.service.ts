@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { TenantScopedRepository } from '@switchboard/tenancy';
+import type { Repository } from 'typeorm';
+import { SuppressionEntity } from './persistence/suppression.entity';
+import { normaliseRecipient } from './recipients/recipient.normaliser';
+
+export interface SuppressionView {
+  waId: string;
+  reason: string | null;
+  source: string;
+  createdAt: string;
+}
+
+function view(row: SuppressionEntity): SuppressionView {
+  return { waId: row.waId, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString() };
+}
+
+/** The recipients a tenant environment must not message (manual entries; worker and webhooks add theirs later). */
+@Injectable()
+export class SuppressionsService {
+  private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
+
+  constructor(@InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>) {
+    this.suppressions = new TenantScopedRepository(suppressions);
+  }
+
+  async list(): Promise<{ data: SuppressionView[] }> {
+    return { data: (await this.suppressions.find({}, { order: { createdAt: 'DESC' }, take: 1000 })).map(view) };
+  }
+
+  /** Idempotent: suppressing a suppressed number answers the existing entry. */
+  async add(input: { waId: string; reason?: string | undefined }): Promise<SuppressionView> {
+    // Regions are not refused here: suppressing a number is always allowed.
+    const { waId } = normaliseRecipient(input.waId, [], 'waId');
+    const existing = await this.suppressions.findOne({ waId });
+    if (existing) return view(existing);
+    return view(await this.suppressions.save({ waId, reason: input.reason ?? null, source: 'manual' }));
+  }
+
+  async remove(waIdInput: string): Promise<void> {
+    const waId = waIdInput.replace(/[^0-9]/g, '');
+    const removed = waId.length === 0 ? 0 : await this.suppressions.delete({ waId });
+    if (removed === 0) throw new SwitchboardError({ code: 'not_found', message: `${waIdInput.slice(0, 32)} is not suppressed` });
+  }
+}
