@@ -151,6 +151,12 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
       await expectRefused(helloWorld('not a number'), 422, 'invalid_recipient', 'to');
     });
 
+    it('a business-scoped user id (422 invalid_recipient, meta 131062) and a group recipient (400 validation_failed)', async () => {
+      const bsuid = await expectRefused(helloWorld('US.8811234567890'), 422, 'invalid_recipient', 'to');
+      expect(bsuid.meta?.code).toBe(131062);
+      await expectRefused({ ...helloWorld(), recipient_type: 'group' }, 400, 'validation_failed', 'recipient_type');
+    });
+
     it('refused region (422 unsupported_region)', async () => {
       await expectRefused(helloWorld('+53 5 551 2345'), 422, 'unsupported_region', 'to');
     });
@@ -220,6 +226,17 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     const conflict = await send(helloWorld('+1 415 555 0112'), 'order-4521-shipped');
     expect(conflict.status).toBe(409);
     expect(errorOf(conflict.body).code).toBe('idempotency_conflict');
+    expect(await counts()).toEqual({ messages: before.messages + 1, events: before.events + 1, jobs: before.jobs + 1 });
+  });
+
+  it('answers concurrent requests with one Idempotency-Key as one message and one job', async () => {
+    const before = await counts();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => send(helloWorld('+1 415 555 0122'), 'concurrent-key')));
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(accepted.map((answer) => answer.body['id'])).size).toBe(1);
+    // A loser that found the winner still in flight is told so (409), never given a second message.
+    for (const answer of answers.filter((a) => a.status !== 202)) expect(errorOf(answer.body).code).toBe('idempotency_conflict');
     expect(await counts()).toEqual({ messages: before.messages + 1, events: before.events + 1, jobs: before.jobs + 1 });
   });
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError, lookupMetaError } from '@switchboard/error-taxonomy';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
@@ -177,6 +178,7 @@ export class MessagesService implements OnModuleInit {
       if (replay) return replay;
       throw new SwitchboardError({ code: 'idempotency_conflict', message: 'A request with this Idempotency-Key is in progress' });
     }
+    trace.getActiveSpan()?.setAttributes({ 'switchboard.message_id': message.id, 'switchboard.message_type': message.type });
     const traceparent = currentTraceparent();
     await this.queue.add('messages.send', { messageId: message.id, ...(traceparent ? { traceparent } : {}) });
     return accepted(message);

@@ -12,7 +12,7 @@ const metadataSchema = z
 const common = {
   from: z.string().min(1).max(32).describe("phone_number_id or display number of one of this environment's numbers"),
   to: z.string().min(1).max(32).describe('recipient phone number; normalised to E.164 digits'),
-  recipient_type: z.literal('individual').optional(),
+  recipient_type: z.literal('individual', { error: 'only individual recipients: group messages are not supported' }).optional(),
   metadata: metadataSchema.optional(),
   context: z.strictObject({ message_id: z.string().min(1).max(255) }).optional(),
 };

@@ -28,6 +28,20 @@ describe('normaliseRecipient', () => {
     expect(refusal(input)).toEqual({ code: 'invalid_recipient', paths: ['to'] });
   });
 
+  it('refuses a business-scoped user id with its own message and Meta code 131062', () => {
+    expect(refusal('US.8811234567890')).toEqual({ code: 'invalid_recipient', paths: ['to'] });
+    const thrown = (() => {
+      try {
+        normaliseRecipient('US.8811234567890');
+        return undefined;
+      } catch (error) {
+        return error as SwitchboardError;
+      }
+    })();
+    expect(thrown?.meta?.code).toBe(131062);
+    expect(thrown?.message).toContain('business-scoped user id');
+  });
+
   it('refuses numbers of refused regions, and the list is configurable', () => {
     expect(refusal('+53 5 551 2345')).toEqual({ code: 'unsupported_region', paths: ['to'] });
     expect(refusal('+98 912 123 4567')).toEqual({ code: 'unsupported_region', paths: ['to'] });

@@ -9,6 +9,9 @@ export const DEFAULT_REFUSED_REGIONS: readonly string[] = ['CU', 'IR', 'KP', 'SY
 
 const SEPARATORS = /[\s\-.()[\]]/g;
 
+/** Business-scoped user ids of 2026 webhooks look like `US.8811…`. */
+const BUSINESS_SCOPED_USER_ID = /^[A-Za-z]{2}\.[0-9A-Za-z]+$/;
+
 export interface NormalisedRecipient {
   /** E.164 digits without '+', Meta's wa_id form. */
   readonly waId: string;
@@ -26,6 +29,15 @@ function invalid(path: string, issue: string): SwitchboardError {
  * plausible-looking numbers of unassigned ranges are refused before Meta sees them).
  */
 export function normaliseRecipient(input: string, refusedRegions: readonly string[] = DEFAULT_REFUSED_REGIONS, path = 'to'): NormalisedRecipient {
+  if (BUSINESS_SCOPED_USER_ID.test(input.trim())) {
+    // Meta accepts a send to a BSUID with 200 and then drops it without a status.
+    throw new SwitchboardError({
+      code: 'invalid_recipient',
+      message: 'A business-scoped user id is not a recipient: send to the phone number (wa_id)',
+      details: [{ path, issue: `${input.trim().slice(0, 32)} looks like a business-scoped user id (CC.digits); Meta does not deliver to it` }],
+      meta: { code: 131062, title: 'Business-scoped user ID recipients not supported' },
+    });
+  }
   const compact = input.trim().replace(SEPARATORS, '');
   if (compact.length === 0) throw invalid(path, 'empty');
   let international: string;
