@@ -257,6 +257,25 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     expect(((await call('GET', '/v1/messages?status=queued', key)).body['data'] as Json[]).length).toBe(ids.length);
     expect((await call('GET', '/v1/messages?status=delivered', key)).body['data']).toEqual([]);
     expect((await call('GET', '/v1/messages?status=bogus', key)).status).toBe(400);
+
+    expect(((await call('GET', '/v1/messages?type=text', key)).body['data'] as Json[]).map((m) => m['type'])).toEqual(['text']);
+    expect(((await call('GET', `/v1/messages?from=${DEMO_IDS.phoneNumberId}&limit=100`, key)).body['data'] as Json[]).length).toBe(ids.length);
+    expect((await call('GET', `/v1/messages?from=${DEMO_IDS.secondPhoneNumberId}`, key)).body['data']).toEqual([]);
+    const oldest = ids[ids.length - 1] as string;
+    const oldestAt = (await call('GET', `/v1/messages/${oldest}`, key)).body['createdAt'] as string;
+    expect(((await call('GET', `/v1/messages?createdBefore=${oldestAt}`, key)).body['data'] as Json[]).map((m) => m['id'])).toEqual([oldest]);
+    expect(((await call('GET', `/v1/messages?createdAfter=${oldestAt}&limit=100`, key)).body['data'] as Json[]).length).toBe(ids.length);
+
+    // The send worker writes errors (next issue); filter by taxonomy code or Meta number.
+    await dataSource.query(`UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [
+      oldest,
+      { code: 'window_closed', message: 'closed', category: 'policy', retryable: false, action: 'send a template', meta: { code: 131047, title: 'Re-engagement message' } },
+    ]);
+    for (const errorCode of ['window_closed', '131047']) {
+      expect(((await call('GET', `/v1/messages?errorCode=${errorCode}`, key)).body['data'] as Json[]).map((m) => m['id'])).toEqual([oldest]);
+    }
+    expect((await call('GET', '/v1/messages?errorCode=rate_limited', key)).body['data']).toEqual([]);
+    await dataSource.query(`UPDATE messages SET status = 'queued', error = NULL WHERE id = $1`, [oldest]);
   });
 
   it('answers the conversation window of a contact with one of the numbers', async () => {

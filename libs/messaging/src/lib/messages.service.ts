@@ -7,7 +7,7 @@ import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import { currentTraceparent } from '@switchboard/telemetry';
 import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
-import { DataSource, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
 import { stableHash } from './checks/stable-hash';
 import { hasUnfilledPlaceholder } from './checks/unfilled-placeholder';
 import type { AcceptedMessage, MessageView, SendMessageInput } from './http/messages.schemas';
@@ -49,6 +49,12 @@ function templateTexts(components: readonly Record<string, unknown>[] | undefine
 export interface MessageListFilter {
   status?: MessageStatus | undefined;
   to?: string | undefined;
+  from?: string | undefined;
+  type?: string | undefined;
+  /** Taxonomy code (`window_closed`) or Meta's error number (`131047`). */
+  errorCode?: string | undefined;
+  createdAfter?: string | undefined;
+  createdBefore?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -195,6 +201,15 @@ export class MessagesService implements OnModuleInit {
     const where: FindOptionsWhere<MessageEntity> = {};
     if (filter.status) where.status = filter.status;
     if (filter.to) where.to = normaliseRecipient(filter.to, [], 'to').waId;
+    if (filter.from) where.phoneNumberId = filter.from;
+    if (filter.type) where.type = filter.type;
+    if (filter.errorCode) {
+      const code = filter.errorCode;
+      where.error = Raw((column) => `(${column} ->> 'code' = :code OR ${column} -> 'meta' ->> 'code' = :code)`, { code });
+    }
+    if (filter.createdAfter && filter.createdBefore) where.createdAt = Between(new Date(filter.createdAfter), new Date(filter.createdBefore));
+    else if (filter.createdAfter) where.createdAt = MoreThanOrEqual(new Date(filter.createdAfter));
+    else if (filter.createdBefore) where.createdAt = LessThanOrEqual(new Date(filter.createdBefore));
     if (filter.cursor) where.id = LessThan(filter.cursor);
     // Ids are ULIDs: newest first by id, and the last id of a page is the cursor.
     const rows = await this.messages.find(where, { order: { id: 'DESC' }, take: filter.limit + 1 });
@@ -217,7 +232,10 @@ export class MessagesService implements OnModuleInit {
   }
 
   /** Row and `queued` event in one transaction; null when the idempotency key was taken meanwhile. */
-  private async store(row: Omit<MessageEntity, 'createdAt' | 'updatedAt'>): Promise<MessageEntity | null> {
+  private async store(fields: Omit<MessageEntity, 'createdAt' | 'updatedAt'>): Promise<MessageEntity | null> {
+    // Times in milliseconds, set here rather than by now(): what the API shows is exactly what range filters compare.
+    const now = new Date();
+    const row = { ...fields, createdAt: now, updatedAt: now };
     try {
       return await this.dataSource.transaction(async (manager) => {
         if (row.idempotencyKey !== null) {

@@ -70,6 +70,11 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export const listMessagesQuerySchema = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   to: z.string().min(1).max(32).optional(),
+  from: z.string().regex(/^[0-9]{1,32}$/, "the sending number's phone_number_id").optional(),
+  type: z.enum(['text', 'template']).optional(),
+  errorCode: z.string().regex(/^[a-z_]{1,64}$|^[0-9]{1,10}$/, "a taxonomy code or Meta's error number").optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().regex(/^msg_[0-9A-Z]{26}$/, 'nextCursor of the previous page').optional(),
 });
