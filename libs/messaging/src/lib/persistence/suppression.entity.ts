@@ -1,20 +1,11 @@
-import type { Environment } from '@switchboard/tenancy';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TenantOwnedEntity } from '@switchboard/tenancy';
+import { Column, Entity } from 'typeorm';
 
 export type SuppressionSource = 'manual' | 'worker' | 'webhook';
 
 /** A recipient this tenant environment must not message. */
 @Entity({ name: 'suppressions' })
-export class SuppressionEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ type: 'varchar', length: 4 })
-  environment!: Environment;
-
+export class SuppressionEntity extends TenantOwnedEntity {
   @Column({ name: 'wa_id', type: 'varchar', length: 20 })
   waId!: string;
 
@@ -23,7 +14,4 @@ export class SuppressionEntity {
 
   @Column({ type: 'varchar', length: 16 })
   source!: SuppressionSource;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 }
