@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
+import { OutboxSweeper } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { QUEUE_NAMES } from '@switchboard/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
@@ -28,6 +29,7 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
   let database: TestDatabase;
   let redis: TestRedis;
   let simulator: MetaSimulator;
+  let simulatorUrl: string;
   let gateway: NestFastifyApplication;
   let call: ReturnType<typeof caller>;
   let queue: Queue;
@@ -70,7 +72,8 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     redis = createTestRedis('messages');
     simulator = await createMetaSimulator({ seed });
     await migrateDatabase(database.url, 'test');
-    gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }) });
+    simulatorUrl = await simulator.listen({ port: 0 });
+    gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: simulatorUrl });
     call = caller(gateway);
     queue = gateway.get<Queue>(getQueueToken(QUEUE_NAMES.messages), { strict: false });
     dataSource = gateway.get(DataSource, { strict: false });
@@ -304,5 +307,44 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     expect((await call('GET', `/v1/messages/msg_00000000000000000000000000`, key)).status).toBe(404);
     expect((await call('GET', `/v1/messages/not-an-id`, key)).status).toBe(404);
     expect((await call('GET', '/v1/messages', undefined)).status).toBe(401);
+  });
+  it('re-creates the job of a queued message whose job is gone (outbox sweep), and leaves existing jobs alone', async () => {
+    const accepted = await send(helloWorld('+1 415 555 0142'));
+    expect(accepted.status).toBe(202);
+    const id = accepted.body['id'] as string;
+    const jobId = `message-${id}`;
+    await dataSource.query(`UPDATE messages SET created_at = created_at - interval '1 minute' WHERE id = $1`, [id]);
+    const sweeper = gateway.get(OutboxSweeper, { strict: false });
+
+    expect((await sweeper.sweep()).reenqueued).toBe(0);
+    await (await queue.getJob(jobId))?.remove();
+    expect(await queue.getJob(jobId)).toBeUndefined();
+
+    expect(await sweeper.sweep()).toMatchObject({ reenqueued: 1 });
+    expect((await queue.getJob(jobId))?.data).toEqual({ messageId: id });
+    expect((await sweeper.sweep()).reenqueued).toBe(0);
+  });
+  it('accepts while Redis is unreachable (202, row queued, no job) and the sweep enqueues it later', async () => {
+    const cutOff = await startTestGateway(database, redis, { REDIS_URL: 'redis://127.0.0.1:1', GRAPH_API_BASE_URL: simulatorUrl });
+    try {
+      const started = Date.now();
+      const response = await cutOff.inject({
+        method: 'POST',
+        url: '/v1/messages',
+        headers: { authorization: `Bearer ${key}` },
+        payload: helloWorld('+1 415 555 0143'),
+      });
+      expect(response.statusCode).toBe(202);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const id = (response.json() as Json)['id'] as string;
+      expect(await queue.getJob(`message-${id}`)).toBeUndefined();
+      expect((await call('GET', `/v1/messages/${id}`, key)).body['status']).toBe('queued');
+
+      await dataSource.query(`UPDATE messages SET created_at = created_at - interval '1 minute' WHERE id = $1`, [id]);
+      expect((await gateway.get(OutboxSweeper, { strict: false }).sweep()).reenqueued).toBe(1);
+      expect((await queue.getJob(`message-${id}`))?.data).toEqual({ messageId: id });
+    } finally {
+      await cutOff.close();
+    }
   });
 });

@@ -3,11 +3,13 @@ import { AccountsModule, AccountsProcessor, TokenExpiryReadiness, WabasService }
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
+import { MessagingModule, OutboxProcessor } from '@switchboard/messaging';
 import { QueueModule } from '@switchboard/queue';
 import { TemplateRegistryModule, TemplateSyncProcessor } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
+import { SchedulesBootstrap } from './schedules.bootstrap';
 import { SystemProcessor } from './system.processor';
 
 @Module({})
@@ -33,8 +35,9 @@ export class WorkerModule {
           { adminRoutes: false },
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
+        MessagingModule.forRoot({ http: false }),
       ],
-      providers: [SystemProcessor, AccountsProcessor, TemplateSyncProcessor],
+      providers: [SchedulesBootstrap, SystemProcessor, AccountsProcessor, TemplateSyncProcessor, OutboxProcessor],
     };
   }
 }

@@ -1,13 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { parseJobPayload, QUEUE_NAMES, QUEUE_PRODUCER, SCHEDULES, type QueueProducer } from '@switchboard/queue';
+import { parseJobPayload, QUEUE_NAMES, QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import type { Job } from 'bullmq';
 import { TokenLifecycleService } from './token-lifecycle.service';
 import { WabaProbeService } from './waba-probe.service';
 
 /**
  * Worker side of the accounts lib: the daily token check and the 5-minute Graph
- * probe, each scheduled once across all workers and also run once at start.
+ * probe (periodic through SCHEDULES), each also run once at start.
  */
 @Processor(QUEUE_NAMES.accounts)
 export class AccountsProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -24,18 +24,15 @@ export class AccountsProcessor extends WorkerHost implements OnApplicationBootst
   onApplicationBootstrap(): void {
     // Not awaited: with Redis away these calls wait for it, and the worker must still
     // come up and report redis down on /health/ready.
-    void this.scheduleJobs();
+    void this.runAtStart();
   }
 
-  private async scheduleJobs(): Promise<void> {
+  private async runAtStart(): Promise<void> {
     try {
-      for (const schedule of SCHEDULES) {
-        await this.producer.schedule(schedule.id, schedule.job, schedule.everyMs, { trigger: 'schedule' });
-      }
       await this.producer.add('accounts.token-check', { trigger: 'start' });
       await this.producer.add('accounts.probe', { trigger: 'start' });
     } catch (error) {
-      this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'could not schedule account jobs');
+      this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'could not enqueue the start-up account jobs');
     }
   }
 

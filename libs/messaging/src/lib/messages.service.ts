@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -64,8 +64,12 @@ export interface MessageListFilter {
  * message runs here, and only then is the message stored (row + `queued` event in
  * one transaction) and its `messages.send` job enqueued. A refused request stores nothing.
  */
+/** How long an accepted request waits for Redis before leaving the job to the outbox sweep. */
+const ENQUEUE_DEADLINE_MS = 2000;
+
 @Injectable()
 export class MessagesService implements OnModuleInit {
+  private readonly logger = new Logger(MessagesService.name);
   private readonly messages: TenantScopedRepository<MessageEntity>;
   private readonly events: TenantScopedRepository<MessageEventEntity>;
   private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
@@ -185,9 +189,31 @@ export class MessagesService implements OnModuleInit {
       throw new SwitchboardError({ code: 'idempotency_conflict', message: 'A request with this Idempotency-Key is in progress' });
     }
     trace.getActiveSpan()?.setAttributes({ 'switchboard.message_id': message.id, 'switchboard.message_type': message.type });
-    const traceparent = currentTraceparent();
-    await this.queue.add('messages.send', { messageId: message.id, ...(traceparent ? { traceparent } : {}) });
+    await this.enqueue(message.id);
     return accepted(message);
+  }
+
+  /**
+   * The row is committed: from here the message is accepted whatever Redis does. A job
+   * that cannot be enqueued within ENQUEUE_DEADLINE_MS is left to the outbox sweep (the
+   * command may still land when Redis returns; the job id is the message id, so there
+   * is never a second job).
+   */
+  private async enqueue(messageId: string): Promise<void> {
+    const traceparent = currentTraceparent();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.queue.add('messages.send', { messageId, ...(traceparent ? { traceparent } : {}) }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_DEADLINE_MS} ms`)), ENQUEUE_DEADLINE_MS);
+        }),
+      ]);
+    } catch (error) {
+      this.logger.warn({ messageId, reason: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the outbox sweep will retry');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async get(id: string): Promise<MessageView> {

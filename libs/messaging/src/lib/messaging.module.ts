@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
 import { MessagesService } from './messages.service';
+import { OutboxSweeper } from './outbox.sweeper';
 import { DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { ConversationWindowEntity } from './persistence/conversation-window.entity';
 import { MessageEventEntity } from './persistence/message-event.entity';
@@ -30,7 +31,7 @@ export class MessagingModule {
       refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
     };
-    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory];
+    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],

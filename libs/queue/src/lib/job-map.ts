@@ -37,6 +37,10 @@ export const JOBS = {
       traceparent: z.string().optional(),
     }),
   },
+  'messages.sweep': {
+    queue: QUEUE_NAMES.outbox,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -22,6 +22,7 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnFail: { age: 3600, count: 100 },
   },
   // Retries and their delays are the send worker's decision (taxonomy retryAfterMs), not BullMQ's.
+  'messages.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   'messages.send': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
 };
 
@@ -35,6 +36,7 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'templates.sync': (payload) => `templates-sync-${payload.tenantId}-${payload.environment}`,
   // One job per message: a re-enqueue (replay, sweeper) of the same message is a no-op.
   'messages.send': (payload) => `message-${payload.messageId}`,
+  'messages.sweep': () => `outbox-sweep-start-${new Date().toISOString().slice(0, 16)}`,
 };
 
 /**
@@ -44,6 +46,7 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
 export const SCHEDULES = [
   { id: 'accounts.token-check', job: 'accounts.token-check', everyMs: 24 * 3600 * 1000 },
   { id: 'accounts.probe', job: 'accounts.probe', everyMs: 5 * 60 * 1000 },
+  { id: 'messages.sweep', job: 'messages.sweep', everyMs: 30 * 1000 },
 ] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
 
 /** Attempts, backoff and retention of a job, without an id (schedulers make their own). */

@@ -8,6 +8,8 @@ export const QUEUE_NAMES = {
   templates: 'templates',
   /** Outbound messages accepted by the gateway, one job per message id. */
   messages: 'messages',
+  /** Re-enqueues accepted messages whose job never reached Redis (the row is the truth). */
+  outbox: 'outbox',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

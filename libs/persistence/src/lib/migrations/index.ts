@@ -5,6 +5,7 @@ import { VaultPlatformScope1732430260000 } from './1732430260000-vault-platform-
 import { CreateWhatsappAccounts1732430300000 } from './1732430300000-create-whatsapp-accounts.migration';
 import { CreateTemplates1732430500000 } from './1732430500000-create-templates.migration';
 import { CreateMessages1732430600000 } from './1732430600000-create-messages.migration';
+import { MessagesOutboxIndex1732430700000 } from './1732430700000-messages-outbox-index.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateWhatsappAccounts1732430300000,
   CreateTemplates1732430500000,
   CreateMessages1732430600000,
+  MessagesOutboxIndex1732430700000,
 ];
