@@ -75,17 +75,7 @@ export function classifyMetaCode(
 }
 
 export function classifyTransport(failure: TransportFailure): Classification {
-  const entry = TRANSPORT_CATALOGUE[transportVariantOf(failure)];
-  return {
-    code: entry.code,
-    httpStatus: httpStatusOf(entry.code),
-    category: entry.category,
-    retry: entry.retry,
-    retryable: isAutomaticRetry(entry.retry),
-    message: entry.summary,
-    action: entry.action,
-    alert: entry.alert,
-  };
+  return fromEntry(TRANSPORT_CATALOGUE[transportVariantOf(failure)]);
 }
 
 function classifyGraphBody(error: Record<string, unknown>, options: ClassifyOptions): Classification {
@@ -117,7 +107,8 @@ function classifyWebhookEntry(entry: Record<string, unknown>, options: ClassifyO
   });
 }
 
-function fromEntry(entry: MetaErrorEntry, meta: MetaErrorRef): Classification {
+/** The shared fields of a catalogue row (Meta code or transport failure) as a classification. */
+function fromEntry(entry: Pick<MetaErrorEntry, 'code' | 'category' | 'retry' | 'summary' | 'action' | 'alert'>, meta?: MetaErrorRef): Classification {
   return {
     code: entry.code,
     httpStatus: httpStatusOf(entry.code),
@@ -126,7 +117,7 @@ function fromEntry(entry: MetaErrorEntry, meta: MetaErrorRef): Classification {
     retryable: isAutomaticRetry(entry.retry),
     message: entry.summary,
     action: entry.action,
-    meta,
+    ...(meta ? { meta } : {}),
     alert: entry.alert,
   };
 }

@@ -1,6 +1,5 @@
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ConfigError, type CoreEnv, type VaultEnv } from '@switchboard/config';
+import { statSync } from 'node:fs';
+import { ConfigError, resolveDevelopmentSecret, type CoreEnv, type VaultEnv } from '@switchboard/config';
 import { MasterKey, MasterKeyRing } from './master-key';
 
 export const DEVELOPMENT_MASTER_KEY_FILE = 'vault-master.key';
@@ -50,67 +49,28 @@ function decodeOrThrow(text: string, variable: string): MasterKey {
 }
 
 function developmentKey(config: MasterKeyConfig, warn: (line: string) => void): MasterKey {
-  if (config.NODE_ENV === 'production') {
-    throw new ConfigError(
-      ['VAULT_MASTER_KEY'],
-      'Invalid configuration: VAULT_MASTER_KEY is required when NODE_ENV=production ' +
-        '(base64 of 32 random bytes, e.g. `openssl rand -base64 32`)',
-    );
-  }
-  const path = resolve(join(config.DATA_DIR, DEVELOPMENT_MASTER_KEY_FILE));
-  const existing = readKeyFile(path);
-  if (existing) {
-    warnIfExposed(path, warn);
-    warn(`[token-vault] VAULT_MASTER_KEY is unset: using the development master key ${existing.id} from ${path}`);
-    return existing;
-  }
-  const created = createKeyFile(config.DATA_DIR, path);
-  if (created) {
+  const secret = resolveDevelopmentSecret({
+    variable: 'VAULT_MASTER_KEY',
+    value: undefined,
+    nodeEnv: config.NODE_ENV,
+    dataDir: config.DATA_DIR,
+    file: DEVELOPMENT_MASTER_KEY_FILE,
+    generate: () => MasterKey.generate().toBase64(),
+    hint: 'base64 of 32 random bytes, e.g. `openssl rand -base64 32`',
+  });
+  const path = secret.path ?? DEVELOPMENT_MASTER_KEY_FILE;
+  const key = MasterKey.tryFromBase64(secret.value);
+  if (!key) throw keyFileError(path);
+  if (secret.created) {
     warn(
-      `[token-vault] VAULT_MASTER_KEY is unset: generated development master key ${created.id} at ${path} ` +
+      `[token-vault] VAULT_MASTER_KEY is unset: generated development master key ${key.id} at ${path} ` +
         '(mode 0600). Losing that file makes stored secrets unreadable; set VAULT_MASTER_KEY outside development.',
     );
-    return created;
+  } else {
+    warnIfExposed(path, warn);
+    warn(`[token-vault] VAULT_MASTER_KEY is unset: using the development master key ${key.id} from ${path}`);
   }
-  // Another process (gateway and worker start together) created it first: use theirs.
-  const winner = readKeyFile(path);
-  if (!winner) throw keyFileError(path);
-  warn(`[token-vault] VAULT_MASTER_KEY is unset: using the development master key ${winner.id} from ${path}`);
-  return winner;
-}
-
-function readKeyFile(path: string): MasterKey | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const key = MasterKey.tryFromBase64(text);
-  if (!key) throw keyFileError(path);
   return key;
-}
-
-/**
- * Writes a temporary file and hard-links it into place: the link either appears
- * complete or fails with EEXIST, so a concurrent starter never reads a half-written
- * key and never overwrites one already in use. Undefined when someone else won.
- */
-function createKeyFile(dataDir: string, path: string): MasterKey | undefined {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const key = MasterKey.generate();
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temporary, `${key.toBase64()}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(temporary, path);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
 }
 
 function warnIfExposed(path: string, warn: (line: string) => void): void {
