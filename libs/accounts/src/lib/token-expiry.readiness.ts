@@ -16,9 +16,7 @@ export class TokenExpiryReadiness implements ReadinessContributor {
   ) {}
 
   async check() {
-    const attention = (await this.wabas.listAll())
-      .filter((waba) => waba.tokenStatus !== 'valid')
-      .map((waba) => ({
+    const attention = (await this.wabas.listTokenAttention()).map((waba) => ({
         tenantId: waba.tenantId,
         environment: waba.environment,
         wabaId: waba.wabaId,

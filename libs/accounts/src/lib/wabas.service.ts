@@ -4,7 +4,7 @@ import { SwitchboardError } from '@switchboard/error-taxonomy';
 import type { GraphApiClient } from '@switchboard/graph-api-client';
 import { TenantsService, type Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
-import { Repository } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import { GraphClients } from './graph-clients';
 import { MetaAppsService } from './meta-apps.service';
 import { inspectToken, type TokenInspection } from './token-inspection';
@@ -109,6 +109,11 @@ export class WabasService {
 
   listForScope(tenantId: string, environment: Environment): Promise<WabaEntity[]> {
     return this.wabas.find({ where: { tenantId, environment }, order: { createdAt: 'ASC' } });
+  }
+
+  /** WABAs whose token is expiring, expired or invalid (readiness details, alerts). */
+  listTokenAttention(): Promise<WabaEntity[]> {
+    return this.wabas.find({ where: { tokenStatus: Not('valid') }, order: { createdAt: 'ASC' } });
   }
 
   listAll(): Promise<WabaEntity[]> {
