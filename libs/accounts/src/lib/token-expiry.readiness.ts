@@ -17,12 +17,12 @@ export class TokenExpiryReadiness implements ReadinessContributor {
 
   async check() {
     const attention = (await this.wabas.listTokenAttention()).map((waba) => ({
-        tenantId: waba.tenantId,
-        environment: waba.environment,
-        wabaId: waba.wabaId,
-        status: waba.tokenStatus,
-        expiresAt: waba.tokenExpiresAt?.toISOString() ?? null,
-      }));
+      tenantId: waba.tenantId,
+      environment: waba.environment,
+      wabaId: waba.wabaId,
+      status: waba.tokenStatus,
+      expiresAt: waba.tokenExpiresAt?.toISOString() ?? null,
+    }));
     return this.health.check('tokens').up({ attention });
   }
 }
