@@ -179,6 +179,8 @@ export class MessagesService implements OnModuleInit {
       wamid: null,
       error: null,
       template,
+      attemptStartedAt: null,
+      sendTraceparent: null,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
     });

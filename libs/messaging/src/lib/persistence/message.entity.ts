@@ -61,6 +61,14 @@ export class MessageEntity {
   @Column({ type: 'jsonb', nullable: true })
   template!: MessageTemplateRef | null;
 
+  /** Set while a Graph call is under way; still set after a crash or a timeout: the outcome is unknown. */
+  @Column({ name: 'attempt_started_at', type: 'timestamptz', nullable: true })
+  attemptStartedAt!: Date | null;
+
+  /** W3C traceparent of the send span, which webhook processing links to. */
+  @Column({ name: 'send_traceparent', type: 'varchar', length: 64, nullable: true })
+  sendTraceparent!: string | null;
+
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey!: string | null;
 

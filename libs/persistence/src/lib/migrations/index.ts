@@ -6,6 +6,7 @@ import { CreateWhatsappAccounts1732430300000 } from './1732430300000-create-what
 import { CreateTemplates1732430500000 } from './1732430500000-create-templates.migration';
 import { CreateMessages1732430600000 } from './1732430600000-create-messages.migration';
 import { MessagesOutboxIndex1732430700000 } from './1732430700000-messages-outbox-index.migration';
+import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateTemplates1732430500000,
   CreateMessages1732430600000,
   MessagesOutboxIndex1732430700000,
+  MessagesSendState1732430950000,
 ];
