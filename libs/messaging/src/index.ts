@@ -3,6 +3,8 @@ export * from './lib/messaging.constants';
 export * from './lib/messages.service';
 export * from './lib/outbox.processor';
 export * from './lib/outbox.sweeper';
+export * from './lib/message-jobs.service';
+export * from './lib/send-time-checks.service';
 export * from './lib/conversation-windows.service';
 export * from './lib/suppressions.service';
 export * from './lib/sender-directory.service';

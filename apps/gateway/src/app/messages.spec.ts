@@ -130,6 +130,7 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
       attempts: 0,
       metadata: { orderId: '4521' },
       error: null,
+      scheduledAt: null,
       events: [{ status: 'queued', at: response.body['createdAt'] }],
       createdAt: response.body['createdAt'],
       updatedAt: expect.any(String),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DiagnosticsService } from './diagnostics.service';
 import { GraphClients } from './graph-clients';
 import { MetaAppsService } from './meta-apps.service';
-import { PhoneNumbersService } from './phone-numbers.service';
+import { PhoneNumbersService, TEST_RECIPIENTS_MAX } from './phone-numbers.service';
 import { TOKEN_STATUSES } from './token-status';
 import { WabasService } from './wabas.service';
 
@@ -20,6 +20,13 @@ const addNumberSchema = z.strictObject({
   phoneNumberId: metaId,
   displayPhoneNumber: z.string().min(3).max(32),
   throughputMps: z.number().int().min(1).max(1000).optional(),
+});
+const testNumberSchema = z.strictObject({
+  testNumber: z.boolean(),
+  testRecipients: z
+    .array(z.string().regex(/^\+?[0-9][0-9 .()-]{3,30}$/, 'an international number with its country code'))
+    .max(TEST_RECIPIENTS_MAX, `Meta allows at most ${TEST_RECIPIENTS_MAX} recipients per test number`)
+    .default([]),
 });
 const registerNumberSchema = z.strictObject({ pin: z.string().regex(/^[0-9]{6}$/, 'six digits') });
 const environmentSettingsSchema = z.strictObject({ graphBaseUrl: z.url({ protocol: /^https?$/ }).nullable() });
@@ -112,6 +119,19 @@ export class AdminAccountsController {
     @Body() body: unknown,
   ) {
     return this.numbers.register(tenantId, wabaId, phoneNumberId, parseInput(registerNumberSchema, body).pin);
+  }
+
+  @Put('tenants/:tenantId/wabas/:wabaId/phone-numbers/:phoneNumberId/test-number')
+  @ApiZodBody(testNumberSchema, { testNumber: true, testRecipients: ['+1 415 555 1234'] })
+  @ApiZodResponse(200, 'The number, marked (or no longer marked) as a Meta test number with its allowed recipients')
+  @ApiContractErrors(400, 404)
+  setTestNumber(
+    @Param('tenantId') tenantId: string,
+    @Param('wabaId') wabaId: string,
+    @Param('phoneNumberId') phoneNumberId: string,
+    @Body() body: unknown,
+  ) {
+    return this.numbers.setTestNumber(tenantId, wabaId, phoneNumberId, parseInput(testNumberSchema, body));
   }
 
   @Post('tenants/:tenantId/wabas/:wabaId/subscribe')

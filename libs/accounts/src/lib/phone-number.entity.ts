@@ -42,4 +42,12 @@ export class PhoneNumberEntity extends MutableTenantOwnedEntity {
 
   @Column({ name: 'synced_at', type: 'timestamptz', nullable: true })
   syncedAt!: Date | null;
+
+  /** A Meta public test number (test environments only): it delivers only to `testRecipients`. */
+  @Column({ name: 'test_number', type: 'boolean', default: false })
+  testNumber!: boolean;
+
+  /** The recipients registered for the test number in Meta's App Dashboard, E.164 digits (at most 5). */
+  @Column({ name: 'test_recipients', type: 'jsonb', default: () => "'[]'" })
+  testRecipients!: string[];
 }

@@ -21,7 +21,12 @@ export interface PhoneNumberView {
   throughputMps: number;
   registeredAt: string | null;
   syncedAt: string | null;
+  testNumber: boolean;
+  testRecipients: string[];
 }
+
+/** Meta's limit on the recipients of a public test number. */
+export const TEST_RECIPIENTS_MAX = 5;
 
 /**
  * Meta's throughput levels (reference §7): HIGH is the automatic 1,000 mps upgrade;
@@ -105,6 +110,26 @@ export class PhoneNumbersService {
     return { phoneNumberId, status: 'registered', registeredAt: number.registeredAt.toISOString() };
   }
 
+  /**
+   * Marks a number as a Meta public test number with its allowed recipients (E.164),
+   * or clears the mark. Only numbers of a `test` environment can be test numbers.
+   */
+  async setTestNumber(tenantId: string, wabaId: string, phoneNumberId: string, input: { testNumber: boolean; testRecipients: readonly string[] }) {
+    const waba = await this.wabas.require(tenantId, wabaId);
+    const number = await this.numbers.findOneBy({ wabaRef: waba.id, phoneNumberId });
+    if (!number) throw new SwitchboardError({ code: 'not_found', message: `No phone number ${phoneNumberId} in WABA ${wabaId}` });
+    if (input.testNumber && waba.environment !== 'test') {
+      throw new SwitchboardError({
+        code: 'validation_failed',
+        message: 'Only numbers of a test environment can be marked as Meta test numbers',
+        details: [{ path: 'testNumber', issue: `WABA ${wabaId} belongs to the ${waba.environment} environment` }],
+      });
+    }
+    number.testNumber = input.testNumber;
+    number.testRecipients = input.testNumber ? [...new Set(input.testRecipients.map((recipient) => recipient.replace(/[^0-9]/g, '')))] : [];
+    return this.view(await this.numbers.save(number), waba);
+  }
+
   listForWaba(waba: WabaEntity): Promise<PhoneNumberEntity[]> {
     return this.numbers.find({ where: { wabaRef: waba.id }, order: { createdAt: 'ASC' } });
   }
@@ -129,6 +154,8 @@ export class PhoneNumbersService {
       throughputMps: number.throughputMps,
       registeredAt: number.registeredAt?.toISOString() ?? null,
       syncedAt: number.syncedAt?.toISOString() ?? null,
+      testNumber: number.testNumber,
+      testRecipients: number.testRecipients,
     };
   }
 

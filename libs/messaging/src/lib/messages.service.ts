@@ -2,17 +2,18 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { SwitchboardError, lookupMetaError } from '@switchboard/error-taxonomy';
-import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
-import { currentTraceparent } from '@switchboard/telemetry';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
+import { recipientSuppressed, testRecipientRefusal, windowClosed } from './checks/pre-send-refusals';
 import { stableHash } from './checks/stable-hash';
 import { hasUnfilledPlaceholder } from './checks/unfilled-placeholder';
 import type { AcceptedMessage, MessageView, SendMessageInput } from './http/messages.schemas';
+import { acceptedView, messageSummary } from './http/message-views';
 import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { ConversationWindowsService } from './conversation-windows.service';
+import { MessageJobs } from './message-jobs.service';
 import { MessageEventEntity } from './persistence/message-event.entity';
 import { newMessageId } from './persistence/message-id';
 import type { MessageStatus } from './persistence/message-status';
@@ -64,9 +65,6 @@ export interface MessageListFilter {
  * message runs here, and only then is the message stored (row + `queued` event in
  * one transaction) and its `messages.send` job enqueued. A refused request stores nothing.
  */
-/** How long an accepted request waits for Redis before leaving the job to the outbox sweep. */
-const ENQUEUE_DEADLINE_MS = 2000;
-
 @Injectable()
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
@@ -80,7 +78,7 @@ export class MessagesService implements OnModuleInit {
     @InjectRepository(MessageEventEntity) events: Repository<MessageEventEntity>,
     @InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(QUEUE_PRODUCER) private readonly queue: QueueProducer,
+    private readonly jobs: MessageJobs,
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly senders: SenderDirectory,
     private readonly windows: ConversationWindowsService,
@@ -113,14 +111,10 @@ export class MessagesService implements OnModuleInit {
         details: [{ path: 'from', issue: `no number ${input.from.slice(0, 32)} in this tenant environment` }],
       });
     }
-    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions);
-    if (await this.suppressions.findOne({ waId: recipient.waId })) {
-      throw new SwitchboardError({
-        code: 'recipient_suppressed',
-        message: 'The recipient is on the suppression list of this environment',
-        details: [{ path: 'to', issue: `${recipient.waId} is suppressed; DELETE /v1/suppressions/${recipient.waId} to allow it again` }],
-      });
-    }
+    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions, 'to', { country: input.country, sender: sender.displayPhoneNumber });
+    const notAllowed = testRecipientRefusal(sender.testRecipients, recipient.waId);
+    if (notAllowed) throw notAllowed;
+    if (await this.suppressions.findOne({ waId: recipient.waId })) throw recipientSuppressed(recipient.waId);
 
     let payload: Record<string, unknown>;
     let template: MessageTemplateRef | null = null;
@@ -128,14 +122,7 @@ export class MessagesService implements OnModuleInit {
       case 'text': {
         if (hasUnfilledPlaceholder(input.text.body)) throw placeholderError('text.body');
         const window = await this.windows.state(sender.phoneNumberId, recipient.waId);
-        if (!window.open) {
-          throw new SwitchboardError({
-            code: 'window_closed',
-            message: 'No open 24 h customer-service window with this contact: send a template first',
-            details: [{ path: 'type', issue: window.lastInboundAt === null ? 'the contact never wrote to this number' : `last inbound message at ${window.lastInboundAt}` }],
-            meta: { code: 131047, title: lookupMetaError(131047)?.title ?? 'Re-engagement message' },
-          });
-        }
+        if (!window.open) throw windowClosed(window.lastInboundAt);
         payload = { type: 'text', text: input.text };
         break;
       }
@@ -181,6 +168,8 @@ export class MessagesService implements OnModuleInit {
       template,
       attemptStartedAt: null,
       sendTraceparent: null,
+      scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
+      retries: 0,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
     });
@@ -190,39 +179,21 @@ export class MessagesService implements OnModuleInit {
       if (replay) return replay;
       throw new SwitchboardError({ code: 'idempotency_conflict', message: 'A request with this Idempotency-Key is in progress' });
     }
-    trace.getActiveSpan()?.setAttributes({ 'switchboard.message_id': message.id, 'switchboard.message_type': message.type });
-    await this.enqueue(message.id);
-    return accepted(message);
-  }
-
-  /**
-   * The row is committed: from here the message is accepted whatever Redis does. A job
-   * that cannot be enqueued within ENQUEUE_DEADLINE_MS is left to the outbox sweep (the
-   * command may still land when Redis returns; the job id is the message id, so there
-   * is never a second job).
-   */
-  private async enqueue(messageId: string): Promise<void> {
-    const traceparent = currentTraceparent();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.queue.add('messages.send', { messageId, ...(traceparent ? { traceparent } : {}) }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_DEADLINE_MS} ms`)), ENQUEUE_DEADLINE_MS);
-        }),
-      ]);
-    } catch (error) {
-      this.logger.warn({ messageId, reason: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the outbox sweep will retry');
-    } finally {
-      clearTimeout(timer);
-    }
+    trace.getActiveSpan()?.setAttributes({
+      'switchboard.tenant_id': message.tenantId,
+      'switchboard.environment': message.environment,
+      'switchboard.message_id': message.id,
+      'switchboard.message_type': message.type,
+    });
+    await this.jobs.enqueueCommitted(message);
+    return acceptedView(message);
   }
 
   async get(id: string): Promise<MessageView> {
     const message = await this.messages.findOne({ id });
     if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
     const events = await this.events.find({ messageId: id }, { order: { at: 'ASC', id: 'ASC' } });
-    return { ...summary(message), events: events.map((event) => ({ status: event.status, at: event.at.toISOString() })) };
+    return { ...messageSummary(message), events: events.map((event) => ({ status: event.status, at: event.at.toISOString() })) };
   }
 
   async list(filter: MessageListFilter): Promise<{ data: Omit<MessageView, 'events'>[]; nextCursor: string | null }> {
@@ -242,7 +213,7 @@ export class MessagesService implements OnModuleInit {
     // Ids are ULIDs: newest first by id, and the last id of a page is the cursor.
     const rows = await this.messages.find(where, { order: { id: 'DESC' }, take: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
-    return { data: page.map(summary), nextCursor: rows.length > filter.limit ? (page[page.length - 1]?.id ?? null) : null };
+    return { data: page.map(messageSummary), nextCursor: rows.length > filter.limit ? (page[page.length - 1]?.id ?? null) : null };
   }
 
   /** The first answer for this key within the TTL; 409 for another body under the same key. */
@@ -256,7 +227,7 @@ export class MessagesService implements OnModuleInit {
         details: [{ path: 'Idempotency-Key', issue: `first used for message ${first.id}` }],
       });
     }
-    return accepted(first);
+    return acceptedView(first);
   }
 
   /** Row and `queued` event in one transaction; null when the idempotency key was taken meanwhile. */
@@ -284,24 +255,4 @@ export class MessagesService implements OnModuleInit {
       throw error;
     }
   }
-}
-
-function accepted(message: MessageEntity): AcceptedMessage {
-  return { id: message.id, status: 'queued', to: message.to, from: message.phoneNumberId, createdAt: message.createdAt.toISOString() };
-}
-
-function summary(message: MessageEntity): Omit<MessageView, 'events'> {
-  return {
-    id: message.id,
-    status: message.status,
-    wamid: message.wamid,
-    to: message.to,
-    from: message.phoneNumberId,
-    type: message.type,
-    attempts: message.attempts,
-    metadata: message.metadata,
-    error: message.error,
-    createdAt: message.createdAt.toISOString(),
-    updatedAt: message.updatedAt.toISOString(),
-  };
 }

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
+import { MessageJobs } from './message-jobs.service';
+import { MessageRetryService } from './message-retry.service';
 import { MessagesService } from './messages.service';
 import { OutboxSweeper } from './outbox.sweeper';
 import { DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
@@ -9,6 +11,7 @@ import { ConversationWindowEntity } from './persistence/conversation-window.enti
 import { MessageEventEntity } from './persistence/message-event.entity';
 import { MessageEntity } from './persistence/message.entity';
 import { SuppressionEntity } from './persistence/suppression.entity';
+import { SendTimeChecks } from './send-time-checks.service';
 import { SenderDirectory } from './sender-directory.service';
 import { SuppressionsService } from './suppressions.service';
 
@@ -31,7 +34,7 @@ export class MessagingModule {
       refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
     };
-    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper];
+    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageJobs, MessageRetryService, SendTimeChecks];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],

@@ -7,6 +7,10 @@ export interface Sender {
   readonly phoneNumberId: string;
   /** Meta's WABA id of the number. */
   readonly wabaId: string;
+  /** As registered; its country is how a recipient without a country code is read. */
+  readonly displayPhoneNumber: string;
+  /** Set for a Meta public test number: the only recipients it delivers to (E.164 digits). */
+  readonly testRecipients: readonly string[] | null;
 }
 
 const digits = (value: string) => value.replace(/[^0-9]/g, '');
@@ -25,7 +29,12 @@ export class SenderDirectory {
     for (const waba of await this.wabas.listForScope(scope.tenantId, scope.environment)) {
       for (const number of await this.numbers.listForWaba(waba)) {
         if (number.phoneNumberId === from.trim() || digits(number.displayPhoneNumber) === wanted) {
-          return { phoneNumberId: number.phoneNumberId, wabaId: waba.wabaId };
+          return {
+            phoneNumberId: number.phoneNumberId,
+            wabaId: waba.wabaId,
+            displayPhoneNumber: number.displayPhoneNumber,
+            testRecipients: number.testNumber ? number.testRecipients : null,
+          };
         }
       }
     }

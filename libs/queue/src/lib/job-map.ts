@@ -33,6 +33,10 @@ export const JOBS = {
     queue: QUEUE_NAMES.messages,
     payload: z.object({
       messageId: z.string().regex(/^msg_[0-9A-Z]{26}$/),
+      /** Set by the retry route: the n-th requeue of the message, so its job id is new. */
+      retry: z.number().int().min(1).optional(),
+      /** A scheduled message: the job waits in BullMQ's delayed set until then. */
+      notBefore: z.iso.datetime().optional(),
       /** W3C trace context of the accepting request, so the send continues its trace. */
       traceparent: z.string().optional(),
     }),

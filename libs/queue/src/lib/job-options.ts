@@ -34,8 +34,9 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'accounts.probe': () => `accounts-probe-start-${new Date().toISOString().slice(0, 13)}`,
   // One pending sync per tenant environment; BullMQ ids cannot contain ':'.
   'templates.sync': (payload) => `templates-sync-${payload.tenantId}-${payload.environment}`,
-  // One job per message: a re-enqueue (replay, sweeper) of the same message is a no-op.
-  'messages.send': (payload) => `message-${payload.messageId}`,
+  // One job per message and requeue: a re-enqueue (replay, sweeper) of the same message is a no-op,
+  // while a retry gets a new id (BullMQ keeps finished jobs, and adding a kept id does nothing).
+  'messages.send': (payload) => `message-${payload.messageId}${payload.retry ? `-retry-${payload.retry}` : ''}`,
   'messages.sweep': () => `outbox-sweep-start-${new Date().toISOString().slice(0, 16)}`,
 };
 
@@ -54,6 +55,12 @@ export function jobSettingsFor(name: JobName): JobsOptions {
   return OPTIONS[name];
 }
 
+/** Jobs that wait: how long from now, from the payload (so every producer of the job delays it alike). */
+const JOB_DELAYS: { [N in JobName]?: (payload: JobPayload<N>) => number } = {
+  'messages.send': (payload) => (payload.notBefore ? Math.max(0, Date.parse(payload.notBefore) - Date.now()) : 0),
+};
+
 export function jobOptionsFor<N extends JobName>(name: N, payload: JobPayload<N>): JobsOptions {
-  return { ...jobSettingsFor(name), jobId: JOB_IDS[name](payload) };
+  const delay = (JOB_DELAYS[name] as ((payload: JobPayload<N>) => number) | undefined)?.(payload) ?? 0;
+  return { ...jobSettingsFor(name), jobId: JOB_IDS[name](payload), ...(delay > 0 ? { delay } : {}) };
 }

@@ -41,6 +41,23 @@ describe('QueueProducer against the real Redis', () => {
     expect(await queues.get(QUEUE_NAMES.system)?.count()).toBe(1);
   });
 
+  it('holds a scheduled send in the delayed set until its time, and gives each retry of a message its own job', async () => {
+    const messageId = 'msg_01JDQ5X9V7Y2M3N4P5Q6R7S8T9';
+    const notBefore = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await producer.add('messages.send', { messageId, notBefore });
+    expect(scheduled.id).toBe(`message-${messageId}`);
+    expect(await scheduled.getState()).toBe('delayed');
+    expect(scheduled.opts.delay).toBeGreaterThan(3_590_000);
+    expect(scheduled.opts.delay).toBeLessThanOrEqual(3_600_000);
+
+    const retried = await producer.add('messages.send', { messageId, retry: 1 });
+    expect(retried.id).toBe(`message-${messageId}-retry-1`);
+    expect(await retried.getState()).toBe('waiting');
+    expect((await producer.add('messages.send', { messageId, retry: 1 })).id).toBe(retried.id);
+    expect(await queues.get(QUEUE_NAMES.messages)?.count()).toBe(2);
+    expect(jobOptionsFor('messages.send', { messageId, notBefore: new Date(Date.now() - 1000).toISOString() }).delay).toBeUndefined();
+  });
+
   it('keeps one scheduler per id however many processes upsert it', async () => {
     const [schedule] = SCHEDULES;
     await producer.schedule(schedule.id, schedule.job, schedule.everyMs, { trigger: 'schedule' });

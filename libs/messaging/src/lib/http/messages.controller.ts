@@ -5,6 +5,7 @@ import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodResponse, parseInpu
 import { RequestContext, TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
 import { ConversationWindowsService } from '../conversation-windows.service';
+import { MessageRetryService } from '../message-retry.service';
 import { MessagesService } from '../messages.service';
 import { MESSAGE_ID_PATTERN } from '../persistence/message-id';
 import { normaliseRecipient } from '../recipients/recipient.normaliser';
@@ -38,7 +39,10 @@ const idempotencyKeySchema = z.string().min(1).max(255).optional();
 @UseGuards(TenantAuthGuard)
 @Controller('v1/messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly retries: MessageRetryService,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -74,6 +78,16 @@ export class MessagesController {
   get(@Param('id') id: string) {
     if (!MESSAGE_ID_PATTERN.test(id)) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
     return this.messages.get(id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiParam({ name: 'id', description: 'msg_... of a failed or dead message' })
+  @ApiZodResponse(202, 'Back to queued with a new send job', acceptedMessageSchema)
+  @ApiContractErrors(404, 409)
+  retry(@Param('id') id: string) {
+    if (!MESSAGE_ID_PATTERN.test(id)) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
+    return this.retries.retry(id);
   }
 }
 

@@ -9,12 +9,27 @@ const metadataSchema = z
   .refine((value) => JSON.stringify(value).length <= 4096, 'metadata is at most 4 KB of JSON')
   .describe('Your own data, returned with the message and its events');
 
+/** How far ahead a message may be scheduled. */
+export const SCHEDULE_MAX_AHEAD_MS = 30 * 24 * 3600 * 1000;
+
+const scheduledAtSchema = z.iso
+  .datetime({ offset: true, error: 'RFC 3339 with an offset (Z or +hh:mm)' })
+  .refine((value) => Date.parse(value) > Date.now(), 'is in the past')
+  .refine((value) => Date.parse(value) <= Date.now() + SCHEDULE_MAX_AHEAD_MS, 'is more than 30 days ahead')
+  .describe('send later: RFC 3339 with an offset, stored in UTC, at most 30 days ahead; the checks run again at send time');
+
 const common = {
   from: z.string().min(1).max(32).describe("phone_number_id or display number of one of this environment's numbers"),
   to: z.string().min(1).max(32).describe('recipient phone number; normalised to E.164 digits'),
   recipient_type: z.literal('individual', { error: 'only individual recipients: group messages are not supported' }).optional(),
   metadata: metadataSchema.optional(),
   context: z.strictObject({ message_id: z.string().min(1).max(255) }).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
+    .optional()
+    .describe("country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ"),
+  scheduledAt: scheduledAtSchema.optional(),
 };
 
 const textMessageSchema = z.strictObject({
@@ -48,6 +63,7 @@ export const acceptedMessageSchema = z.object({
   to: z.string(),
   from: z.string(),
   createdAt: z.iso.datetime(),
+  scheduledAt: z.iso.datetime().optional(),
 });
 export type AcceptedMessage = z.infer<typeof acceptedMessageSchema>;
 
@@ -61,6 +77,7 @@ export const messageViewSchema = z.object({
   attempts: z.number().int(),
   metadata: z.record(z.string(), z.unknown()),
   error: z.record(z.string(), z.unknown()).nullable(),
+  scheduledAt: z.iso.datetime().nullable(),
   events: z.array(z.object({ status: z.enum(MESSAGE_STATUSES), at: z.iso.datetime() })),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -69,6 +69,14 @@ export class MessageEntity {
   @Column({ name: 'send_traceparent', type: 'varchar', length: 64, nullable: true })
   sendTraceparent!: string | null;
 
+  /** When the message may be sent (UTC); null: at once. */
+  @Column({ name: 'scheduled_at', type: 'timestamptz', nullable: true })
+  scheduledAt!: Date | null;
+
+  /** Requeues through the retry route; part of the send job's id. */
+  @Column({ type: 'integer', default: 0 })
+  retries!: number;
+
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey!: string | null;
 

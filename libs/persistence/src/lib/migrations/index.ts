@@ -6,6 +6,8 @@ import { CreateWhatsappAccounts1732430300000 } from './1732430300000-create-what
 import { CreateTemplates1732430500000 } from './1732430500000-create-templates.migration';
 import { CreateMessages1732430600000 } from './1732430600000-create-messages.migration';
 import { MessagesOutboxIndex1732430700000 } from './1732430700000-messages-outbox-index.migration';
+import { PhoneNumberTestRecipients1732430820000 } from './1732430820000-phone-number-test-recipients.migration';
+import { MessagesScheduleAndRetry1732430830000 } from './1732430830000-messages-schedule-and-retry.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
@@ -18,5 +20,7 @@ export const MIGRATIONS = [
   CreateTemplates1732430500000,
   CreateMessages1732430600000,
   MessagesOutboxIndex1732430700000,
+  PhoneNumberTestRecipients1732430820000,
+  MessagesScheduleAndRetry1732430830000,
   MessagesSendState1732430950000,
 ];
