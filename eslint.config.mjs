@@ -17,7 +17,9 @@ const scopeRules = {
   'scope:worker': ['scope:shared'],
   'scope:simulator': ['scope:shared'],
   'scope:e2e': ['scope:shared'],
-  'scope:shared': ['scope:shared'],
+  // The message pipeline (shared) hosts the channel plugins; a plugin builds on shared libs only.
+  'scope:shared': ['scope:shared', 'scope:whatsapp'],
+  'scope:whatsapp': ['scope:shared'],
 };
 const constraints = (extra) => [
   ...Object.entries(typeRules).map(([sourceTag, tags]) => ({

@@ -9,7 +9,6 @@ export * from './lib/conversation-windows.service';
 export * from './lib/suppressions.service';
 export * from './lib/sender-directory.service';
 export * from './lib/recipients/recipient.normaliser';
-export * from './lib/checks/unfilled-placeholder';
 export * from './lib/persistence/message-status';
 export * from './lib/persistence/message-id';
 export { MessageEntity, type MessageTemplateRef } from './lib/persistence/message.entity';

@@ -199,8 +199,8 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
       await expectRefused({ ...helloWorld(), template: { name: 'order_update', language: { code: 'en_US' } } }, 422, 'template_param_mismatch');
     });
 
-    it('a type not accepted yet and a malformed body (400 validation_failed)', async () => {
-      await expectRefused({ from: DEMO_IDS.phoneNumberId, to: RECIPIENT, type: 'image', image: { link: 'https://example.com/a.png' } }, 400, 'validation_failed');
+    it('an unknown type and a malformed body (400 validation_failed)', async () => {
+      await expectRefused({ from: DEMO_IDS.phoneNumberId, to: RECIPIENT, type: 'poll', poll: { question: 'Why?' } }, 400, 'validation_failed', 'type');
       await expectRefused({ ...helloWorld(), template: { name: 'hello_world' } }, 400, 'validation_failed', 'template.language');
     });
 
@@ -347,5 +347,86 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     } finally {
       await cutOff.close();
     }
+  });
+
+  describe('every message type of contract §5, through the WhatsApp channel plugin', () => {
+    const link = 'https://cdn.example.com/files/a';
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `o${i}`, title: `Option ${i}` }));
+    const message = (body: Json, to = WINDOW_OPEN_RECIPIENT) => ({ from: DEMO_IDS.phoneNumberId, to, ...body });
+    const storedOf = async (id: string) =>
+      ((await dataSource.query(`SELECT type, payload FROM messages WHERE id = $1`, [id])) as Array<{ type: string; payload: Json }>)[0];
+
+    const accepted: Array<[string, Json, Json]> = [
+      ['text reply', { type: 'text', text: { body: 'On its way' }, context: { message_id: 'wamid.IN1' } }, { type: 'text', text: { body: 'On its way' }, context: { message_id: 'wamid.IN1' } }],
+      ['image', { type: 'image', image: { link: `${link}.png`, caption: 'Receipt' } }, { type: 'image', image: { link: `${link}.png`, caption: 'Receipt' } }],
+      ['document', { type: 'document', document: { link: `${link}.pdf`, filename: 'invoice.pdf' } }, { type: 'document', document: { link: `${link}.pdf`, filename: 'invoice.pdf' } }],
+      ['audio', { type: 'audio', audio: { id: '1000000000000099', voice: true } }, { type: 'audio', audio: { id: '1000000000000099', voice: true } }],
+      ['video', { type: 'video', video: { link: `${link}.mp4` } }, { type: 'video', video: { link: `${link}.mp4` } }],
+      ['sticker', { type: 'sticker', sticker: { link: `${link}.webp` } }, { type: 'sticker', sticker: { link: `${link}.webp` } }],
+      [
+        'interactive button',
+        { type: 'interactive', interactive: { type: 'button', body: { text: 'Deliver when?' }, action: { buttons: [{ type: 'reply', reply: { id: 'am', title: 'Morning' } }] } } },
+        { type: 'interactive', interactive: { type: 'button', body: { text: 'Deliver when?' }, action: { buttons: [{ type: 'reply', reply: { id: 'am', title: 'Morning' } }] } } },
+      ],
+      [
+        'interactive list',
+        { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick a slot' }, action: { button: 'Slots', sections: [{ title: 'Today', rows: options(2) }] } } },
+        { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick a slot' }, action: { button: 'Slots', sections: [{ title: 'Today', rows: options(2) }] } } },
+      ],
+      ['location', { type: 'location', location: { latitude: 37.44, longitude: -122.16, name: 'Depot' } }, { type: 'location', location: { latitude: 37.44, longitude: -122.16, name: 'Depot' } }],
+      ['contacts', { type: 'contacts', contacts: [{ name: { formatted_name: 'Ana Lima' } }] }, { type: 'contacts', contacts: [{ name: { formatted_name: 'Ana Lima' } }] }],
+      ['reaction', { type: 'reaction', reaction: { message_id: 'wamid.IN1', emoji: '👍' } }, { type: 'reaction', reaction: { message_id: 'wamid.IN1', emoji: '👍' } }],
+      [
+        'choice of 3 (reply buttons)',
+        { type: 'choice', choice: { body: 'Which size?', options: options(3) } },
+        { type: 'interactive', interactive: { type: 'button', body: { text: 'Which size?' }, action: { buttons: options(3).map((reply) => ({ type: 'reply', reply })) } } },
+      ],
+      [
+        'choice of 4 (list)',
+        { type: 'choice', choice: { body: 'Which size?', options: options(4), button: 'Sizes' } },
+        { type: 'interactive', interactive: { type: 'list', body: { text: 'Which size?' }, action: { button: 'Sizes', sections: [{ rows: options(4) }] } } },
+      ],
+    ];
+
+    it.each(accepted)('accepts %s in an open window and stores Meta\'s payload', async (_name, body, payload) => {
+      const response = await send(message({ ...body, metadata: { ref: 'r1' } }));
+      expect(response.status).toBe(202);
+      const id = response.body['id'] as string;
+      expect(await storedOf(id)).toEqual({ type: body['type'], payload });
+      expect((await queue.getJob(`message-${id}`))?.data).toMatchObject({ messageId: id });
+    });
+
+    it('filters the list by any type, choice included', async () => {
+      const choices = (await call('GET', '/v1/messages?type=choice', key)).body['data'] as Json[];
+      expect(choices.map((m) => m['type'])).toEqual(['choice', 'choice']);
+      expect(((await call('GET', '/v1/messages?type=sticker', key)).body['data'] as Json[]).length).toBe(1);
+      expect((await call('GET', '/v1/messages?type=poll', key)).status).toBe(400);
+    });
+
+    it.each(accepted.filter(([, body]) => body['type'] !== 'text'))('refuses %s without an open window (422 window_closed, meta 131047)', async (_name, body) => {
+      expect((await expectRefused(message(body, '+1 415 555 0198'), 422, 'window_closed')).meta?.code).toBe(131047);
+    });
+
+    it.each<[string, number, string, string, Json]>([
+      ['4 reply buttons', 400, 'validation_failed', 'interactive.action.buttons', { type: 'interactive', interactive: { type: 'button', body: { text: 'Pick' }, action: { buttons: options(4).map((reply) => ({ type: 'reply', reply })) } } }],
+      ['a 21-character button title', 400, 'validation_failed', 'interactive.action.buttons.0.reply.title', { type: 'interactive', interactive: { type: 'button', body: { text: 'Pick' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'x'.repeat(21) } }] } } }],
+      ['11 list rows over two sections', 400, 'validation_failed', 'interactive.action.sections', { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick' }, action: { button: 'Open', sections: [{ title: 'A', rows: options(6) }, { title: 'B', rows: options(5).map((o) => ({ ...o, id: `b${o.id}` })) }] } } }],
+      ['a 25-character row title', 400, 'validation_failed', 'interactive.action.sections.0.rows.0.title', { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick' }, action: { button: 'Open', sections: [{ rows: [{ id: 'a', title: 'x'.repeat(25) }] }] } } }],
+      ['a 1025-character caption', 400, 'validation_failed', 'image.caption', { type: 'image', image: { link: `${link}.png`, caption: 'x'.repeat(1025) } }],
+      ['a caption on audio', 400, 'validation_failed', 'audio', { type: 'audio', audio: { link: `${link}.ogg`, caption: 'Listen' } }],
+      ['both id and link', 400, 'validation_failed', 'image', { type: 'image', image: { id: '1', link: `${link}.png` } }],
+      ['an http media link', 422, 'media_invalid', 'image.link', { type: 'image', image: { link: 'http://cdn.example.com/a.png' } }],
+      ['a URL shortener', 422, 'media_invalid', 'document.link', { type: 'document', document: { link: 'https://bit.ly/3xYz' } }],
+      ['a file type the kind does not allow', 422, 'media_invalid', 'sticker.link', { type: 'sticker', sticker: { link: `${link}.png` } }],
+      ['a placeholder in a caption', 400, 'validation_failed', 'video.caption', { type: 'video', video: { link: `${link}.mp4`, caption: 'For {{name}}' } }],
+      ['an unclosed placeholder in a choice', 400, 'validation_failed', 'choice.body', { type: 'choice', choice: { body: 'Hi {{first_name', options: options(2) } }],
+      ['a choice of 11 options', 400, 'validation_failed', 'choice.options', { type: 'choice', choice: { body: 'Pick', options: options(11) } }],
+      ['a 21-character title in a choice of 3', 400, 'validation_failed', 'choice.options.0.title', { type: 'choice', choice: { body: 'Pick', options: [{ id: 'a', title: 'x'.repeat(21) }] } }],
+      ['a reaction with context', 400, 'validation_failed', '(body)', { type: 'reaction', reaction: { message_id: 'wamid.IN1', emoji: '👍' }, context: { message_id: 'wamid.IN1' } }],
+      ['a latitude out of range', 400, 'validation_failed', 'location.latitude', { type: 'location', location: { latitude: 91, longitude: 0 } }],
+      ['no contact card', 400, 'validation_failed', 'contacts', { type: 'contacts', contacts: [] }],
+    ])('refuses %s (%i %s at %s), storing and enqueueing nothing', async (_name, status, code, path, body) => {
+      await expectRefused(message(body), status, code, path);
+    });
   });
 });

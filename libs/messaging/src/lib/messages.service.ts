@@ -2,16 +2,19 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { ChannelRegistry } from '@switchboard/channel-contract';
+import { WHATSAPP_CHANNEL_ID, type WhatsAppChannelPlugin, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { parseInput } from '@switchboard/platform';
 import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
 import { recipientSuppressed, testRecipientRefusal, windowClosed } from './checks/pre-send-refusals';
 import { stableHash } from './checks/stable-hash';
-import { hasUnfilledPlaceholder } from './checks/unfilled-placeholder';
-import type { AcceptedMessage, MessageView, SendMessageInput } from './http/messages.schemas';
+import { channelRefusal } from './checks/channel-refusal';
+import { DELIVERY_OPTION_KEYS, deliveryOptionsSchema, type AcceptedMessage, type MessageView, type SendRequest } from './http/messages.schemas';
 import { acceptedView, messageSummary } from './http/message-views';
-import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
+import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { MessageJobs } from './message-jobs.service';
 import { MessageEventEntity } from './persistence/message-event.entity';
@@ -23,29 +26,6 @@ import { normaliseRecipient } from './recipients/recipient.normaliser';
 import { SenderDirectory } from './sender-directory.service';
 
 const UNIQUE_VIOLATION = '23505';
-
-function placeholderError(path: string): SwitchboardError {
-  return new SwitchboardError({
-    code: 'validation_failed',
-    message: 'The message still holds an un-substituted placeholder',
-    details: [{ path, issue: 'contains {{ : fill in every placeholder before sending' }],
-  });
-}
-
-/** Text parameters of template components, with their request paths. */
-function templateTexts(components: readonly Record<string, unknown>[] | undefined): Array<{ path: string; text: string }> {
-  const found: Array<{ path: string; text: string }> = [];
-  (components ?? []).forEach((component, c) => {
-    const parameters = component['parameters'];
-    if (!Array.isArray(parameters)) return;
-    parameters.forEach((parameter: unknown, p) => {
-      if (parameter === null || typeof parameter !== 'object') return;
-      const text = (parameter as Record<string, unknown>)['text'];
-      if (typeof text === 'string') found.push({ path: `template.components.${c}.parameters.${p}.text`, text });
-    });
-  });
-  return found;
-}
 
 export interface MessageListFilter {
   status?: MessageStatus | undefined;
@@ -72,6 +52,7 @@ export class MessagesService implements OnModuleInit {
   private readonly events: TenantScopedRepository<MessageEventEntity>;
   private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
   private templates!: TemplatePreSendService;
+  private readonly channel: WhatsAppChannelPlugin;
 
   constructor(
     @InjectRepository(MessageEntity) messages: Repository<MessageEntity>,
@@ -83,7 +64,10 @@ export class MessagesService implements OnModuleInit {
     private readonly senders: SenderDirectory,
     private readonly windows: ConversationWindowsService,
     private readonly moduleRef: ModuleRef,
+    @Inject(CHANNEL_REGISTRY) channels: ChannelRegistry,
   ) {
+    // POST /v1/messages takes Meta's message object, so its channel is WhatsApp; the registry erases plugin types.
+    this.channel = channels.get(WHATSAPP_CHANNEL_ID) as WhatsAppChannelPlugin;
     this.messages = new TenantScopedRepository(messages);
     this.events = new TenantScopedRepository(events);
     this.suppressions = new TenantScopedRepository(suppressions);
@@ -94,7 +78,15 @@ export class MessagesService implements OnModuleInit {
     this.templates = this.moduleRef.get(TemplatePreSendService, { strict: false });
   }
 
-  async accept(input: SendMessageInput, rawBody: unknown, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+  /** The body's delivery options (ours) and the channel's message, each parsed by its own schema. */
+  parseRequest(body: unknown): SendRequest {
+    const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const delivery = Object.fromEntries(Object.entries(fields).filter(([key]) => DELIVERY_OPTION_KEYS.includes(key)));
+    const message = Object.fromEntries(Object.entries(fields).filter(([key]) => !DELIVERY_OPTION_KEYS.includes(key)));
+    return { message: parseInput(this.channel.messageSchema, message), delivery: parseInput(deliveryOptionsSchema, delivery) };
+  }
+
+  async accept({ message: input, delivery }: SendRequest, rawBody: unknown, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
     const principal = RequestContext.principal();
     const scope = { tenantId: principal.tenantId, environment: principal.environment };
     const requestHash = idempotencyKey === undefined ? null : stableHash(rawBody);
@@ -111,45 +103,38 @@ export class MessagesService implements OnModuleInit {
         details: [{ path: 'from', issue: `no number ${input.from.slice(0, 32)} in this tenant environment` }],
       });
     }
-    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions, 'to', { country: input.country, sender: sender.displayPhoneNumber });
+    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions, 'to', { country: delivery.country, sender: sender.displayPhoneNumber });
     const notAllowed = testRecipientRefusal(sender.testRecipients, recipient.waId);
     if (notAllowed) throw notAllowed;
     if (await this.suppressions.findOne({ waId: recipient.waId })) throw recipientSuppressed(recipient.waId);
 
-    let payload: Record<string, unknown>;
+    const issues = await this.channel.validate(input, { ...scope, now: () => new Date() });
+    if (issues.length > 0) throw channelRefusal(issues);
     let template: MessageTemplateRef | null = null;
-    switch (input.type) {
-      case 'text': {
-        if (hasUnfilledPlaceholder(input.text.body)) throw placeholderError('text.body');
-        const window = await this.windows.state(sender.phoneNumberId, recipient.waId);
-        if (!window.open) throw windowClosed(window.lastInboundAt);
-        payload = { type: 'text', text: input.text };
-        break;
-      }
-      case 'template': {
-        for (const { path, text } of templateTexts(input.template.components)) {
-          if (hasUnfilledPlaceholder(text)) throw placeholderError(path);
-        }
-        const checked = await this.templates.check(scope, {
-          wabaId: sender.wabaId,
-          name: input.template.name,
-          language: input.template.language.code,
-          components: input.template.components,
-        });
-        template = {
-          id: checked.template.id,
-          name: checked.template.name,
-          language: checked.template.language,
-          category: checked.template.category,
-          requested: checked.requested,
-          fallbackReason: checked.fallback?.reason ?? null,
-        };
-        payload = { type: 'template', template: checked.send };
-        break;
-      }
+    let sendable: WhatsAppMessage = input;
+    if (input.type === 'template') {
+      const checked = await this.templates.check(scope, {
+        wabaId: sender.wabaId,
+        name: input.template.name,
+        language: input.template.language.code,
+        components: input.template.components,
+      });
+      template = {
+        id: checked.template.id,
+        name: checked.template.name,
+        language: checked.template.language,
+        category: checked.template.category,
+        requested: checked.requested,
+        fallbackReason: checked.fallback?.reason ?? null,
+      };
+      // A paused template is sent as its backup: the backup's name and language go out.
+      sendable = { ...input, template: { ...input.template, name: checked.send.name, language: { ...input.template.language, code: checked.send.language.code } } };
+    } else {
+      // Everything but a template needs the contact's open 24 h window (first contact is always a template).
+      const window = await this.windows.state(sender.phoneNumberId, recipient.waId);
+      if (!window.open) throw windowClosed(window.lastInboundAt);
     }
-    if (input.context) payload['context'] = input.context;
-    if (input.recipient_type) payload['recipient_type'] = input.recipient_type;
+    const payload = { ...this.channel.toPayload(sendable) };
 
     const message = await this.store({
       id: newMessageId(),
@@ -168,7 +153,7 @@ export class MessagesService implements OnModuleInit {
       template,
       attemptStartedAt: null,
       sendTraceparent: null,
-      scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
+      scheduledAt: delivery.scheduledAt ? new Date(delivery.scheduledAt) : null,
       retries: 0,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,

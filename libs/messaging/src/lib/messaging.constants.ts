@@ -16,3 +16,5 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
 export const WINDOW_MS = 24 * 3600 * 1000;
 
 export const MESSAGING_SETTINGS = Symbol('MESSAGING_SETTINGS');
+/** The host's ChannelRegistry (the explicit plugin list): accept and send both go through it. */
+export const CHANNEL_REGISTRY = Symbol('CHANNEL_REGISTRY');

@@ -1,12 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelRegistry } from '@switchboard/channel-contract';
+import { WHATSAPP_CHANNEL_ID, WhatsAppChannel } from '@switchboard/channel-whatsapp';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
 import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
 import { MessagesService } from './messages.service';
 import { OutboxSweeper } from './outbox.sweeper';
-import { DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
+import { CHANNEL_REGISTRY, DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { ConversationWindowEntity } from './persistence/conversation-window.entity';
 import { MessageEventEntity } from './persistence/message-event.entity';
 import { MessageEntity } from './persistence/message.entity';
@@ -39,8 +41,13 @@ export class MessagingModule {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],
       controllers: options.http === false ? [] : [MessagesController, ContactsController, SuppressionsController],
-      providers: [{ provide: MESSAGING_SETTINGS, useValue: settings }, ...services],
-      exports: [MESSAGING_SETTINGS, ...services],
+      providers: [
+        { provide: MESSAGING_SETTINGS, useValue: settings },
+        // The explicit plugin list: a missing or duplicate channel stops the process at boot.
+        { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry([new WhatsAppChannel()], [WHATSAPP_CHANNEL_ID]) },
+        ...services,
+      ],
+      exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, ...services],
     };
   }
 }

@@ -19,6 +19,24 @@ export interface ChannelContext<Config> {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * What validate() gets at accept time: no credentials, because the stateless checks
+ * need none and the gateway must not decrypt a token for every request.
+ */
+export type ValidationContext = Pick<ChannelContext<unknown>, 'tenantId' | 'environment' | 'now'>;
+
+/** A message as it was stored at accept time; the worker hands it to send(). */
+export interface PreparedMessage<Payload> {
+  /** The gateway's message id (`msg_...`): the vendor echoes it, so a status finds its message. */
+  readonly id: string;
+  /** The channel's sender address (WhatsApp: phone_number_id). */
+  readonly from: string;
+  /** The normalised recipient address (WhatsApp: wa_id digits). */
+  readonly to: string;
+  /** What toPayload() built at accept time, sent exactly as stored. */
+  readonly payload: Payload;
+}
+
 export interface ChannelLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -51,17 +69,26 @@ export interface InboundRequest {
 /**
  * The one interface between the message pipeline and a vendor. Framework-free: a
  * plugin never touches the database or a queue; the host gives it what it needs.
+ * `Message` is what the API accepts, `Payload` what is stored and later sent: the
+ * worker sends the stored payload, so a message checked at accept time is the one
+ * that goes out, whatever changes in the request schema meanwhile.
  */
-export interface ChannelPlugin<Config = unknown, Message = unknown> {
+export interface ChannelPlugin<Config = unknown, Message = unknown, Payload = unknown> {
   readonly id: string;
   /** What an environment must configure to use the channel. */
   readonly configSchema: ZodType<Config>;
   /** What POST /v1/messages accepts for this channel. */
   readonly messageSchema: ZodType<Message>;
-  /** Pre-send checks that need state (windows, templates); empty when the message may go. */
-  validate(message: Message, ctx: ChannelContext<Config>): Promise<Issue[]>;
+  /**
+   * Stateless pre-send checks zod cannot express (placeholders, media links); empty when
+   * the message may go. Checks that need state (windows, templates, suppressions) are
+   * the host's, which owns that state.
+   */
+  validate(message: Message, ctx: ValidationContext): Promise<Issue[]>;
+  /** The vendor payload of an accepted message; pure, so it can be stored at accept time. */
+  toPayload(message: Message): Payload;
   /** Exactly one attempt; failures are thrown as SwitchboardError. */
-  send(message: Message, ctx: ChannelContext<Config>): Promise<SendResult>;
+  send(message: PreparedMessage<Payload>, ctx: ChannelContext<Config>): Promise<SendResult>;
   /** Vendor failure -> retryable / delay / permanent. */
   classifyError(error: unknown): Classification;
   readonly inbound?: {

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { ChannelPlugin } from './channel-plugin';
 import { ChannelRegistry, ChannelRegistryError } from './channel-registry';
 
-function plugin(id: string): ChannelPlugin<{ token: string }, { to: string }> {
+function plugin(id: string): ChannelPlugin<{ token: string }, { to: string }, { to: string }> {
   return {
     id,
     configSchema: z.object({ token: z.string() }),
     messageSchema: z.object({ to: z.string() }),
     validate: async () => [],
+    toPayload: (message) => message,
     send: async () => ({ providerMessageId: `${id}-1`, acceptedAt: new Date(0) }),
     classifyError: () => classify({ type: 'transport', reason: 'timeout' }),
   };

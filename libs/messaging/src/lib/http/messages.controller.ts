@@ -52,7 +52,7 @@ export class MessagesController {
   @ApiContractErrors(400, 409, 422)
   send(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: unknown) {
     const key = parseInput(z.object({ 'Idempotency-Key': idempotencyKeySchema }), { 'Idempotency-Key': idempotencyKey })['Idempotency-Key'];
-    return this.messages.accept(parseInput(sendMessageSchema, body), body, key);
+    return this.messages.accept(this.messages.parseRequest(body), body, key);
   }
 
   @Get()

@@ -1,13 +1,6 @@
+import { WHATSAPP_MESSAGE_TYPES, whatsappMessageSchema, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { z } from 'zod';
 import { MESSAGE_STATUSES } from '../persistence/message-status';
-
-/** Meta's text body limit. */
-export const TEXT_BODY_MAX = 4096;
-
-const metadataSchema = z
-  .record(z.string().max(64), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 4096, 'metadata is at most 4 KB of JSON')
-  .describe('Your own data, returned with the message and its events');
 
 /** How far ahead a message may be scheduled. */
 export const SCHEDULE_MAX_AHEAD_MS = 30 * 24 * 3600 * 1000;
@@ -18,44 +11,28 @@ const scheduledAtSchema = z.iso
   .refine((value) => Date.parse(value) <= Date.now() + SCHEDULE_MAX_AHEAD_MS, 'is more than 30 days ahead')
   .describe('send later: RFC 3339 with an offset, stored in UTC, at most 30 days ahead; the checks run again at send time');
 
-const common = {
-  from: z.string().min(1).max(32).describe("phone_number_id or display number of one of this environment's numbers"),
-  to: z.string().min(1).max(32).describe('recipient phone number; normalised to E.164 digits'),
-  recipient_type: z.literal('individual', { error: 'only individual recipients: group messages are not supported' }).optional(),
-  metadata: metadataSchema.optional(),
-  context: z.strictObject({ message_id: z.string().min(1).max(255) }).optional(),
+/**
+ * The gateway's own fields of POST /v1/messages: they steer delivery and never reach the
+ * channel. The rest of the body is the channel's message, parsed by the plugin's schema.
+ */
+export const deliveryOptionsSchema = z.strictObject({
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
     .optional()
     .describe("country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ"),
   scheduledAt: scheduledAtSchema.optional(),
-};
-
-const textMessageSchema = z.strictObject({
-  ...common,
-  type: z.literal('text'),
-  text: z.strictObject({
-    body: z.string().min(1).max(TEXT_BODY_MAX, `at most ${TEXT_BODY_MAX} characters (Meta's limit)`),
-    preview_url: z.boolean().optional(),
-  }),
 });
+export type DeliveryOptions = z.infer<typeof deliveryOptionsSchema>;
+export const DELIVERY_OPTION_KEYS = Object.keys(deliveryOptionsSchema.shape);
 
-const templateMessageSchema = z.strictObject({
-  ...common,
-  type: z.literal('template'),
-  template: z.strictObject({
-    name: z.string().min(1).max(512),
-    language: z.strictObject({ code: z.string().min(2).max(16), policy: z.literal('deterministic').optional() }),
-    components: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
-  }),
-});
+/** POST /v1/messages as documented: the WhatsApp channel's message (Meta's object plus `from`, `metadata`, `choice`) and the delivery options. */
+export const sendMessageSchema = z.intersection(whatsappMessageSchema, deliveryOptionsSchema);
 
-/** POST /v1/messages: Meta's message object without `messaging_product`, plus `from` and `metadata`. */
-export const sendMessageSchema = z.discriminatedUnion('type', [textMessageSchema, templateMessageSchema], {
-  error: 'type must be text or template (other types are not accepted yet)',
-});
-export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+export interface SendRequest {
+  readonly message: WhatsAppMessage;
+  readonly delivery: DeliveryOptions;
+}
 
 export const acceptedMessageSchema = z.object({
   id: z.string(),
@@ -88,7 +65,7 @@ export const listMessagesQuerySchema = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   to: z.string().min(1).max(32).optional(),
   from: z.string().regex(/^[0-9]{1,32}$/, "the sending number's phone_number_id").optional(),
-  type: z.enum(['text', 'template']).optional(),
+  type: z.enum(WHATSAPP_MESSAGE_TYPES).optional(),
   errorCode: z.string().regex(/^[a-z_]{1,64}$|^[0-9]{1,10}$/, "a taxonomy code or Meta's error number").optional(),
   createdAfter: z.iso.datetime({ offset: true }).optional(),
   createdBefore: z.iso.datetime({ offset: true }).optional(),

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'channel-whatsapp',
+  preset: '../../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../../coverage/libs/channels/whatsapp',
+};
