@@ -1,16 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
+import { TenantQuotaInterceptor } from './tenant-quota.interceptor';
 
 /** Resolved before Nest starts, so a missing production secret stops the process with one line. */
 export interface GatewaySecrets {
@@ -35,6 +38,11 @@ export class GatewayModule {
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness] }),
         TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
+        RateLimitingModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          tenantQuota: { limit: config.TENANT_RATE_LIMIT_REQUESTS, windowMs: config.TENANT_RATE_LIMIT_WINDOW_SECONDS * 1000 },
+        }),
         TokenVaultModule.forRoot({ keys: secrets.vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),
         AccountsModule.forRoot(
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
@@ -44,7 +52,7 @@ export class GatewayModule {
         MessagingModule.forRoot(),
       ],
       controllers: [PipelineProbeController],
-      providers: [PipelineProbeService],
+      providers: [PipelineProbeService, { provide: APP_INTERCEPTOR, useClass: TenantQuotaInterceptor }],
     };
   }
 }

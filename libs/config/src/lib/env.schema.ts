@@ -76,6 +76,13 @@ export const redisEnvSchema = z.object({
     .default('sb'),
 });
 
+/** Per tenant environment API request budget, shared by every gateway through Redis. */
+export const tenantQuotaEnvSchema = z.object({
+  /** Requests per window for one tenant environment; 0 turns the quota off. */
+  TENANT_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+});
+
 export const graphEnvSchema = z.object({
   GRAPH_API_BASE_URL: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
@@ -149,6 +156,7 @@ export const testEnvSchema = z.object({
 export const gatewayEnvSchema = coreEnvSchema
   .extend(httpEnvSchema.shape)
   .extend(tenancyEnvSchema.shape)
+  .extend(tenantQuotaEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)

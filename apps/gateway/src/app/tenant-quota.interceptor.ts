@@ -1,0 +1,69 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { TenantRequestQuota } from '@switchboard/rate-limiting';
+import { METRICS_REGISTRY } from '@switchboard/telemetry';
+import { RequestContext } from '@switchboard/tenancy';
+import type { FastifyReply } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import type { Observable } from 'rxjs';
+
+/** At most one warning per this interval while Redis is away; the counter has the rest. */
+const WARN_EVERY_MS = 10_000;
+
+/**
+ * The per tenant environment request quota (issue 6 point 7). Interceptors run after
+ * guards, so only requests that a tenant key authenticated are counted; admin, health,
+ * metrics and webhook routes carry no tenant principal and pass untouched. When Redis
+ * does not answer the request goes through: the quota protects the gateway, while an
+ * outage must not turn into refused sends (the outbox covers the queue side).
+ */
+@Injectable()
+export class TenantQuotaInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(TenantQuotaInterceptor.name);
+  private readonly failedOpen: Counter;
+  private lastWarnAt = 0;
+
+  constructor(
+    private readonly quota: TenantRequestQuota,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.failedOpen = new Counter({
+      name: 'switchboard_tenant_quota_fail_open_total',
+      help: 'Tenant requests let through unmetered because Redis did not answer',
+      registers: [registry],
+    });
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const principal = RequestContext.store()?.principal;
+    if (!principal) return next.handle();
+    const decision = await this.quota.consume(principal.tenantId, principal.environment);
+    if (decision.kind === 'off') return next.handle();
+    if (decision.kind === 'unavailable') {
+      this.failedOpen.inc();
+      if (Date.now() - this.lastWarnAt >= WARN_EVERY_MS) {
+        this.lastWarnAt = Date.now();
+        this.logger.warn({ err: decision.error }, 'tenant request quota unavailable (Redis); requests pass unmetered');
+      }
+      return next.handle();
+    }
+    const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+    if (context.getType() === 'http') {
+      // IETF RateLimit header fields (draft 6), the form most clients read today.
+      void context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('RateLimit-Limit', String(decision.limit))
+        .header('RateLimit-Remaining', String(decision.remaining))
+        .header('RateLimit-Reset', String(resetSeconds));
+    }
+    if (!decision.allowed) {
+      throw new SwitchboardError({
+        code: 'rate_limited',
+        message: `Request quota of this tenant environment (${decision.limit} requests) is spent; retry after ${resetSeconds} s`,
+        retryAfterMs: resetSeconds * 1000,
+      });
+    }
+    return next.handle();
+  }
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'rate-limiting',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/rate-limiting',
+};

@@ -1,0 +1,46 @@
+export interface SendPermitRequest {
+  /** The sending number; its throughput and pair limits are keyed by it. */
+  readonly phoneNumberId: string;
+  /** The number's messages per second (configured or synced); default 80. */
+  readonly mps?: number;
+  /** Graph usage reports are kept per WABA (recordGraphUsage). */
+  readonly wabaId: string;
+  /**
+   * The business portfolio whose unique-user limit applies; default the WABA id. Meta
+   * counts per portfolio, so WABAs of one portfolio should pass the same key.
+   */
+  readonly portfolioKey?: string;
+  /** Meta's messaging limit tier (TIER_2K, TIER_UNLIMITED, ...); unset counts as 250. */
+  readonly portfolioTier?: string | null;
+  /** wa_id of the recipient. */
+  readonly recipient: string;
+  /** Sent outside an open customer service window: counts against the portfolio limit. */
+  readonly businessInitiated: boolean;
+}
+
+export type SendLimitReason = 'throughput' | 'pair_rate' | 'portfolio_limit' | 'graph_usage';
+
+/** The portfolio's unique recipients in the moving window; the caller alerts at ratio >= 0.8. */
+export interface PortfolioUsage {
+  readonly used: number;
+  readonly limit: number;
+  readonly ratio: number;
+}
+
+export type SendPermit =
+  | { readonly ok: true; readonly portfolio?: PortfolioUsage }
+  | {
+      readonly ok: false;
+      /** Delay the job this long (it must not count as an attempt), then ask again. */
+      readonly waitMs: number;
+      readonly reason: SendLimitReason;
+      readonly portfolio?: PortfolioUsage;
+    };
+
+/** The part of a Graph usage report (graph-api-client UsageSnapshot) the limiter needs. */
+export interface GraphUsageReport {
+  /** Highest percentage over every metric of X-App-Usage and X-Business-Use-Case-Usage. */
+  readonly maxPercentage: number;
+  /** Longest estimated_time_to_regain_access, in ms (0 when none). */
+  readonly estimatedTimeToRegainAccessMs: number;
+}
