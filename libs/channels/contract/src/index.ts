@@ -1,2 +1,3 @@
 export * from './lib/channel-plugin';
 export * from './lib/channel-registry';
+export * from './lib/channel-conformance';
