@@ -396,6 +396,12 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
       expect((await queue.getJob(`message-${id}`))?.data).toMatchObject({ messageId: id });
     });
 
+    it("documents the body from the plugin's zod schema: every type, with the delivery options", async () => {
+      const document = (await gateway.inject({ method: 'GET', url: '/docs-json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+      const body = JSON.stringify(document.paths['/v1/messages']?.['post']?.requestBody);
+      for (const type of ['"text"', '"sticker"', '"interactive"', '"reaction"', '"choice"', '"scheduledAt"', '"country"']) expect(body).toContain(type);
+    });
+
     it('filters the list by any type, choice included', async () => {
       const choices = (await call('GET', '/v1/messages?type=choice', key)).body['data'] as Json[];
       expect(choices.map((m) => m['type'])).toEqual(['choice', 'choice']);
