@@ -1,8 +1,8 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { TenantRequestQuota } from '@switchboard/rate-limiting';
+import { TenantRequestQuota, type QuotaDecision } from '@switchboard/rate-limiting';
 import { METRICS_REGISTRY } from '@switchboard/telemetry';
-import { RequestContext } from '@switchboard/tenancy';
+import { RequestContext, type RequestContextStore } from '@switchboard/tenancy';
 import type { FastifyReply } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
@@ -16,12 +16,14 @@ const WARN_EVERY_MS = 10_000;
  * metrics and webhook routes carry no tenant principal and pass untouched. When Redis
  * does not answer the request goes through: the quota protects the gateway, while an
  * outage must not turn into refused sends (the outbox covers the queue side).
+ * One decision per request: a GraphQL operation runs interceptors once per resolver.
  */
 @Injectable()
 export class TenantQuotaInterceptor implements NestInterceptor {
   private readonly logger = new Logger(TenantQuotaInterceptor.name);
   private readonly failedOpen: Counter;
   private lastWarnAt = 0;
+  private readonly decisions = new WeakMap<RequestContextStore, Promise<QuotaDecision>>();
 
   constructor(
     private readonly quota: TenantRequestQuota,
@@ -35,11 +37,16 @@ export class TenantQuotaInterceptor implements NestInterceptor {
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const principal = RequestContext.store()?.principal;
-    if (!principal) return next.handle();
-    const decision = await this.quota.consume(principal.tenantId, principal.environment);
+    const store = RequestContext.store();
+    const principal = store?.principal;
+    if (!store || !principal) return next.handle();
+    const known = this.decisions.get(store);
+    const pending = known ?? this.quota.consume(principal.tenantId, principal.environment);
+    if (!known) this.decisions.set(store, pending);
+    const decision = await pending;
     if (decision.kind === 'off') return next.handle();
     if (decision.kind === 'unavailable') {
+      if (known) return next.handle();
       this.failedOpen.inc();
       if (Date.now() - this.lastWarnAt >= WARN_EVERY_MS) {
         this.lastWarnAt = Date.now();
