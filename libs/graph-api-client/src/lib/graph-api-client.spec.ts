@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '@switchboard/testing';
+import { caughtSwitchboardError, freePort } from '@switchboard/testing';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import {
   createMetaSimulator,
@@ -38,16 +38,6 @@ function seedWithTestToken() {
   // Tests run bursts at one recipient; pair-rate is tested by injection.
   seed.simulation = { ...seed.simulation, pairRate: { burst: 1000, refillIntervalMs: 1 }, autoApproveTemplates: false };
   return seed;
-}
-
-async function caught(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(SwitchboardError.isSwitchboardError(error)).toBe(true);
-    return error as SwitchboardError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function expectNoSecret(error: SwitchboardError, ...secrets: string[]): void {
@@ -167,14 +157,14 @@ describe('GraphApiClient against the Meta simulator', () => {
     });
 
     it('fails with window_closed (131047) outside the customer service window', async () => {
-      const error = await caught(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, call));
       expect(error).toMatchObject({ code: 'window_closed', httpStatus: 422, retryable: false, meta: { code: 131047 } });
       expect(error.classification?.category).toBe('window');
       expect(error.metadata).toMatchObject({ operation: 'sendMessage', callKind: 'messages', httpStatus: 400 });
     });
 
     it('maps template errors (132000, 132001)', async () => {
-      const mismatch = await caught(
+      const mismatch = await caughtSwitchboardError(
         client.sendMessage(
           phoneNumberId,
           { to: USER, type: 'template', template: { name: 'order_update', language: { code: 'en_US' }, components: [] } },
@@ -182,7 +172,7 @@ describe('GraphApiClient against the Meta simulator', () => {
         ),
       );
       expect(mismatch).toMatchObject({ code: 'template_param_mismatch', meta: { code: 132000 } });
-      const missing = await caught(
+      const missing = await caughtSwitchboardError(
         client.sendMessage(phoneNumberId, { to: USER, type: 'template', template: { name: 'nope', language: { code: 'en_US' } } }, call),
       );
       expect(missing).toMatchObject({ code: 'template_not_found', meta: { code: 132001 } });
@@ -190,13 +180,13 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('maps an invalid token to token_invalid (190) without echoing it', async () => {
       const bad = `test-token-${randomBytes(8).toString('hex')}`;
-      const error = await caught(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, { accessToken: bad }));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, { accessToken: bad }));
       expect(error).toMatchObject({ code: 'token_invalid', meta: { code: 190 } });
       expectNoSecret(error, bad);
     });
 
     it('rejects an empty token before calling Graph', async () => {
-      const error = await caught(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, { accessToken: '' }));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, { accessToken: '' }));
       expect(error.code).toBe('token_invalid');
       expect(sim.requests()).toHaveLength(0);
     });
@@ -225,7 +215,7 @@ describe('GraphApiClient against the Meta simulator', () => {
     });
 
     it('maps a MIME mismatch to media_invalid (131053)', async () => {
-      const error = await caught(client.uploadMedia(phoneNumberId, { data: PNG, mimeType: 'image/jpeg' }, call));
+      const error = await caughtSwitchboardError(client.uploadMedia(phoneNumberId, { data: PNG, mimeType: 'image/jpeg' }, call));
       expect(error).toMatchObject({ code: 'media_invalid', meta: { code: 131053 } });
       expect(error.meta?.details).toMatch(/mismatch/i);
     });
@@ -255,7 +245,7 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('debugToken with a wrong app token fails without leaking either token', async () => {
       const wrongApp = `${appId}|test-secret-${randomBytes(8).toString('hex')}`;
-      const error = await caught(client.debugToken(TOKEN, wrongApp));
+      const error = await caughtSwitchboardError(client.debugToken(TOKEN, wrongApp));
       expect(error.code).toBe('token_invalid');
       expectNoSecret(error, TOKEN, wrongApp);
     });
@@ -273,7 +263,7 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('exchangeToken with a wrong secret fails without leaking the secret or token', async () => {
       const secret = `test-secret-${randomBytes(8).toString('hex')}`;
-      const error = await caught(client.exchangeToken({ appId, appSecret: secret, accessToken: TOKEN }));
+      const error = await caughtSwitchboardError(client.exchangeToken({ appId, appSecret: secret, accessToken: TOKEN }));
       expect(error.meta?.code).toBe(1);
       expectNoSecret(error, secret, TOKEN);
     });
@@ -304,14 +294,14 @@ describe('GraphApiClient against the Meta simulator', () => {
     });
 
     it('registerPhoneNumber maps a wrong PIN to pin_mismatch (133005) and succeeds with the right one', async () => {
-      const error = await caught(client.registerPhoneNumber(secondPhoneNumberId, '000000', call));
+      const error = await caughtSwitchboardError(client.registerPhoneNumber(secondPhoneNumberId, '000000', call));
       expect(error).toMatchObject({ code: 'pin_mismatch', meta: { code: 133005 } });
       expectNoSecret(error, '000000');
       expect((await client.registerPhoneNumber(secondPhoneNumberId, '123456', call)).data).toEqual({ success: true });
     });
 
     it('an object of another WABA is not found (100)', async () => {
-      const error = await caught(client.listPhoneNumbers('2999999999999999', call));
+      const error = await caughtSwitchboardError(client.listPhoneNumbers('2999999999999999', call));
       expect(error.meta?.code).toBe(100);
     });
   });
@@ -344,7 +334,7 @@ describe('GraphApiClient against the Meta simulator', () => {
       };
       const created = await client.createTemplate(wabaId, template, call);
       expect(created.data).toMatchObject({ id: expect.any(String), status: 'PENDING', category: 'UTILITY' });
-      const dup = await caught(client.createTemplate(wabaId, template, call));
+      const dup = await caughtSwitchboardError(client.createTemplate(wabaId, template, call));
       expect(dup).toMatchObject({ code: 'template_already_exists', httpStatus: 409, meta: { code: 2388024 } });
 
       const es = await client.createTemplate(wabaId, { ...template, language: 'es' }, call);
@@ -361,28 +351,28 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('injected throughput error 130429 -> rate_limited, retryable backoff', async () => {
       sim.injectFault({ kind: 'error', code: 130429, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'rate_limited', httpStatus: 429, retryable: true, meta: { code: 130429 } });
       expect(error.classification?.retry.kind).toBe('backoff');
     });
 
     it('injected pair-rate error 131056 -> per-recipient retry', async () => {
       sim.injectFault({ kind: 'error', code: 131056, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'pair_rate_limited', retryable: true });
       expect(error.classification?.retry.kind).toBe('per_recipient');
     });
 
     it('injected platform error 133004 -> circuit', async () => {
       sim.injectFault({ kind: 'error', code: 133004, httpStatus: 503, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true, metadata: { httpStatus: 503 } });
       expect(error.classification?.retry.kind).toBe('circuit');
     });
 
     it('an undocumented code -> unknown with alert', async () => {
       sim.injectFault({ kind: 'error', code: 139999, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'unknown', retryable: false, meta: { code: 139999 } });
       expect(error.classification?.alert).toBe(true);
     });
@@ -397,7 +387,7 @@ describe('GraphApiClient against the Meta simulator', () => {
     it('a hang past the deadline -> upstream_timeout, after the deadline and not much later', async () => {
       sim.injectFault({ kind: 'hang', match: { route: 'messages' } });
       const started = Date.now();
-      const error = await caught(client.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 300 }));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 300 }));
       const elapsed = Date.now() - started;
       expect(error).toMatchObject({ code: 'upstream_timeout', httpStatus: 504, retryable: true });
       expect(error.classification?.category).toBe('transport');
@@ -409,9 +399,9 @@ describe('GraphApiClient against the Meta simulator', () => {
       const single = new GraphApiClient({ baseUrl: sim.url, version: VERSION, connections: 1 });
       try {
         sim.injectFault({ kind: 'hang', match: { route: 'messages' } });
-        const hung = caught(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 1500 }));
+        const hung = caughtSwitchboardError(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 1500 }));
         const started = Date.now();
-        const queued = await caught(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 200 }));
+        const queued = await caughtSwitchboardError(single.sendMessage(phoneNumberId, text, { ...call, timeoutMs: 200 }));
         expect(queued.code).toBe('upstream_timeout');
         expect(Date.now() - started).toBeLessThan(1000);
         expect((await hung).code).toBe('upstream_timeout');
@@ -424,7 +414,7 @@ describe('GraphApiClient against the Meta simulator', () => {
       const fast = new GraphApiClient({ baseUrl: sim.url, version: VERSION, timeoutsMs: { media: 200 } });
       try {
         sim.injectFault({ kind: 'hang', match: { route: 'media' } });
-        const error = await caught(fast.uploadMedia(phoneNumberId, { data: PNG, mimeType: 'image/png' }, call));
+        const error = await caughtSwitchboardError(fast.uploadMedia(phoneNumberId, { data: PNG, mimeType: 'image/png' }, call));
         expect(error).toMatchObject({ code: 'upstream_timeout', metadata: { callKind: 'media' } });
       } finally {
         await fast.close();
@@ -433,7 +423,7 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('a 5xx without body -> upstream_unavailable (transport), retried through the circuit', async () => {
       sim.injectFault({ kind: 'empty-5xx', httpStatus: 502, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true, metadata: { httpStatus: 502 } });
       expect(error.meta).toBeUndefined();
       expect(error.classification?.retry.kind).toBe('circuit');
@@ -441,7 +431,7 @@ describe('GraphApiClient against the Meta simulator', () => {
 
     it('a dropped connection -> connection failure classification', async () => {
       sim.injectFault({ kind: 'drop', match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
       expect(error.metadata['transportDetail']).toEqual(expect.any(String));
     });
@@ -450,7 +440,7 @@ describe('GraphApiClient against the Meta simulator', () => {
       const port = await freePort();
       const dead = new GraphApiClient({ baseUrl: `http://127.0.0.1:${port}`, version: VERSION });
       try {
-        const error = await caught(dead.sendMessage(phoneNumberId, text, call));
+        const error = await caughtSwitchboardError(dead.sendMessage(phoneNumberId, text, call));
         expect(error).toMatchObject({ code: 'upstream_unavailable', metadata: { transportDetail: 'ECONNREFUSED' } });
         expect(error.classification?.retry.kind).toBe('circuit');
       } finally {
@@ -462,15 +452,15 @@ describe('GraphApiClient against the Meta simulator', () => {
       sim.injectFault({ kind: 'hang', match: { route: 'messages' } });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 50);
-      const error = await caught(client.sendMessage(phoneNumberId, text, { ...call, signal: controller.signal }));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, { ...call, signal: controller.signal }));
       expect(error).toMatchObject({ code: 'request_aborted', retryable: false });
-      const already = await caught(client.sendMessage(phoneNumberId, text, { ...call, signal: AbortSignal.abort() }));
+      const already = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, { ...call, signal: AbortSignal.abort() }));
       expect(already.code).toBe('request_aborted');
     });
 
     it('never leaks the token when Meta echoes it back', async () => {
       sim.injectFault({ kind: 'error', code: 190, details: `Malformed access token ${TOKEN}`, match: { route: 'messages' } });
-      const error = await caught(client.sendMessage(phoneNumberId, text, call));
+      const error = await caughtSwitchboardError(client.sendMessage(phoneNumberId, text, call));
       expect(error.code).toBe('token_invalid');
       expect(error.meta?.details).toContain('[REDACTED]');
       expectNoSecret(error, TOKEN);
@@ -480,7 +470,7 @@ describe('GraphApiClient against the Meta simulator', () => {
 
   it('reports every call to the observer without secrets', async () => {
     await client.listPhoneNumbers(wabaId, call);
-    await caught(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, call));
+    await caughtSwitchboardError(client.sendMessage(phoneNumberId, { to: USER, type: 'text', text: { body: 'x' } }, call));
     expect(events).toEqual([
       expect.objectContaining({ operation: 'listPhoneNumbers', kind: 'management', httpStatus: 200 }),
       expect.objectContaining({ operation: 'sendMessage', kind: 'messages', httpStatus: 400, errorCode: 'window_closed', metaCode: 131047 }),

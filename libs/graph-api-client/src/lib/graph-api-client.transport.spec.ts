@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { caughtSwitchboardError } from '@switchboard/testing';
 import { GraphApiClient } from './graph-api-client';
 
 // What the simulator does not do (usage headers, a skewed Date, malformed
@@ -20,16 +20,6 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const sendOk = (res: ServerResponse, headers: Record<string, string> = {}): void =>
   json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: '14155550123', wa_id: '14155550123' }], messages: [{ id: 'wamid.X' }] }, headers);
-
-async function caught(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(SwitchboardError.isSwitchboardError(error)).toBe(true);
-    return error as SwitchboardError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('GraphApiClient against a scripted HTTP server', () => {
   let server: Server;
@@ -96,7 +86,7 @@ describe('GraphApiClient against a scripted HTTP server', () => {
             }),
           },
         );
-      const error = await caught(client.listPhoneNumbers('2000000000000001', call));
+      const error = await caughtSwitchboardError(client.listPhoneNumbers('2000000000000001', call));
       expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 180_000, meta: { code: 80007, fbtraceId: 'T1' } });
       expect(client.latestUsage()?.maxPercentage).toBe(100);
     });
@@ -106,7 +96,7 @@ describe('GraphApiClient against a scripted HTTP server', () => {
         res.writeHead(429, { 'retry-after': '7' });
         res.end();
       };
-      const error = await caught(client.sendMessage('3000000000000001', text, call));
+      const error = await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call));
       expect(error).toMatchObject({ code: 'rate_limited', retryable: true, metadata: { httpStatus: 429 } });
     });
   });
@@ -124,13 +114,13 @@ describe('GraphApiClient against a scripted HTTP server', () => {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>proxy</html>');
       };
-      const error = await caught(client.sendMessage('3000000000000001', text, call));
+      const error = await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call));
       expect(error).toMatchObject({ code: 'upstream_protocol_error', retryable: false, metadata: { httpStatus: 200 } });
     });
 
     it('2xx with an unexpected shape -> upstream_protocol_error', async () => {
       handler = (_req, res) => json(res, 200, { messages: [] });
-      expect((await caught(client.sendMessage('3000000000000001', text, call))).code).toBe('upstream_protocol_error');
+      expect((await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call))).code).toBe('upstream_protocol_error');
     });
 
     it('404 with an HTML body -> upstream_protocol_error with alert', async () => {
@@ -138,7 +128,7 @@ describe('GraphApiClient against a scripted HTTP server', () => {
         res.writeHead(404);
         res.end('not here');
       };
-      const error = await caught(client.listTemplates('2000000000000001', call));
+      const error = await caughtSwitchboardError(client.listTemplates('2000000000000001', call));
       expect(error.code).toBe('upstream_protocol_error');
       expect(error.classification?.alert).toBe(true);
     });
@@ -148,13 +138,13 @@ describe('GraphApiClient against a scripted HTTP server', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(Buffer.alloc(17 * 1024 * 1024, 0x20));
       };
-      const error = await caught(client.sendMessage('3000000000000001', text, call));
+      const error = await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call));
       expect(error).toMatchObject({ code: 'upstream_protocol_error', metadata: { transportDetail: 'too_large' } });
     });
 
     it('a connection closed mid-answer -> transport failure', async () => {
       handler = (req) => req.socket.destroy();
-      const error = await caught(client.sendMessage('3000000000000001', text, call));
+      const error = await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call));
       expect(error.code).toBe('upstream_unavailable');
       expect(error.classification?.retry.kind).toBe('circuit');
     });
@@ -170,7 +160,7 @@ describe('GraphApiClient against a scripted HTTP server', () => {
           fbtrace_id: 'T2',
         },
       });
-    const error = await caught(client.sendMessage('3000000000000001', text, call));
+    const error = await caughtSwitchboardError(client.sendMessage('3000000000000001', text, call));
     expect(error).toMatchObject({ code: 'unknown', meta: { code: 999, title: 'Invalid token [REDACTED]' } });
     for (const s of [error.message, error.stack ?? '', JSON.stringify(error)]) expect(s).not.toContain(TOKEN);
   });
@@ -234,7 +224,7 @@ describe('GraphApiClient against a scripted HTTP server', () => {
   it('an unresolvable host -> dns_failure classified as upstream_unavailable', async () => {
     const nowhere = new GraphApiClient({ baseUrl: 'http://switchboard-no-such-host.invalid', version: 'v25.0' });
     try {
-      const error = await caught(nowhere.sendMessage('3000000000000001', text, call));
+      const error = await caughtSwitchboardError(nowhere.sendMessage('3000000000000001', text, call));
       expect(error).toMatchObject({ code: 'upstream_unavailable' });
       expect(String(error.metadata['transportDetail'])).toMatch(/ENOTFOUND|EAI_AGAIN/);
     } finally {

@@ -37,11 +37,11 @@ describe('checkChannelConformance', () => {
 
   it('names each broken rule', async () => {
     let calls = 0;
-    const broken: ChannelPlugin<object, Message, unknown> = {
+    const broken: ChannelPlugin<object, Message, Message> = {
       ...conforming(),
       id: 'Bad Id',
       messageSchema: z.object({ to: z.string() }),
-      toPayload: () => ({ at: new Date(++calls) }),
+      toPayload: () => ({ to: String(++calls) }),
       send: async (message) => {
         if (message.to === 'refuse') throw new Error('raw vendor error');
         return { providerMessageId: '', acceptedAt: new Date(0) };

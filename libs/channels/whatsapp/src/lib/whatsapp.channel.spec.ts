@@ -1,5 +1,5 @@
 import type { ChannelContext } from '@switchboard/channel-contract';
-import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { caughtSwitchboardError } from '@switchboard/testing';
 import { GraphApiClient } from '@switchboard/graph-api-client';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import type { WhatsAppConfig } from './whatsapp-config.schema';
@@ -10,16 +10,6 @@ import { WhatsAppChannel } from './whatsapp.channel';
 const USER = '14155550123';
 const NOW = new Date('2026-11-24T10:00:00.000Z');
 const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-async function caught(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(SwitchboardError.isSwitchboardError(error)).toBe(true);
-    return error as SwitchboardError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('WhatsAppChannel against the Meta simulator', () => {
   const channel = new WhatsAppChannel();
@@ -97,7 +87,7 @@ describe('WhatsAppChannel against the Meta simulator', () => {
   });
 
   it("surfaces a Meta error as a classified SwitchboardError, and classifyError returns that classification", async () => {
-    const error = await caught(sendBody('msg_01JDCLOSED', { type: 'text', text: { body: 'No window' } }));
+    const error = await caughtSwitchboardError(sendBody('msg_01JDCLOSED', { type: 'text', text: { body: 'No window' } }));
     expect(error).toMatchObject({ code: 'window_closed', retryable: false, meta: { code: 131047 } });
     expect(channel.classifyError(error)).toBe(error.classification);
     expect(channel.classifyError(error)).toMatchObject({ code: 'window_closed', category: expect.any(String) });
@@ -105,7 +95,7 @@ describe('WhatsAppChannel against the Meta simulator', () => {
 
   it('classifies injected platform errors as retryable', async () => {
     sim.injectFault({ kind: 'error', code: 131000, count: 1, match: { route: 'messages' } });
-    const error = await caught(sendBody('msg_01JDFAULT', { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }));
+    const error = await caughtSwitchboardError(sendBody('msg_01JDFAULT', { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }));
     expect(error.meta?.code).toBe(131000);
     expect(channel.classifyError(error).retryable).toBe(true);
   });
@@ -117,7 +107,7 @@ describe('WhatsAppChannel against the Meta simulator', () => {
 
   it('refuses to call Graph without its config, and never leaks the token', async () => {
     const broken = { ...ctx, config: { accessToken: 'secret-token-value' } as unknown as WhatsAppConfig };
-    const error = await caught(channel.send({ id: 'msg_1', from: DEMO_IDS.phoneNumberId, to: USER, payload: { type: 'text', text: { body: 'x' } } }, broken));
+    const error = await caughtSwitchboardError(channel.send({ id: 'msg_1', from: DEMO_IDS.phoneNumberId, to: USER, payload: { type: 'text', text: { body: 'x' } } }, broken));
     expect(error.code).toBe('internal_error');
     expect(JSON.stringify(error) + error.message).not.toContain('secret-token-value');
     expect(sim.requests({ route: 'messages' })).toHaveLength(0);
