@@ -22,6 +22,8 @@ export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, Conversati
 export interface MessagingModuleOptions extends Partial<MessagingSettings> {
   /** Mount the /v1/messages, /v1/contacts and /v1/suppressions routes (the gateway). Default true. */
   http?: boolean;
+  /** Hosts refused as URL shorteners in media links; default the WhatsApp channel's list. */
+  urlShorteners?: readonly string[];
 }
 
 /**
@@ -44,7 +46,7 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_SETTINGS, useValue: settings },
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.
-        { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry([new WhatsAppChannel()], [WHATSAPP_CHANNEL_ID]) },
+        { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry([new WhatsAppChannel({ urlShorteners: options.urlShorteners })], [WHATSAPP_CHANNEL_ID]) },
         ...services,
       ],
       exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, ...services],

@@ -113,3 +113,13 @@ describe('WhatsAppChannel against the Meta simulator', () => {
     expect(sim.requests({ route: 'messages' })).toHaveLength(0);
   });
 });
+
+describe('WhatsAppChannel options', () => {
+  it("takes the host's URL shortener list instead of the default one", async () => {
+    const message = new WhatsAppChannel().messageSchema.parse({ from: '1', to: '2', type: 'image', image: { link: 'https://go.example.com/a.png' } });
+    expect(await new WhatsAppChannel().validate(message)).toEqual([]);
+    expect(await new WhatsAppChannel({ urlShorteners: ['Go.Example.com'] }).validate(message)).toEqual([
+      { code: 'media_invalid', path: 'image.link', issue: 'go.example.com is a URL shortener: link the file itself' },
+    ]);
+  });
+});
