@@ -8,7 +8,7 @@ import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { parseInput } from '@switchboard/platform';
 import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
-import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { recipientSuppressed, testRecipientRefusal, windowClosed } from './checks/pre-send-refusals';
 import { stableHash } from './checks/stable-hash';
 import { channelRefusal } from './checks/channel-refusal';
@@ -215,24 +215,35 @@ export class MessagesService implements OnModuleInit {
     return acceptedView(first);
   }
 
-  /** Row and `queued` event in one transaction; null when the idempotency key was taken meanwhile. */
+  /** Row and `queued` event in one statement (atomic, one round trip and one commit); null when the idempotency key was taken meanwhile. */
   private async store(fields: Omit<MessageEntity, 'createdAt' | 'updatedAt'>): Promise<MessageEntity | null> {
     // Times in milliseconds, set here rather than by now(): what the API shows is exactly what range filters compare.
     const now = new Date();
-    const row = { ...fields, createdAt: now, updatedAt: now };
+    const row: MessageEntity = { ...fields, createdAt: now, updatedAt: now };
+    const [insertMessage, parameters] = this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(MessageEntity)
+      // jsonb columns are typed as records, which TypeORM's deep-partial type does not accept.
+      .values(row as unknown as QueryDeepPartialEntity<MessageEntity>)
+      .returning('"id", "tenant_id", "environment", "created_at"')
+      .getQueryAndParameters();
+    const storeBoth = `WITH message AS (${insertMessage})
+      INSERT INTO message_events (message_id, tenant_id, environment, status, at) SELECT id, tenant_id, environment, 'queued', created_at FROM message`;
     try {
+      if (row.idempotencyKey === null) {
+        await this.dataSource.query(storeBoth, parameters);
+        return row;
+      }
       return await this.dataSource.transaction(async (manager) => {
-        if (row.idempotencyKey !== null) {
-          // A key past its TTL may be used again: release it from the old message.
-          await manager.update(
-            MessageEntity,
-            { tenantId: row.tenantId, environment: row.environment, idempotencyKey: row.idempotencyKey, createdAt: LessThan(new Date(Date.now() - this.settings.idempotencyTtlMs)) },
-            { idempotencyKey: null, requestHash: null },
-          );
-        }
-        const saved = await manager.save(MessageEntity, manager.create(MessageEntity, row));
-        await manager.insert(MessageEventEntity, { messageId: saved.id, tenantId: row.tenantId, environment: row.environment, status: 'queued', at: saved.createdAt, detail: null });
-        return saved;
+        // A key past its TTL may be used again: release it from the old message.
+        await manager.update(
+          MessageEntity,
+          { tenantId: row.tenantId, environment: row.environment, idempotencyKey: row.idempotencyKey, createdAt: LessThan(new Date(Date.now() - this.settings.idempotencyTtlMs)) },
+          { idempotencyKey: null, requestHash: null },
+        );
+        await manager.query(storeBoth, parameters);
+        return row;
       });
     } catch (error) {
       if ((error as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'messages_idempotency_key') return null;

@@ -54,7 +54,8 @@ export class SendTimeChecks implements OnModuleInit {
   }
 
   private async refusal(message: MessageEntity, scope: { tenantId: string; environment: MessageEntity['environment'] }, now: number): Promise<SwitchboardError | null> {
-    const sender = await this.senders.resolve(scope, message.phoneNumberId);
+    // Fresh, not the accept path's short-lived copy: a changed test-number list applies to the next send.
+    const sender = await this.senders.resolve(scope, message.phoneNumberId, 0);
     if (!sender) {
       return new SwitchboardError({
         code: 'validation_failed',

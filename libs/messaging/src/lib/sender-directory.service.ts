@@ -13,31 +13,56 @@ export interface Sender {
   readonly testRecipients: readonly string[] | null;
 }
 
+/**
+ * How long a tenant environment's numbers are reused by accept: every request needs
+ * them, and a change (a new number, a test number's list) shows within a second, as
+ * an API key revocation does. The send-time checks read them fresh.
+ */
+export const SENDERS_TTL_MS = 1000;
+
 const digits = (value: string) => value.replace(/[^0-9]/g, '');
 
 /** The numbers of one tenant environment, found by phone_number_id or by display number. */
 @Injectable()
 export class SenderDirectory {
+  private readonly cache = new Map<string, { at: number; senders: Promise<readonly Sender[]> }>();
+
   constructor(
     private readonly wabas: WabasService,
     private readonly numbers: PhoneNumbersService,
   ) {}
 
-  async resolve(scope: { tenantId: string; environment: Environment }, from: string): Promise<Sender | null> {
+  async resolve(scope: { tenantId: string; environment: Environment }, from: string, maxAgeMs = SENDERS_TTL_MS): Promise<Sender | null> {
     const wanted = digits(from);
     if (wanted.length === 0) return null;
+    const senders = await this.sendersOf(scope, maxAgeMs);
+    return senders.find((sender) => sender.phoneNumberId === from.trim() || digits(sender.displayPhoneNumber) === wanted) ?? null;
+  }
+
+  /** One load per scope and period, shared by the requests that arrive meanwhile. */
+  private sendersOf(scope: { tenantId: string; environment: Environment }, maxAgeMs: number): Promise<readonly Sender[]> {
+    const key = `${scope.tenantId}:${scope.environment}`;
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && now - cached.at < maxAgeMs) return cached.senders;
+    const senders = this.load(scope);
+    this.cache.set(key, { at: now, senders });
+    senders.catch(() => this.cache.delete(key));
+    return senders;
+  }
+
+  private async load(scope: { tenantId: string; environment: Environment }): Promise<readonly Sender[]> {
+    const senders: Sender[] = [];
     for (const waba of await this.wabas.listForScope(scope.tenantId, scope.environment)) {
       for (const number of await this.numbers.listForWaba(waba)) {
-        if (number.phoneNumberId === from.trim() || digits(number.displayPhoneNumber) === wanted) {
-          return {
-            phoneNumberId: number.phoneNumberId,
-            wabaId: waba.wabaId,
-            displayPhoneNumber: number.displayPhoneNumber,
-            testRecipients: number.testNumber ? number.testRecipients : null,
-          };
-        }
+        senders.push({
+          phoneNumberId: number.phoneNumberId,
+          wabaId: waba.wabaId,
+          displayPhoneNumber: number.displayPhoneNumber,
+          testRecipients: number.testNumber ? number.testRecipients : null,
+        });
       }
     }
-    return null;
+    return senders;
   }
 }

@@ -1,0 +1,343 @@
+// Accept throughput of one built gateway: autocannon posting valid template sends
+// (several sending numbers, many recipients) with Postgres and Redis real.
+//
+//   npx nx run-many -t build -p gateway
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/accept/run.ts \
+//     [--duration 30] [--connections 32] [--warmup 5] [--no-write]
+//
+// SWC_NODE_PROJECT makes @swc-node/register resolve the @switchboard/* path aliases.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import {
+  createMetaSimulator,
+  demoSeed,
+  DEMO_IDS,
+} from '@switchboard/meta-simulator';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+} from '@switchboard/testing';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+
+interface Args {
+  durationS: number;
+  connections: number;
+  warmupS: number;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string, fallback: number): number => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} needs a positive number`);
+    return n;
+  };
+  return {
+    durationS: value('duration', 30),
+    connections: value('connections', 32),
+    warmupS: value('warmup', 5),
+    write: !argv.includes('--no-write'),
+  };
+}
+
+const ROOT = join(__dirname, '..', '..');
+const GATEWAY = join(ROOT, 'dist/apps/gateway/main.js');
+const ADMIN_API_KEY = `bench-operator-${'b'.repeat(32)}`;
+const NUMBERS = 5;
+const RECIPIENTS = 2000;
+const BASELINE_S = 10;
+
+/** The demo WABA with five sending numbers. */
+function benchSeed() {
+  const seed = demoSeed();
+  const [first] = seed.phoneNumbers;
+  if (!first) throw new Error('demo seed without a number');
+  seed.phoneNumbers = Array.from({ length: NUMBERS }, (_, n) => ({
+    ...first,
+    id: `30000000000001${String(n).padStart(2, '0')}`,
+    displayPhoneNumber: `+1 555-010-01${String(n).padStart(2, '0')}`,
+    verifiedName: `Bench ${n}`,
+  }));
+  return seed;
+}
+
+/** Resident set size and CPU time of a process, from /proc (Linux). */
+function processStats(pid: number): { rssMiB: number; cpuS: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat =
+    readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
+  return { rssMiB: rssKiB / 1024, cpuS: ticks / 100 };
+}
+
+async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url}/health/ready did not answer within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(GATEWAY))
+    throw new Error(
+      `${GATEWAY} is missing: run npx nx run-many -t build -p gateway first`,
+    );
+  const loadBefore = loadavg();
+  const database = await createTestDatabase('bench_accept');
+  const redis = createTestRedis('bench_accept');
+  const simulator = await createMetaSimulator({ seed: benchSeed() });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const gateway = spawn(process.execPath, [GATEWAY], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? tmpdir(),
+      DATA_DIR: join(tmpdir(), `switchboard-bench-accept-${process.pid}`),
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY,
+      GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const pid = gateway.pid;
+  if (pid === undefined) throw new Error('gateway did not start');
+  const pg = new Client({ connectionString: database.url });
+  try {
+    await waitReady(url);
+    await pg.connect();
+    const seed = simulator.seed;
+    const [app] = seed.apps;
+    const [token] = seed.tokens;
+    if (!app || !token) throw new Error('seed without app or token');
+    const call = async (path: string, key: string, body: unknown = {}) => {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok)
+        throw new Error(
+          `${path}: HTTP ${response.status} ${await response.text()}`,
+        );
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const tenantId = (
+      await call('/v1/admin/tenants', ADMIN_API_KEY, {
+        slug: 'bench',
+        name: 'Bench',
+      })
+    )['id'] as string;
+    await call('/v1/admin/meta-apps', ADMIN_API_KEY, {
+      appId: app.id,
+      appSecret: app.secret,
+      verifyToken: app.verifyToken,
+    });
+    await call(`/v1/admin/tenants/${tenantId}/wabas`, ADMIN_API_KEY, {
+      environment: 'live',
+      wabaId: DEMO_IDS.wabaId,
+      appId: app.id,
+      accessToken: token.token,
+    });
+    const numbers = (
+      (
+        await call(
+          `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers/sync`,
+          ADMIN_API_KEY,
+        )
+      )['data'] as Array<{ phoneNumberId: string }>
+    ).map((number) => number.phoneNumberId);
+    const key = (
+      await call(`/v1/admin/tenants/${tenantId}/api-keys`, ADMIN_API_KEY, {
+        environment: 'live',
+      })
+    )['key'] as string;
+    await call('/v1/templates/sync', key);
+
+    let n = 0;
+    const body = (): string => {
+      n += 1;
+      return JSON.stringify({
+        from: numbers[n % numbers.length],
+        to: `+1 415 555 ${String(1000 + (n % RECIPIENTS)).padStart(4, '0')}`,
+        type: 'template',
+        template: {
+          name: 'order_update',
+          language: { code: 'en_US' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'John' },
+                { type: 'text', text: `#${n}` },
+              ],
+            },
+            {
+              type: 'button',
+              sub_type: 'url',
+              index: '0',
+              parameters: [{ type: 'text', text: String(n) }],
+            },
+          ],
+        },
+        metadata: { orderId: String(n) },
+      });
+    };
+    const load = (durationS: number) =>
+      autocannon({
+        url: `${url}/v1/messages`,
+        connections: args.connections,
+        duration: durationS,
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+        },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => ({ ...request, body: body() }),
+          },
+        ],
+      });
+
+    const probe = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+      },
+      body: body(),
+    });
+    if (probe.status !== 202)
+      throw new Error(
+        `a benchmark send is refused: HTTP ${probe.status} ${await probe.text()}`,
+      );
+    console.log(`warm-up ${args.warmupS} s ...`);
+    await load(args.warmupS);
+    // The same process answering its cheapest route: what this machine allows right now, to read the accept figures against.
+    console.log(`baseline: GET /health/live for ${BASELINE_S} s ...`);
+    const baseline = await autocannon({
+      url: `${url}/health/live`,
+      connections: args.connections,
+      duration: BASELINE_S,
+    });
+    const rowsBefore = Number(
+      (await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM messages'))
+        .rows[0]?.n,
+    );
+    const cpuBefore = processStats(pid).cpuS;
+    let peakRss = 0;
+    const sampler = setInterval(
+      () => (peakRss = Math.max(peakRss, processStats(pid).rssMiB)),
+      500,
+    );
+    console.log(
+      `measuring ${args.durationS} s at ${args.connections} connections ...`,
+    );
+    const result = await load(args.durationS);
+    clearInterval(sampler);
+    const end = processStats(pid);
+    const rows =
+      Number(
+        (
+          await pg.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM messages',
+          )
+        ).rows[0]?.n,
+      ) - rowsBefore;
+    const loadAfter = loadavg();
+
+    const errors = result.errors + result.timeouts + result.non2xx;
+    const figures = {
+      requestsPerSecond: result.requests.average,
+      total: result['2xx'],
+      p50Ms: result.latency.p50,
+      p90Ms: result.latency.p90,
+      p99Ms: result.latency.p99,
+      maxMs: result.latency.max,
+      errors,
+      rows,
+      rssEndMiB: end.rssMiB,
+      rssPeakMiB: Math.max(peakRss, end.rssMiB),
+      gatewayCpuPercent: ((end.cpuS - cpuBefore) / result.duration) * 100,
+      gatewayCpuMsPerRequest:
+        ((end.cpuS - cpuBefore) * 1000) / Math.max(1, result['2xx']),
+      baselineRequestsPerSecond: baseline.requests.average,
+      baselineP99Ms: baseline.latency.p99,
+    };
+    console.log(JSON.stringify(figures, null, 2));
+    const met =
+      figures.requestsPerSecond >= 1500 && figures.p99Ms <= 25 && errors === 0;
+    if (args.write) {
+      const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+      writeFileSync(
+        join(__dirname, 'RESULTS.md'),
+        `# Accept benchmark
+
+Generated by \`bench/accept/run.ts\`; rerun to refresh.
+
+## Command
+
+\`\`\`sh
+npx nx run-many -t build -p gateway
+SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/accept/run.ts
+\`\`\`
+
+## Run
+
+* Date: ${new Date().toISOString()}
+* Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}, Node ${process.version}
+* Other load on the machine (1/5/15 min load average): ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after
+* Gateway: \`node dist/apps/gateway/main.js\`, one process, \`LOG_LEVEL=warn\`, traces off, local PostgreSQL and Redis (a fresh database and key prefix), pool ${'`DATABASE_POOL_SIZE`'} default
+* Load: autocannon ${args.connections} connections, ${args.durationS} s measured after a ${args.warmupS} s warm-up, in the benchmark process on the same machine
+* Requests: \`POST /v1/messages\` \`order_update\` template sends (two body parameters and a URL button parameter), rotating over ${numbers.length} sending numbers and ${RECIPIENTS} recipients, no Idempotency-Key
+
+## Results
+
+| req/s | 2xx | p50 ms | p90 ms | p99 ms | max ms | errors | rows stored | gateway RSS end / peak MiB | gateway CPU (ms per request) |
+|---|---|---|---|---|---|---|---|---|---|
+| ${figures.requestsPerSecond.toFixed(0)} | ${figures.total} | ${figures.p50Ms} | ${figures.p90Ms} | ${figures.p99Ms} | ${figures.maxMs} | ${errors} | ${rows} | ${figures.rssEndMiB.toFixed(0)} / ${figures.rssPeakMiB.toFixed(0)} | ${figures.gatewayCpuPercent.toFixed(0)}% (${figures.gatewayCpuMsPerRequest.toFixed(2)}) |
+
+Baseline in the same run, same process and connections: \`GET /health/live\` ${figures.baselineRequestsPerSecond.toFixed(0)} req/s, p99 ${figures.baselineP99Ms} ms; accept / baseline = ${(figures.requestsPerSecond / figures.baselineRequestsPerSecond).toFixed(2)}.
+
+**Target >= 1,500 req/s, p99 <= 25 ms, 0 errors: ${met ? 'met' : 'not met'}.**
+`,
+      );
+    }
+  } finally {
+    await pg.end().catch(() => undefined);
+    gateway.kill('SIGINT');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    await simulator.close();
+    await redis.cleanup();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
