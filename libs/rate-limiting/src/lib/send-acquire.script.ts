@@ -19,7 +19,7 @@
  * ARGV: 1 now (0: Redis TIME)  2 mps  3 throughput window ms  4 unique member of this send
  *       5 pair burst  6 pair interval ms  7 portfolio limit (-1: not counted)  8 recipient
  *       9 portfolio window ms  10 usage slowdown threshold %  11 usage max spacing ms
- * Returns {allowed 0|1, wait ms, reason, portfolio used, portfolio limit}.
+ * Returns {allowed 0|1, wait ms, reason, portfolio used, portfolio limit, now}.
  */
 export const SEND_ACQUIRE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -156,5 +156,5 @@ if spacing > 0 then
   redis.call('HSET', KEYS[7], 'tat', now + spacing)
   redis.call('PEXPIRE', KEYS[7], math.max(tonumber(pacing[2] or '0') - now, 60000))
 end
-return {1, 0, '', pused, plimit}
+return {1, 0, '', pused, plimit, now}
 `;

@@ -11,7 +11,7 @@ import {
 } from './rate-limiting.constants';
 import type { GraphUsageReport, PortfolioUsage, SendLimitReason, SendPermit, SendPermitRequest } from './send-limiter.types';
 
-type ScriptReply = [allowed: number, waitMs: number, reason: string, used: number, limit: number];
+type ScriptReply = [allowed: number, waitMs: number, reason: string, used: number, limit: number, now: number];
 
 /**
  * Meta's send limits shared by every worker through Redis (reference §7): per-number
@@ -60,10 +60,10 @@ export class SendLimiter {
       this.limits.usageSlowdownPercent,
       this.limits.usageMaxSpacingMs,
     )) as ScriptReply;
-    const [allowed, waitMs, reason, used] = reply;
+    const [allowed, waitMs, reason, used, , grantedAt] = reply;
     const usage: PortfolioUsage | undefined = limit === null ? undefined : { used, limit, ratio: used / limit };
     const withUsage = usage ? { portfolio: usage } : {};
-    if (allowed === 1) return { ok: true, ...withUsage };
+    if (allowed === 1) return { ok: true, grantedAt, ...withUsage };
     return { ok: false, waitMs, reason: reason as SendLimitReason, ...withUsage };
   }
 

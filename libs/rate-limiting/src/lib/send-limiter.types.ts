@@ -28,7 +28,12 @@ export interface PortfolioUsage {
 }
 
 export type SendPermit =
-  | { readonly ok: true; readonly portfolio?: PortfolioUsage }
+  | {
+      readonly ok: true;
+      /** When the capacity was taken (epoch ms, Redis's clock): the limits hold on this timeline. */
+      readonly grantedAt: number;
+      readonly portfolio?: PortfolioUsage;
+    }
   | {
       readonly ok: false;
       /** Delay the job this long (it must not count as an attempt), then ask again. */
