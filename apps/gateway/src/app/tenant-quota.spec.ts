@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { migrateDatabase } from '@switchboard/platform';
+import { RateLimitConnection } from '@switchboard/rate-limiting';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { startTestGateway, TEST_ADMIN_KEY } from './gateway.test-helper';
 
@@ -62,5 +63,19 @@ describe('per tenant environment request quota shared by two gateways (real Post
     // Operator routes are not metered; an unauthenticated request is 401, not 429.
     for (let i = 0; i < 6; i += 1) expect((await request(first, 'GET', '/v1/admin/tenants', TEST_ADMIN_KEY)).statusCode).toBe(200);
     expect((await first.inject({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401);
+  });
+
+  it('fails open when its Redis connection is lost: the request passes and a metric counts it', async () => {
+    const [, second] = gateways as [NestFastifyApplication, NestFastifyApplication];
+    const { live } = await tenantKeys('gamma');
+    for (let i = 0; i < 4; i += 1) await request(second, 'GET', '/v1/me', live);
+    expect((await request(second, 'GET', '/v1/me', live)).statusCode).toBe(429);
+
+    second.get(RateLimitConnection).redis.disconnect();
+    const passed = await request(second, 'GET', '/v1/me', live);
+    expect(passed.statusCode).toBe(200);
+    expect(passed.headers['ratelimit-remaining']).toBeUndefined();
+    const metrics = await second.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^switchboard_tenant_quota_fail_open_total\{[^}]*\} 1$/m);
   });
 });

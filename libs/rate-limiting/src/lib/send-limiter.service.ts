@@ -35,7 +35,8 @@ export class SendLimiter {
   }
 
   async acquire(request: SendPermitRequest): Promise<SendPermit> {
-    const mps = request.mps && request.mps > 0 ? request.mps : DEFAULT_MPS;
+    // Whole sends: the script indexes the log by it.
+    const mps = request.mps && request.mps >= 1 ? Math.floor(request.mps) : DEFAULT_MPS;
     const limit = request.businessInitiated ? uniqueUserLimitOfTier(request.portfolioTier) : null;
     const k = this.connection.keyPrefix;
     const number = request.phoneNumberId;
