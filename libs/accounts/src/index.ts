@@ -11,3 +11,4 @@ export * from './lib/token-expiry.readiness';
 export * from './lib/token-status';
 export * from './lib/waba-probe.service';
 export * from './lib/wabas.service';
+export * from './lib/webhook-directory.service';

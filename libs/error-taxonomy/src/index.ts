@@ -6,5 +6,6 @@ export * from './lib/meta-error-lookup';
 export * from './lib/transport-failure';
 export * from './lib/classification';
 export * from './lib/classify';
+export * from './lib/message-error';
 export * from './lib/secret-redaction';
 export * from './lib/switchboard-error';

@@ -11,6 +11,8 @@ import { TemplateRegistryModule } from '@switchboard/template-registry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
+import { TenantEventsModule } from '@switchboard/tenant-events';
+import { WebhookIngestModule } from '@switchboard/webhook-ingest';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
 import { TenantQuotaInterceptor } from './tenant-quota.interceptor';
@@ -50,6 +52,8 @@ export class GatewayModule {
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } }),
         MessagingModule.forRoot(),
+        WebhookIngestModule.forRoot(),
+        TenantEventsModule.forRoot(),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService, { provide: APP_INTERCEPTOR, useClass: TenantQuotaInterceptor }],

@@ -8,7 +8,9 @@ import { QueueModule } from '@switchboard/queue';
 import { TemplateRegistryModule, TemplateSyncProcessor } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
+import { TenantEventsModule, TenantEventsProcessor } from '@switchboard/tenant-events';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
+import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
 import { SchedulesBootstrap } from './schedules.bootstrap';
 import { SystemProcessor } from './system.processor';
 
@@ -36,8 +38,10 @@ export class WorkerModule {
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         MessagingModule.forRoot({ http: false }),
+        WebhookIngestModule.forRoot({ http: false, processing: true }),
+        TenantEventsModule.forRoot({ http: false }),
       ],
-      providers: [SchedulesBootstrap, SystemProcessor, AccountsProcessor, TemplateSyncProcessor, OutboxProcessor],
+      providers: [SchedulesBootstrap, SystemProcessor, AccountsProcessor, TemplateSyncProcessor, OutboxProcessor, WebhooksProcessor, TenantEventsProcessor],
     };
   }
 }

@@ -12,10 +12,11 @@ import { PhoneNumbersService } from './phone-numbers.service';
 import { TenantEnvironmentEntity } from './tenant-environment.entity';
 import { TokenLifecycleService } from './token-lifecycle.service';
 import { WabaProbeService } from './waba-probe.service';
+import { WebhookDirectory } from './webhook-directory.service';
 import { WabaEntity } from './waba.entity';
 import { WabasService } from './wabas.service';
 
-const SERVICES = [GraphClients, MetaAppsService, WabasService, PhoneNumbersService, DiagnosticsService, TokenLifecycleService, WabaProbeService, AccountsMetrics];
+const SERVICES = [GraphClients, MetaAppsService, WabasService, PhoneNumbersService, DiagnosticsService, TokenLifecycleService, WabaProbeService, AccountsMetrics, WebhookDirectory];
 
 /**
  * Meta apps, WABAs, tokens and phone numbers. The gateway imports it with the admin

@@ -54,6 +54,19 @@ export class MetaAppsService {
     return app;
   }
 
+  /**
+   * What webhook verification needs, by Meta's app id; null for an app that is not
+   * registered. Read from the vault (which caches decrypted secrets), never from the
+   * database on a warm path, so a signature check per request stays cheap.
+   */
+  async webhookSecrets(appId: string): Promise<{ appSecret: string; verifyToken: string } | null> {
+    const [appSecret, verifyToken] = await Promise.all([
+      this.vault.find(platformScope('meta_app_secret', appId)),
+      this.vault.find(platformScope('meta_verify_token', appId)),
+    ]);
+    return appSecret === undefined || verifyToken === undefined ? null : { appSecret, verifyToken };
+  }
+
   async credentials(app: MetaAppEntity): Promise<MetaAppCredentials> {
     return {
       id: app.id,

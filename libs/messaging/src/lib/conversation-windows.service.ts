@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { TenantScopedRepository } from '@switchboard/tenancy';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { WINDOW_MS } from './messaging.constants';
 import { ConversationWindowEntity } from './persistence/conversation-window.entity';
 
@@ -25,5 +25,19 @@ export class ConversationWindowsService {
     if (!window) return { open: false, expiresAt: null, lastInboundAt: null };
     const expiresAt = window.lastInboundAt.getTime() + WINDOW_MS;
     return { open: expiresAt > now, expiresAt: new Date(expiresAt).toISOString(), lastInboundAt: window.lastInboundAt.toISOString() };
+  }
+
+  /**
+   * An inbound message opens (or refreshes) the window. Webhooks arrive out of order and
+   * are redelivered, so the last inbound time only ever moves forward.
+   */
+  async recordInbound(manager: EntityManager, scope: { tenantId: string; environment: string }, phoneNumberId: string, waId: string, at: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO conversation_windows (tenant_id, environment, phone_number_id, wa_id, last_inbound_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ON CONSTRAINT conversation_windows_key DO UPDATE
+         SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
+         WHERE conversation_windows.last_inbound_at < EXCLUDED.last_inbound_at`,
+      [scope.tenantId, scope.environment, phoneNumberId, waId, at],
+    );
   }
 }

@@ -15,9 +15,11 @@ import { MessageEntity } from './persistence/message.entity';
 import { SuppressionEntity } from './persistence/suppression.entity';
 import { SendTimeChecks } from './send-time-checks.service';
 import { SenderDirectory } from './sender-directory.service';
+import { PendingStatusEntity } from './status/pending-status.entity';
+import { MessageStatusService } from './status/message-status.service';
 import { SuppressionsService } from './suppressions.service';
 
-export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity, PendingStatusEntity];
 
 export interface MessagingModuleOptions extends Partial<MessagingSettings> {
   /** Mount the /v1/messages, /v1/contacts and /v1/suppressions routes (the gateway). Default true. */
@@ -38,7 +40,7 @@ export class MessagingModule {
       refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
     };
-    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageJobs, MessageRetryService, SendTimeChecks];
+    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],

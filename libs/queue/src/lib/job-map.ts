@@ -45,6 +45,34 @@ export const JOBS = {
     queue: QUEUE_NAMES.outbox,
     payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
   },
+  /** Process stored webhook payloads (inbox row ids, one ingest batch); the inbox row is the truth. */
+  'webhooks.process': {
+    queue: QUEUE_NAMES.webhooks,
+    payload: z.object({
+      inboxIds: z.array(z.number().int().positive()).min(1).max(1000),
+      /** Set by the inbox sweep (Unix minutes): a new job id, even while a failed job of the same rows is retained. */
+      sweptAt: z.number().int().positive().optional(),
+    }),
+  },
+  'webhooks.sweep': {
+    queue: QUEUE_NAMES.webhooks,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
+  /** One attempt to deliver one event to one tenant endpoint; the delivery row is the truth. */
+  'events.deliver': {
+    queue: QUEUE_NAMES.tenantEvents,
+    payload: z.object({
+      deliveryId: z.uuid(),
+      /** Replays of the delivery so far and attempts of this round: together they name the job. */
+      replays: z.number().int().min(0),
+      attempt: z.number().int().min(0),
+      delayMs: z.number().int().min(0).optional(),
+    }),
+  },
+  'events.sweep': {
+    queue: QUEUE_NAMES.tenantEvents,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

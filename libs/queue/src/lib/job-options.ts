@@ -24,6 +24,17 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
   // Retries and their delays are the send worker's decision (taxonomy retryAfterMs), not BullMQ's.
   'messages.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   'messages.send': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  // A failed batch is retried; each inbox row also counts its own attempts and stops at a bound.
+  'webhooks.process': {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  },
+  'webhooks.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+  // Retries and their delays are the delivery service's (24 h of backoff, then dead), not BullMQ's.
+  'events.deliver': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  'events.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
 };
 
 /** Job ids come from natural keys, so a re-enqueue of the same thing is a no-op in BullMQ. */
@@ -38,6 +49,13 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   // while a retry gets a new id (BullMQ keeps finished jobs, and adding a kept id does nothing).
   'messages.send': (payload) => `message-${payload.messageId}${payload.retry ? `-retry-${payload.retry}` : ''}`,
   'messages.sweep': () => `outbox-sweep-start-${new Date().toISOString().slice(0, 16)}`,
+  // Ids of one ingest batch (or one sweep chunk) are consecutive and unique: the first and count name it.
+  'webhooks.process': (payload) =>
+    `webhook-inbox-${payload.inboxIds[0] ?? 0}-${payload.inboxIds.length}${payload.sweptAt === undefined ? '' : `-swept-${payload.sweptAt}`}`,
+  'webhooks.sweep': () => `webhooks-sweep-start-${new Date().toISOString().slice(0, 16)}`,
+  // One job per delivery attempt: the sweep re-creating a lost attempt is a no-op when it exists.
+  'events.deliver': (payload) => `event-delivery-${payload.deliveryId}-${payload.replays}-${payload.attempt}`,
+  'events.sweep': () => `events-sweep-start-${new Date().toISOString().slice(0, 16)}`,
 };
 
 /**
@@ -48,6 +66,8 @@ export const SCHEDULES = [
   { id: 'accounts.token-check', job: 'accounts.token-check', everyMs: 24 * 3600 * 1000 },
   { id: 'accounts.probe', job: 'accounts.probe', everyMs: 5 * 60 * 1000 },
   { id: 'messages.sweep', job: 'messages.sweep', everyMs: 30 * 1000 },
+  { id: 'webhooks.sweep', job: 'webhooks.sweep', everyMs: 30 * 1000 },
+  { id: 'events.sweep', job: 'events.sweep', everyMs: 30 * 1000 },
 ] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
 
 /** Attempts, backoff and retention of a job, without an id (schedulers make their own). */
@@ -57,6 +77,7 @@ export function jobSettingsFor(name: JobName): JobsOptions {
 
 /** Jobs that wait: how long from now, from the payload (so every producer of the job delays it alike). */
 const JOB_DELAYS: { [N in JobName]?: (payload: JobPayload<N>) => number } = {
+  'events.deliver': (payload) => payload.delayMs ?? 0,
   'messages.send': (payload) => (payload.notBefore ? Math.max(0, Date.parse(payload.notBefore) - Date.now()) : 0),
 };
 

@@ -10,6 +10,10 @@ export const QUEUE_NAMES = {
   messages: 'messages',
   /** Re-enqueues accepted messages whose job never reached Redis (the row is the truth). */
   outbox: 'outbox',
+  /** Signed Meta webhooks stored in the inbox, processed after the 200; and the inbox sweep. */
+  webhooks: 'webhooks',
+  /** Signed event callbacks to tenants' endpoints, one job per delivery attempt; and their sweep. */
+  tenantEvents: 'tenant-events',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

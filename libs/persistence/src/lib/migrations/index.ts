@@ -8,6 +8,8 @@ import { CreateMessages1732430600000 } from './1732430600000-create-messages.mig
 import { MessagesOutboxIndex1732430700000 } from './1732430700000-messages-outbox-index.migration';
 import { PhoneNumberTestRecipients1732430820000 } from './1732430820000-phone-number-test-recipients.migration';
 import { MessagesScheduleAndRetry1732430830000 } from './1732430830000-messages-schedule-and-retry.migration';
+import { CreateWebhookIngest1732430900000 } from './1732430900000-create-webhook-ingest.migration';
+import { CreateTenantEvents1732430910000 } from './1732430910000-create-tenant-events.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
@@ -22,5 +24,7 @@ export const MIGRATIONS = [
   MessagesOutboxIndex1732430700000,
   PhoneNumberTestRecipients1732430820000,
   MessagesScheduleAndRetry1732430830000,
+  CreateWebhookIngest1732430900000,
+  CreateTenantEvents1732430910000,
   MessagesSendState1732430950000,
 ];

@@ -1,0 +1,54 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AccountsModule, WabasService } from '@switchboard/accounts';
+import { ConfigModule } from '@switchboard/config';
+import { MessagingModule } from '@switchboard/messaging';
+import { PersistenceModule } from '@switchboard/persistence';
+import { QueueModule } from '@switchboard/queue';
+import { TemplateRegistryModule } from '@switchboard/template-registry';
+import { TenancyModule } from '@switchboard/tenancy';
+import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
+import type { TestDatabase, TestRedis } from '@switchboard/testing';
+import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
+import { TenantEventsModule, TenantEventsProcessor, type TenantEventsSettings } from '@switchboard/tenant-events';
+import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
+
+@Module({})
+class WebhookProcessingTestModule {
+  static forRoot(database: TestDatabase, redis: TestRedis, vaultKeys: MasterKeyRing, graphBaseUrl: string, events: Partial<TenantEventsSettings>): DynamicModule {
+    return {
+      module: WebhookProcessingTestModule,
+      imports: [
+        ConfigModule.forRoot({}),
+        LoggerModule.forRoot({ level: 'silent', service: 'worker' }),
+        MetricsModule.forRoot('worker'),
+        PersistenceModule.forRoot({ url: database.url, poolSize: 10, applicationName: 'switchboard-test-worker' }),
+        QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        TenancyModule.forData(),
+        TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
+        AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { adminRoutes: false }),
+        TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
+        MessagingModule.forRoot({ http: false }),
+        WebhookIngestModule.forRoot({ http: false, processing: true }),
+        TenantEventsModule.forRoot({ ...events, http: false }),
+      ],
+      providers: [WebhooksProcessor, TenantEventsProcessor],
+    };
+  }
+}
+
+/**
+ * The worker's webhook side in-process (processors of the `webhooks` and `tenant-events` queues
+ * and their services), without the send worker; `events` shortens the delivery backoff for tests.
+ */
+export async function startTestWebhookProcessing(
+  database: TestDatabase,
+  redis: TestRedis,
+  vaultKeys: MasterKeyRing,
+  graphBaseUrl: string,
+  events: Partial<TenantEventsSettings> = {},
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WebhookProcessingTestModule.forRoot(database, redis, vaultKeys, graphBaseUrl, events), { logger: false, abortOnError: false });
+  await app.init();
+  return app;
+}

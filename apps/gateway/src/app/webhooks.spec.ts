@@ -1,0 +1,442 @@
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { propagation, trace } from '@opentelemetry/api';
+import { core } from '@opentelemetry/sdk-node';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader, type MetaSimulator } from '@switchboard/meta-simulator';
+import { MessageStatusService } from '@switchboard/messaging';
+import { migrateDatabase } from '@switchboard/platform';
+import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
+import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
+import { verifyEvent } from '@switchboard/tenant-events';
+import { InboxSweeper } from '@switchboard/webhook-ingest';
+import { DataSource } from 'typeorm';
+import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { startTestWebhookProcessing } from './webhook-processing.test-helper';
+
+const seed = demoSeed();
+const [demoApp] = seed.apps;
+const [demoToken] = seed.tokens;
+if (!demoApp || !demoToken) throw new Error('demo seed without app or token');
+
+const APP = demoApp.id;
+const PHONE = DEMO_IDS.phoneNumberId;
+const WEBHOOK = `/webhooks/whatsapp/${APP}`;
+
+type Status = { id: string; status: string; timestamp: string; recipient_id?: string; biz_opaque_callback_data?: string; errors?: Json[]; pricing?: Json };
+
+const messagesChange = (value: Json) => ({ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: PHONE }, ...value } });
+const envelope = (...changes: Json[]) => ({ object: 'whatsapp_business_account', entry: [{ id: DEMO_IDS.wabaId, changes }] });
+const statuses = (...list: Status[]) => envelope(messagesChange({ statuses: list }));
+const status = (wamid: string, name: string, at: number, extra: Partial<Status> = {}): Status => ({ id: wamid, status: name, timestamp: String(at), recipient_id: '14155551234', ...extra });
+/** Meta's timestamps (Unix seconds), a little after the test's own rows, so timelines sort as Meta would. */
+const T0 = Math.floor(Date.now() / 1000) + 60;
+const metaError = (code: number, title: string) => ({ code, title, message: title, error_data: { details: title }, href: '/documentation/business-messaging/whatsapp/support/error-codes' });
+
+/**
+ * Issue 8 in-process: the gateway's webhook routes over real HTTP and inject, the worker's
+ * webhook processing on the real queue, Postgres and Redis, and the simulator as Meta.
+ */
+describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let simulator: MetaSimulator;
+  let gateway: NestFastifyApplication;
+  let worker: INestApplicationContext;
+  let dataSource: DataSource;
+  let call: ReturnType<typeof caller>;
+  let key: string;
+  const vaultKeys = new MasterKeyRing(MasterKey.generate());
+  const spans = new InMemorySpanExporter();
+  const spanProcessor = new SimpleSpanProcessor(spans);
+
+  /** Signed with the app secret unless a signature (or null: none) is given. */
+  const post = (body: string | Buffer, signature: string | null = signatureHeader(body, demoApp.secret), app: NestFastifyApplication = gateway, url = WEBHOOK) =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(signature !== null ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
+  const postJson = async (payload: Json) => {
+    const response = await post(serializeLikeMeta(payload));
+    expect(response.statusCode).toBe(200);
+  };
+  const inboxCount = async () => Number(((await dataSource.query(`SELECT count(*)::int AS n FROM webhook_inbox`)) as Array<{ n: number }>)[0]?.n);
+  const drained = async (timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE state = 'pending'`)) as Array<{ n: number }>;
+      if (row?.n === 0) return;
+      if (Date.now() > deadline) {
+        const errors = (await dataSource.query(`SELECT DISTINCT last_error FROM webhook_inbox WHERE state = 'pending'`)) as Array<{ last_error: string | null }>;
+        throw new Error(`webhook inbox not drained in time: ${errors.map((error) => String(error.last_error)).join('; ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const send = async (body: Json) => {
+    const response = await gateway.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: `Bearer ${key}` }, payload: body });
+    return { status: response.statusCode, body: response.json() as Json };
+  };
+  const template = (to: string) => ({ from: PHONE, to, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+  /** A queued message; `wamid` makes it look sent by the worker (row + sent event), as the send worker leaves it. */
+  const message = async (to: string, wamid?: string): Promise<string> => {
+    const accepted = await send(template(to));
+    expect(accepted.status).toBe(202);
+    const id = accepted.body['id'] as string;
+    if (wamid) {
+      await dataSource.query(`UPDATE messages SET status = 'sent', wamid = $2 WHERE id = $1`, [id, wamid]);
+      await dataSource.query(`INSERT INTO message_events (message_id, tenant_id, environment, status, at) SELECT id, tenant_id, environment, 'sent', now() FROM messages WHERE id = $1`, [id]);
+    }
+    return id;
+  };
+  const read = async (id: string) => {
+    const response = await call('GET', `/v1/messages/${id}`, key);
+    expect(response.status).toBe(200);
+    return response.body as { status: string; wamid: string | null; error: Json | null; events: Array<{ status: string }> };
+  };
+  const snapshot = async () =>
+    (await dataSource.query(`
+      SELECT (SELECT json_agg(json_build_object('id', id, 'status', status, 'wamid', wamid) ORDER BY id) FROM messages) AS messages,
+             (SELECT count(*)::int FROM message_events) AS events,
+             (SELECT count(*)::int FROM inbound_messages) AS inbound,
+             (SELECT count(*)::int FROM contacts) AS contacts,
+             (SELECT json_agg(json_build_object('wa', wa_id, 'at', last_inbound_at) ORDER BY wa_id) FROM conversation_windows) AS windows,
+             (SELECT count(*)::int FROM pending_statuses) AS pending,
+             (SELECT count(*)::int FROM suppressions) AS suppressions`)) as Json[];
+
+  beforeAll(async () => {
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [spanProcessor] }));
+    propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
+    database = await createTestDatabase('webhooks');
+    redis = createTestRedis('webhooks');
+    const port = await freePort();
+    simulator = await createMetaSimulator({ seed, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp/{appId}` });
+    const graphBaseUrl = await simulator.listen({ port: 0 });
+    await migrateDatabase(database.url, 'test');
+    gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: graphBaseUrl }, vaultKeys);
+    await gateway.listen({ port, host: '127.0.0.1' });
+    // Three attempts 100 ms apart, then dead: the 24 h schedule, shortened.
+    worker = await startTestWebhookProcessing(database, redis, vaultKeys, graphBaseUrl, { retryDelaysMs: [100, 100], timeoutMs: 2000 });
+    call = caller(gateway);
+    dataSource = gateway.get(DataSource, { strict: false });
+
+    const admin = (url: string, body?: Json) => call('POST', url, TEST_ADMIN_KEY, body);
+    const tenantId = (await admin('/v1/admin/tenants', { slug: 'retail', name: 'Retail' })).body['id'] as string;
+    expect((await admin('/v1/admin/meta-apps', { appId: APP, appSecret: demoApp.secret, verifyToken: demoApp.verifyToken })).status).toBe(201);
+    expect((await admin(`/v1/admin/tenants/${tenantId}/wabas`, { environment: 'live', wabaId: DEMO_IDS.wabaId, appId: APP, accessToken: demoToken.token })).status).toBe(201);
+    expect((await admin(`/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`, { phoneNumberId: PHONE, displayPhoneNumber: '+1 555-010-0001' })).status).toBe(201);
+    key = (await admin(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    expect((await call('POST', '/v1/templates/sync', key)).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await gateway?.close();
+    await simulator?.close();
+    await redis?.cleanup();
+    await database?.drop();
+    trace.disable();
+    propagation.disable();
+  });
+
+  describe('the routes', () => {
+    const handshake = (query: string, url = WEBHOOK) => gateway.inject({ method: 'GET', url: `${url}?${query}` });
+
+    it('answers the handshake with the raw challenge as text/plain, and 403 for a wrong token, mode or app', async () => {
+      const ok = await handshake(`hub.mode=subscribe&hub.verify_token=${encodeURIComponent(demoApp.verifyToken)}&hub.challenge=1158201444`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+      expect(ok.body).toBe('1158201444');
+      expect((await handshake('hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1')).statusCode).toBe(403);
+      expect((await handshake(`hub.mode=unsubscribe&hub.verify_token=${encodeURIComponent(demoApp.verifyToken)}&hub.challenge=1`)).statusCode).toBe(403);
+      expect((await handshake(`hub.mode=subscribe&hub.verify_token=${encodeURIComponent(demoApp.verifyToken)}&hub.challenge=1`, '/webhooks/whatsapp/999999')).statusCode).toBe(403);
+    });
+
+    it('answers HEAD with 200', async () => {
+      expect((await gateway.inject({ method: 'HEAD', url: WEBHOOK })).statusCode).toBe(200);
+    });
+
+    it('refuses a missing or wrong signature and an unknown app with 401, storing nothing', async () => {
+      const body = serializeLikeMeta(
+        envelope(messagesChange({ contacts: [{ profile: { name: 'José' }, wa_id: '14155550100' }], messages: [{ from: '14155550100', id: 'wamid.UNSIGNED', timestamp: String(T0), type: 'text', text: { body: 'https://example.com/ñ' } }] })),
+      );
+      const before = await inboxCount();
+      expect((await post(body, null)).statusCode).toBe(401);
+      expect((await post(body, signatureHeader(body, 'not-the-secret'))).statusCode).toBe(401);
+      expect((await post(body, signatureHeader(`${body} `, demoApp.secret))).statusCode).toBe(401);
+      // Re-serialising before verifying would break Meta's escaped-unicode signature.
+      expect((await post(JSON.stringify(JSON.parse(body)), signatureHeader(body, demoApp.secret))).statusCode).toBe(401);
+      expect((await post(body, signatureHeader(body, demoApp.secret), gateway, '/webhooks/whatsapp/999999')).statusCode).toBe(401);
+      expect(await inboxCount()).toBe(before);
+    });
+
+    it('accepts bodies up to 3 MB and answers 413 beyond, storing nothing', async () => {
+      const padded = (bytes: number) => {
+        const base = serializeLikeMeta(envelope({ field: 'security', value: { padding: '' } }));
+        return base.replace('"padding":""', `"padding":"${'x'.repeat(bytes - base.length)}"`);
+      };
+      const before = await inboxCount();
+      const tooLarge = padded(3 * 1024 * 1024 + 1);
+      expect((await post(tooLarge)).statusCode).toBe(413);
+      expect(await inboxCount()).toBe(before);
+      const largest = padded(3 * 1024 * 1024);
+      expect(Buffer.byteLength(largest)).toBe(3 * 1024 * 1024);
+      expect((await post(largest)).statusCode).toBe(200);
+      expect(await inboxCount()).toBe(before + 1);
+      await drained();
+    });
+
+    it('keeps a signed payload that cannot be parsed, marks it and never retries it', async () => {
+      const response = await post('{"object": "whatsapp_business_account", "entry": [');
+      expect(response.statusCode).toBe(200);
+      await drained();
+      const [row] = (await dataSource.query(`SELECT state, attempts, last_error FROM webhook_inbox ORDER BY id DESC LIMIT 1`)) as Array<{ state: string; attempts: number; last_error: string }>;
+      expect(row).toMatchObject({ state: 'unparseable', attempts: 1, last_error: expect.stringContaining('not JSON') });
+    });
+  });
+
+  describe('statuses', () => {
+    it('replaying the same batch five times leaves the same rows and events as once', async () => {
+      const id = await message('14155550101', 'wamid.REPLAY');
+      const batch = serializeLikeMeta({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: DEMO_IDS.wabaId,
+            changes: [
+              messagesChange({ statuses: [status('wamid.REPLAY', 'delivered', T0 + 10), status('wamid.REPLAY', 'read', T0 + 20)] }),
+              messagesChange({
+                contacts: [{ profile: { name: 'Zoë' }, wa_id: '14155550102', user_id: 'US.881100102' }],
+                messages: [{ from: '14155550102', from_user_id: 'US.881100102', id: 'wamid.INBOUND-REPLAY', timestamp: String(T0 + 30), type: 'text', text: { body: 'Ça va?' } }],
+              }),
+            ],
+          },
+          { id: DEMO_IDS.wabaId, changes: [messagesChange({ statuses: [status('wamid.UNKNOWN-REPLAY', 'delivered', T0 + 40)] })] },
+        ],
+      });
+      expect((await post(batch)).statusCode).toBe(200);
+      await drained();
+      const once = await snapshot();
+      for (let i = 0; i < 4; i += 1) expect((await post(batch)).statusCode).toBe(200);
+      await drained();
+      expect(await snapshot()).toEqual(once);
+      expect((await read(id)).events.map((event) => event.status)).toEqual(['queued', 'sent', 'delivered', 'read']);
+      const [states] = (await dataSource.query(`SELECT count(*) FILTER (WHERE state = 'processed')::int AS processed, count(*)::int AS stored FROM webhook_inbox WHERE body = $1`, [Buffer.from(batch)])) as Array<{ processed: number; stored: number }>;
+      expect(states).toEqual({ processed: 5, stored: 5 });
+    });
+
+    it('read before delivered ends read; both are in the timeline', async () => {
+      const id = await message('14155550111', 'wamid.READ-FIRST');
+      await postJson(statuses(status('wamid.READ-FIRST', 'read', T0 + 200)));
+      await postJson(statuses(status('wamid.READ-FIRST', 'delivered', T0 + 100)));
+      await drained();
+      const view = await read(id);
+      expect(view.status).toBe('read');
+      expect(view.events.map((event) => event.status)).toEqual(['queued', 'sent', 'delivered', 'read']);
+    });
+
+    it('delivered then failed stays delivered: the failure is an event only', async () => {
+      const id = await message('14155550112', 'wamid.DELIVERED-FAILED');
+      await postJson(statuses(status('wamid.DELIVERED-FAILED', 'delivered', T0 + 100)));
+      await drained();
+      await postJson(statuses(status('wamid.DELIVERED-FAILED', 'failed', T0 + 200, { errors: [metaError(131026, 'Message undeliverable')] })));
+      await drained();
+      const view = await read(id);
+      expect(view).toMatchObject({ status: 'delivered', error: null });
+      expect(view.events.map((event) => event.status)).toEqual(['queued', 'sent', 'delivered', 'failed']);
+    });
+
+    it('a failure carries the taxonomy classification; 131050 suppresses the recipient', async () => {
+      const id = await message('14155550113', 'wamid.OPTED-OUT');
+      await postJson(statuses(status('wamid.OPTED-OUT', 'failed', T0 + 100, { recipient_id: '14155550113', errors: [metaError(131050, 'User opted out of marketing messages')] })));
+      await drained();
+      const view = await read(id);
+      expect(view.status).toBe('failed');
+      expect(view.error).toEqual({
+        code: expect.any(String),
+        message: expect.any(String),
+        category: expect.any(String),
+        retryable: false,
+        action: expect.any(String),
+        meta: { code: 131050, title: expect.any(String), details: expect.any(String) },
+      });
+      const suppressions = await call('GET', '/v1/suppressions', key);
+      expect(suppressions.body['data']).toEqual(expect.arrayContaining([expect.objectContaining({ waId: '14155550113', source: 'webhook' })]));
+    });
+
+    it('a status before the send stored its wamid finds the message by biz_opaque_callback_data', async () => {
+      const id = await message('14155550114');
+      await postJson(statuses(status('wamid.EARLY', 'delivered', T0 + 100, { biz_opaque_callback_data: id })));
+      await drained();
+      expect(await read(id)).toMatchObject({ status: 'delivered', wamid: 'wamid.EARLY' });
+    });
+
+    it('the span applying a status links to the send span of its message', async () => {
+      const id = await message('14155550116', 'wamid.TRACED');
+      const sendSpan = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+      await dataSource.query(`UPDATE messages SET send_traceparent = $2 WHERE id = $1`, [id, `00-${sendSpan.traceId}-${sendSpan.spanId}-01`]);
+      await postJson(statuses(status('wamid.TRACED', 'delivered', T0 + 100)));
+      await drained();
+      await spanProcessor.forceFlush();
+      const span = spans.getFinishedSpans().find((candidate) => candidate.name === 'messages.status' && candidate.attributes['switchboard.message_id'] === id);
+      expect(span?.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId }))).toEqual([sendSpan]);
+      expect(span?.attributes).toMatchObject({ 'switchboard.status': 'delivered', 'switchboard.status_outcome': 'applied' });
+    });
+
+    it('a status for an unknown message waits, and is applied when the worker records the wamid', async () => {
+      const id = await message('14155550115');
+      await postJson(statuses(status('wamid.LATE-WAMID', 'delivered', T0 + 100)));
+      await drained();
+      expect(await read(id)).toMatchObject({ status: 'queued' });
+      expect((await dataSource.query(`SELECT status FROM pending_statuses WHERE wamid = 'wamid.LATE-WAMID'`)) as unknown[]).toHaveLength(1);
+
+      // What the send worker does after Graph answers: record the wamid, then apply what waited.
+      await dataSource.query(`UPDATE messages SET status = 'sent', wamid = 'wamid.LATE-WAMID' WHERE id = $1`, [id]);
+      expect(await worker.get(MessageStatusService).applyPendingStatuses(id, 'wamid.LATE-WAMID')).toBe(1);
+      expect(await read(id)).toMatchObject({ status: 'delivered' });
+      expect((await dataSource.query(`SELECT 1 FROM pending_statuses WHERE wamid = 'wamid.LATE-WAMID'`)) as unknown[]).toHaveLength(0);
+    });
+  });
+
+  describe('tenant event endpoints', () => {
+    interface Received {
+      path: string;
+      headers: IncomingHttpHeaders;
+      body: string;
+    }
+    const received: Received[] = [];
+    const answers: Record<string, number> = { '/ok': 200, '/failing': 500 };
+    let receiver: Server;
+    let receiverUrl: string;
+    const eventsAt = (path: string) => received.filter((request) => request.path === path).map((request) => ({ ...request, event: JSON.parse(request.body) as Json }));
+    const until = async (check: () => boolean | Promise<boolean>, what: string) => {
+      const deadline = Date.now() + 15_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const createEndpoint = async (path: string, events: string[]) => {
+      const created = await call('POST', '/v1/endpoints', key, { url: `${receiverUrl}${path}`, events });
+      expect(created.status).toBe(201);
+      return created.body as { id: string; secret: string; url: string; events: string[] };
+    };
+
+    beforeAll(async () => {
+      receiver = createHttpServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          received.push({ path: request.url ?? '', headers: request.headers, body });
+          response.statusCode = answers[request.url ?? ''] ?? 404;
+          response.end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => receiver.close(resolve));
+    });
+
+    it('an endpoint receives a correctly signed message.status for each status; its secret is shown once', async () => {
+      const endpoint = await createEndpoint('/ok', ['message.status']);
+      expect(endpoint.secret).toMatch(/^whsec_/);
+      const listed = await call('GET', '/v1/endpoints', key);
+      expect(listed.body['data']).toEqual([{ id: endpoint.id, url: endpoint.url, events: ['message.status'], description: null, createdAt: expect.any(String) }]);
+
+      const queued = await message('14155550131');
+      const sent = await message('14155550132', 'wamid.EVENTS-FAILED');
+      await postJson(statuses(status('wamid.EVENTS', 'sent', T0 + 1, { biz_opaque_callback_data: queued })));
+      // The next statuses find the message by the wamid this one recorded.
+      await drained();
+      await postJson(statuses(status('wamid.EVENTS', 'delivered', T0 + 2), status('wamid.EVENTS', 'read', T0 + 3)));
+      await postJson(statuses(status('wamid.EVENTS-FAILED', 'failed', T0 + 4, { errors: [metaError(131026, 'Message undeliverable')] })));
+      await drained();
+      await until(() => eventsAt('/ok').length >= 4, 'four message.status events');
+
+      const events = eventsAt('/ok');
+      for (const request of events) {
+        expect(verifyEvent(endpoint.secret, request.body, String(request.headers['switchboard-signature']), Math.floor(Date.now() / 1000))).toBe(true);
+        expect(request.headers['switchboard-event-type']).toBe('message.status');
+        expect(request.event).toMatchObject({ id: request.headers['switchboard-event-id'], type: 'message.status', environment: 'live', createdAt: expect.any(String) });
+      }
+      expect(events.map((request) => [(request.event['data'] as Json)['messageId'], (request.event['data'] as Json)['status']]).sort()).toEqual(
+        [
+          [queued, 'sent'],
+          [queued, 'delivered'],
+          [queued, 'read'],
+          [sent, 'failed'],
+        ].sort(),
+      );
+      const failed = events.find((request) => (request.event['data'] as Json)['status'] === 'failed');
+      expect((failed?.event['data'] as Json)['error']).toMatchObject({ meta: { code: 131026 } });
+      expect((await call('DELETE', `/v1/endpoints/${endpoint.id}`, key)).status).toBe(204);
+      expect((await call('DELETE', `/v1/endpoints/${endpoint.id}`, key)).status).toBe(404);
+    });
+
+    it('a failing endpoint is retried, then dead-lettered; replay delivers it', async () => {
+      const endpoint = await createEndpoint('/failing', ['message.status', 'message.received']);
+      const id = await message('14155550133', 'wamid.EVENTS-RETRY');
+      await postJson(statuses(status('wamid.EVENTS-RETRY', 'delivered', T0 + 5)));
+      await drained();
+      const deliveryState = async () =>
+        ((await dataSource.query(`SELECT state, attempts FROM event_deliveries WHERE endpoint_id = $1`, [endpoint.id])) as Array<{ state: string; attempts: number }>)[0];
+      await until(async () => (await deliveryState())?.state === 'dead', 'the delivery to be dead-lettered');
+      expect(await deliveryState()).toEqual({ state: 'dead', attempts: 3 });
+      expect(eventsAt('/failing')).toHaveLength(3);
+
+      answers['/failing'] = 200;
+      const replay = await call('POST', `/v1/endpoints/${endpoint.id}/replay`, key);
+      expect(replay).toEqual({ status: 202, body: { replayed: 1 } });
+      await until(async () => (await deliveryState())?.state === 'delivered', 'the replayed delivery');
+      const last = eventsAt('/failing').at(-1);
+      expect(verifyEvent(endpoint.secret, last?.body ?? '', String(last?.headers['switchboard-signature']), Math.floor(Date.now() / 1000))).toBe(true);
+      expect((last?.event['data'] as Json)['messageId']).toBe(id);
+    });
+  });
+
+  it('an inbound text (posted by the simulator) opens the window: a refused free-form send is then accepted', async () => {
+    const text = { from: PHONE, to: '+1 415 555 0142', type: 'text', text: { body: 'Your parcel is at the door.' } };
+    const refused = await send(text);
+    expect(refused.status).toBe(422);
+    expect((refused.body['error'] as Json)['code']).toBe('window_closed');
+
+    const inbound = await simulator.simulateInbound({ phoneNumberId: PHONE, from: '14155550142', name: 'Ada', text: 'Where is my parcel?' });
+    expect(inbound.webhooks[0]?.statusCode).toBe(200);
+    await drained();
+    const window = await call('GET', `/v1/contacts/14155550142/window?from=${PHONE}`, key);
+    expect(window.body).toMatchObject({ open: true });
+    expect((await send(text)).status).toBe(202);
+    const [contact] = (await dataSource.query(`SELECT wa_id, profile_name FROM contacts WHERE wa_id = '14155550142'`)) as Json[];
+    expect(contact).toEqual({ wa_id: '14155550142', profile_name: 'Ada' });
+  });
+
+  it('with Redis away a signed POST is stored (200) or refused (503), never 200-and-lost; the sweep enqueues what was stored', async () => {
+    // A Redis that accepts connections and never answers: the gateway's queue commands hang, as in an outage.
+    const sockets = new Set<Socket>();
+    const blackHole = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const deadRedis: TestRedis = { ...redis, url: `redis://127.0.0.1:${(blackHole.address() as AddressInfo).port}` };
+    const isolated = await startTestGateway(database, deadRedis, { GRAPH_API_BASE_URL: 'http://127.0.0.1:9' }, vaultKeys);
+    try {
+      const id = await message('14155550121', 'wamid.REDIS-AWAY');
+      const body = serializeLikeMeta(statuses(status('wamid.REDIS-AWAY', 'delivered', T0 + 100)));
+      const before = await inboxCount();
+      const response = await post(body, signatureHeader(body, demoApp.secret), isolated);
+      expect([200, 503]).toContain(response.statusCode);
+      expect(await inboxCount()).toBe(response.statusCode === 200 ? before + 1 : before);
+      if (response.statusCode === 200) {
+        await worker.get(InboxSweeper).sweep(Date.now() + 60_000);
+        await drained();
+        expect(await read(id)).toMatchObject({ status: 'delivered' });
+      }
+    } finally {
+      await isolated.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,258 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { classify, messageErrorOf, type MessageError, type WebhookErrorEntry } from '@switchboard/error-taxonomy';
+import type { Environment } from '@switchboard/tenancy';
+import { linksTo } from '@switchboard/telemetry';
+import { TenantEventsPublisher } from '@switchboard/tenant-events';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MessageEventEntity } from '../persistence/message-event.entity';
+import { MESSAGE_ID_PATTERN } from '../persistence/message-id';
+import { isForwardStatus } from '../persistence/message-status';
+import { MessageEntity } from '../persistence/message.entity';
+import { recordOptOut } from './opt-out';
+import { PendingStatusEntity } from './pending-status.entity';
+import type { StatusOutcome, StatusResult, StatusUpdate } from './status-update';
+
+export interface StatusScope {
+  tenantId: string;
+  environment: Environment;
+}
+
+/** Meta's "user stopped marketing messages from you" (reference §1.4): never retried, suppressed. */
+const MARKETING_OPT_OUT = 131050;
+/** Meta redelivers for 7 days; a status still unmatched after that never will be. */
+const PENDING_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+const tracer = trace.getTracer('switchboard-messaging');
+
+/**
+ * The one home of the status machine for Meta's status webhooks (contract §6): a status
+ * finds its message by `biz_opaque_callback_data` (our id), else by wamid; it moves the
+ * message only forward (isForwardStatus) and always lands in the timeline, so a late
+ * or superseded report is evidence, not a regression. A status for a message not known
+ * yet waits in `pending_statuses`; the send worker calls applyPendingStatuses right after
+ * it records a wamid, and the webhook sweep catches any it missed.
+ */
+@Injectable()
+export class MessageStatusService implements OnModuleInit {
+  private readonly logger = new Logger(MessageStatusService.name);
+  private events: TenantEventsPublisher | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // Tenant events are a sibling module of the host, and optional: without it no message.status event is recorded.
+    try {
+      this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
+    } catch {
+      this.events = undefined;
+    }
+  }
+
+  /**
+   * Applies one status inside the caller's transaction (webhook processing commits it with
+   * its dedupe key). The caller dispatches `deliveries` (message.status events) after its commit.
+   */
+  async apply(manager: EntityManager, scope: StatusScope, update: StatusUpdate): Promise<StatusResult> {
+    const message = await this.findMessage(manager, scope, update);
+    if (!message) {
+      await manager.save(
+        manager.create(PendingStatusEntity, {
+          tenantId: scope.tenantId,
+          environment: scope.environment,
+          wamid: update.wamid,
+          messageId: ourMessageId(update),
+          status: update.status,
+          at: new Date(update.at),
+          update,
+        }),
+      );
+      return { outcome: 'pending', message: null, deliveries: [] };
+    }
+    const deliveries: string[] = [];
+    const learnsWamid = message.wamid === null;
+    const outcome = await this.applyTo(manager, message, update, deliveries);
+    // A wamid learned from this status (before the worker stored it) may have statuses waiting for it.
+    if (learnsWamid) await this.applyPendingIn(manager, message, deliveries);
+    return { outcome, message: { id: message.id, status: message.status, error: message.error }, deliveries };
+  }
+
+  /**
+   * Applies the statuses that arrived before the message was known by this id or wamid, in
+   * Meta's time order. The send worker calls it right after it stores a wamid. Returns
+   * how many were applied.
+   */
+  async applyPendingStatuses(messageId: string, wamid: string | null): Promise<number> {
+    const deliveries: string[] = [];
+    const applied = await this.dataSource.transaction(async (manager) => {
+      const message = await manager.findOne(MessageEntity, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
+      if (!message) return 0;
+      return this.applyPendingIn(manager, { ...message, wamid: wamid ?? message.wamid }, deliveries);
+    });
+    await this.events?.dispatch(deliveries);
+    return applied;
+  }
+
+  /**
+   * Run after a transaction that left statuses pending has committed: a concurrent
+   * transaction may have recorded their wamid meanwhile, without seeing them.
+   */
+  async applyPendingForWamids(scope: StatusScope, wamids: readonly string[]): Promise<number> {
+    if (wamids.length === 0) return 0;
+    const found = (await this.dataSource.query(`SELECT id, wamid FROM messages WHERE tenant_id = $1 AND environment = $2 AND wamid = ANY($3)`, [
+      scope.tenantId,
+      scope.environment,
+      [...new Set(wamids)],
+    ])) as Array<{ id: string; wamid: string }>;
+    let applied = 0;
+    for (const message of found) applied += await this.applyPendingStatuses(message.id, message.wamid);
+    return applied;
+  }
+
+  private async applyPendingIn(manager: EntityManager, message: MessageEntity, deliveries: string[]): Promise<number> {
+    const pending = await manager
+      .createQueryBuilder(PendingStatusEntity, 'pending')
+      .where('pending.tenant_id = :tenantId AND pending.environment = :environment', { tenantId: message.tenantId, environment: message.environment })
+      .andWhere(message.wamid ? '(pending.message_id = :messageId OR pending.wamid = :wamid)' : 'pending.message_id = :messageId', { messageId: message.id, wamid: message.wamid })
+      .orderBy('pending.at', 'ASC')
+      .addOrderBy('pending.id', 'ASC')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    for (const row of pending) await this.applyTo(manager, message, row.update, deliveries);
+    if (pending.length > 0) await manager.delete(PendingStatusEntity, pending.map((row) => row.id));
+    return pending.length;
+  }
+
+  /**
+   * The safety net behind applyPendingStatuses (a status that was still being stored when
+   * the worker looked): applies pending statuses whose message now exists, and forgets
+   * those older than Meta's 7-day redelivery window.
+   */
+  async sweepPending(batchSize = 500): Promise<{ applied: number; expired: number }> {
+    const matches = (await this.dataSource.query(
+      `SELECT m.id, m.wamid FROM pending_statuses p JOIN messages m
+         ON m.id = p.message_id AND m.tenant_id = p.tenant_id AND m.environment = p.environment
+       UNION
+       SELECT m.id, m.wamid FROM pending_statuses p JOIN messages m
+         ON m.wamid = p.wamid AND m.tenant_id = p.tenant_id AND m.environment = p.environment
+       LIMIT $1`,
+      [batchSize],
+    )) as Array<{ id: string; wamid: string | null }>;
+    let applied = 0;
+    for (const match of matches) applied += await this.applyPendingStatuses(match.id, match.wamid);
+    const expired = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(PendingStatusEntity)
+      .where('created_at < :cutoff', { cutoff: new Date(Date.now() - PENDING_KEEP_MS) })
+      .execute();
+    if ((expired.affected ?? 0) > 0) this.logger.warn({ expired: expired.affected }, 'status webhooks that never matched a message were dropped after 7 days');
+    return { applied, expired: expired.affected ?? 0 };
+  }
+
+  private async findMessage(manager: EntityManager, scope: StatusScope, update: StatusUpdate): Promise<MessageEntity | null> {
+    const lock = { mode: 'pessimistic_write' as const };
+    const id = ourMessageId(update);
+    if (id) {
+      const byId = await manager.findOne(MessageEntity, { where: { id, tenantId: scope.tenantId, environment: scope.environment }, lock });
+      if (byId) return byId;
+    }
+    return manager.findOne(MessageEntity, { where: { wamid: update.wamid, tenantId: scope.tenantId, environment: scope.environment }, lock });
+  }
+
+  /** The processing span links to the send span of the message (its stored traceparent). */
+  private applyTo(manager: EntityManager, message: MessageEntity, update: StatusUpdate, deliveries: string[]): Promise<StatusOutcome> {
+    return tracer.startActiveSpan(
+      'messages.status',
+      {
+        links: linksTo(message.sendTraceparent),
+        attributes: {
+          'switchboard.tenant_id': message.tenantId,
+          'switchboard.environment': message.environment,
+          'switchboard.message_id': message.id,
+          'switchboard.status': update.status,
+        },
+      },
+      async (span) => {
+        try {
+          const { outcome, error } = await this.transition(manager, message, update, (code) => span.setAttribute('switchboard.meta_error_code', code));
+          span.setAttribute('switchboard.status_outcome', outcome);
+          if (this.events) {
+            deliveries.push(
+              ...(await this.events.publish(manager, message, 'message.status', {
+                messageId: message.id,
+                wamid: update.wamid,
+                status: update.status,
+                messageStatus: message.status,
+                applied: outcome === 'applied',
+                at: update.at,
+                ...(error ? { error } : {}),
+                ...(update.pricing ? { pricing: update.pricing } : {}),
+              })),
+            );
+          }
+          return outcome;
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async transition(
+    manager: EntityManager,
+    message: MessageEntity,
+    update: StatusUpdate,
+    onMetaCode: (code: number) => void,
+  ): Promise<{ outcome: StatusOutcome; error: MessageError | undefined }> {
+    const forward = isForwardStatus(message.status, update.status);
+    const firstError = update.errors?.[0];
+    const classification = update.status === 'failed' ? classify((firstError ?? { code: 'missing' }) as unknown as WebhookErrorEntry) : undefined;
+    if (classification?.meta) onMetaCode(classification.meta.code);
+
+    // A status can arrive before the worker records the wamid; the worker writes the same value.
+    const wamid = message.wamid ?? update.wamid;
+    const status = forward ? update.status : message.status;
+    const error = forward && classification ? { ...messageErrorOf(classification) } : message.error;
+    if (forward || message.wamid === null) {
+      await manager.query(`UPDATE messages SET wamid = $2, status = $3, error = $4, updated_at = now() WHERE id = $1`, [message.id, wamid, status, error === null ? null : JSON.stringify(error)]);
+      Object.assign(message, { wamid, status, error });
+    }
+    // The worker records `sent` when Graph accepts the message; Meta's own `sent` would repeat it.
+    const repeatedSent = update.status === 'sent' && (await manager.exists(MessageEventEntity, { where: { messageId: message.id, status: 'sent' } }));
+    if (!repeatedSent) {
+      await manager.insert(MessageEventEntity, {
+        messageId: message.id,
+        tenantId: message.tenantId,
+        environment: message.environment,
+        status: update.status,
+        at: new Date(update.at),
+        detail: {
+          source: 'webhook',
+          wamid: update.wamid,
+          applied: forward,
+          ...(classification ? { error: messageErrorOf(classification) } : {}),
+          ...(update.pricing ? { pricing: update.pricing } : {}),
+          ...(update.conversation ? { conversation: update.conversation } : {}),
+        },
+      });
+    }
+    if (classification?.meta?.code === MARKETING_OPT_OUT) {
+      await recordOptOut(manager, message, message.to, `Meta ${MARKETING_OPT_OUT}: the user stopped marketing messages`);
+    }
+    return { outcome: forward ? 'applied' : 'recorded', error: classification ? messageErrorOf(classification) : undefined };
+  }
+}
+
+function ourMessageId(update: StatusUpdate): string | null {
+  return update.callbackData !== undefined && MESSAGE_ID_PATTERN.test(update.callbackData) ? update.callbackData : null;
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'tenant-events',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/tenant-events',
+};

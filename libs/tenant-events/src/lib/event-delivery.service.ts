@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import type { Environment } from '@switchboard/tenancy';
+import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
+import { DataSource } from 'typeorm';
+import { request } from 'undici';
+import { endpointSecretScope } from './endpoint-secret';
+import { signEvent } from './event-signature';
+import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
+
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped';
+
+interface DueDelivery {
+  id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  environment: Environment;
+  type: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  replays: number;
+  url: string;
+}
+
+/** A pending delivery whose job should have run this long ago is re-enqueued by the sweep. */
+const SWEEP_GRACE_MS = 60_000;
+
+/**
+ * One attempt to POST one event to one endpoint, signed with the endpoint's secret. A 2xx
+ * is delivered; anything else waits the next delay of the backoff schedule (about 24 h in
+ * all), after which the delivery is dead until `POST /v1/endpoints/{id}/replay`.
+ */
+@Injectable()
+export class EventDeliveryService {
+  private readonly logger = new Logger(EventDeliveryService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+    @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
+    @Inject(TENANT_EVENTS_SETTINGS) private readonly settings: TenantEventsSettings,
+  ) {}
+
+  async deliver(deliveryId: string, replays: number, attempt: number): Promise<DeliveryOutcome> {
+    const [delivery] = (await this.dataSource.query(
+      `SELECT d.id, d.endpoint_id, d.tenant_id, d.environment, d.type, d.payload, d.attempts, d.replays, e.url
+       FROM event_deliveries d JOIN event_endpoints e ON e.id = d.endpoint_id
+       WHERE d.id = $1 AND d.state = 'pending' AND d.replays = $2 AND d.attempts = $3`,
+      [deliveryId, replays, attempt],
+    )) as DueDelivery[];
+    // Delivered, dead, replayed since, or an attempt another job already made.
+    if (!delivery) return 'skipped';
+
+    const failure = await this.post(delivery);
+    const attempts = delivery.attempts + 1;
+    if (failure === null) {
+      await this.dataSource.query(
+        `UPDATE event_deliveries SET state = 'delivered', attempts = $2, delivered_at = now(), last_status_code = 200, last_error = NULL WHERE id = $1`,
+        [delivery.id, attempts],
+      );
+      return 'delivered';
+    }
+    const delayMs = this.settings.retryDelaysMs[attempts - 1];
+    if (delayMs === undefined) {
+      await this.dataSource.query(`UPDATE event_deliveries SET state = 'dead', attempts = $2, last_status_code = $3, last_error = $4 WHERE id = $1`, [
+        delivery.id,
+        attempts,
+        failure.statusCode,
+        failure.reason,
+      ]);
+      this.logger.warn({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, tenantId: delivery.tenant_id, attempts, reason: failure.reason }, 'event delivery dead-lettered');
+      return 'dead';
+    }
+    await this.dataSource.query(
+      `UPDATE event_deliveries SET attempts = $2, next_attempt_at = now() + ($3 || ' milliseconds')::interval, last_status_code = $4, last_error = $5 WHERE id = $1`,
+      [delivery.id, attempts, String(delayMs), failure.statusCode, failure.reason],
+    );
+    await this.producer.add('events.deliver', { deliveryId: delivery.id, replays: delivery.replays, attempt: attempts, delayMs });
+    return 'retrying';
+  }
+
+  /** Pending deliveries overdue by more than a minute lost their job: enqueue it again (same job id, so a live job is kept). */
+  async sweep(batchSize = 1000): Promise<{ reenqueued: number }> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, replays, attempts FROM event_deliveries WHERE state = 'pending' AND next_attempt_at < $1 ORDER BY next_attempt_at LIMIT $2`,
+      [new Date(Date.now() - SWEEP_GRACE_MS), batchSize],
+    )) as Array<{ id: string; replays: number; attempts: number }>;
+    for (const row of rows) await this.producer.add('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: row.attempts });
+    return { reenqueued: rows.length };
+  }
+
+  /** Null when the endpoint answered 2xx. Never throws: a failure is an answer to record. */
+  private async post(delivery: DueDelivery): Promise<{ statusCode: number | null; reason: string } | null> {
+    try {
+      const secret = await this.vault.get(endpointSecretScope({ id: delivery.endpoint_id, tenantId: delivery.tenant_id, environment: delivery.environment }));
+      const body = JSON.stringify(delivery.payload);
+      const response = await request(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Switchboard-Events/1',
+          'switchboard-signature': signEvent(secret, body, Math.floor(Date.now() / 1000)),
+          'switchboard-event-id': String(delivery.payload['id']),
+          'switchboard-event-type': delivery.type,
+        },
+        body,
+        headersTimeout: this.settings.timeoutMs,
+        bodyTimeout: this.settings.timeoutMs,
+      });
+      await response.body.dump();
+      return response.statusCode >= 200 && response.statusCode < 300 ? null : { statusCode: response.statusCode, reason: `HTTP ${response.statusCode}` };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return { statusCode: null, reason: (typeof code === 'string' ? code : error instanceof Error ? error.message : 'error').slice(0, 500) };
+    }
+  }
+}

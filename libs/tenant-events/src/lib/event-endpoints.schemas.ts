@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { TENANT_EVENT_TYPES } from './tenant-events.constants';
+
+export const createEndpointSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  events: z.array(z.enum(TENANT_EVENT_TYPES)).min(1).max(TENANT_EVENT_TYPES.length),
+  description: z.string().max(200).optional(),
+});
+export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
+
+export const endpointViewSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(z.enum(TENANT_EVENT_TYPES)),
+  description: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type EndpointView = z.infer<typeof endpointViewSchema>;
+
+/** The answer to a creation: the only time the signing secret is shown. */
+export const createdEndpointSchema = endpointViewSchema.extend({ secret: z.string() });
+
+export const replayResultSchema = z.object({ replayed: z.number().int() });

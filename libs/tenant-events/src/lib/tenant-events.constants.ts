@@ -1,0 +1,18 @@
+/** The events a tenant endpoint can subscribe to (issue 8). */
+export const TENANT_EVENT_TYPES = ['message.status', 'message.received', 'template.status', 'phone_number.quality'] as const;
+export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
+
+export interface TenantEventsSettings {
+  /** Wait after the n-th failed attempt; after the last one the delivery is dead (replayable). */
+  retryDelaysMs: readonly number[];
+  /** One attempt's budget: connect, headers and body. */
+  timeoutMs: number;
+}
+
+/** About 24 h of backoff in all: 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h. */
+export const DEFAULT_TENANT_EVENTS_SETTINGS: TenantEventsSettings = {
+  retryDelaysMs: [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000],
+  timeoutMs: 10_000,
+};
+
+export const TENANT_EVENTS_SETTINGS = Symbol('TENANT_EVENTS_SETTINGS');

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventDeliveryService } from './event-delivery.service';
+import { EventEndpointEntity } from './event-endpoint.entity';
+import { EventEndpointsController } from './event-endpoints.controller';
+import { EventEndpointsService } from './event-endpoints.service';
+import { DEFAULT_TENANT_EVENTS_SETTINGS, TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
+import { TenantEventsPublisher } from './tenant-events.publisher';
+
+export interface TenantEventsModuleOptions extends Partial<TenantEventsSettings> {
+  /** Mount /v1/endpoints (the gateway). Default true. */
+  http?: boolean;
+}
+
+/**
+ * Tenant event endpoints and signed deliveries. Needs, from the host: TypeORM, QueueModule,
+ * TokenVaultModule and, for the routes, TenancyModule. The worker lists
+ * TenantEventsProcessor in its providers.
+ */
+@Module({})
+export class TenantEventsModule {
+  static forRoot(options: TenantEventsModuleOptions = {}): DynamicModule {
+    const { http, ...overrides } = options;
+    const settings: TenantEventsSettings = { ...DEFAULT_TENANT_EVENTS_SETTINGS, ...overrides };
+    const services = [EventEndpointsService, TenantEventsPublisher, EventDeliveryService];
+    return {
+      module: TenantEventsModule,
+      imports: [TypeOrmModule.forFeature([EventEndpointEntity])],
+      controllers: http === false ? [] : [EventEndpointsController],
+      providers: [{ provide: TENANT_EVENTS_SETTINGS, useValue: settings }, ...services],
+      exports: services,
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { DataSource } from 'typeorm';
+import { WEBHOOK_INGEST_SETTINGS, type WebhookIngestSettings } from './webhook-ingest.constants';
+
+interface PendingWrite {
+  appId: string;
+  body: Buffer;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Statements in flight at once: one fills while the other commits. */
+const WRITERS = 2;
+
+/**
+ * Stores raw payloads in `webhook_inbox` with group commit: a payload that arrives while
+ * a write is in flight joins the next multi-row INSERT, so under load one statement
+ * carries many payloads, and alone a payload is written at once. A caller's promise
+ * resolves only after its row is committed. Each committed batch gets one
+ * `webhooks.process` job, not awaited by the callers: the row is the truth, and a job
+ * that does not reach Redis is re-created by the inbox sweep.
+ */
+@Injectable()
+export class InboxWriter {
+  private readonly logger = new Logger(InboxWriter.name);
+  private readonly waiting: PendingWrite[] = [];
+  private writers = 0;
+  private pendingEnqueues = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
+    @Inject(WEBHOOK_INGEST_SETTINGS) private readonly settings: WebhookIngestSettings,
+  ) {}
+
+  store(appId: string, body: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ appId, body, resolve, reject });
+      if (this.writers < WRITERS) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writers += 1;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.settings.maxInsertBatch);
+        try {
+          const ids = await this.insert(batch);
+          for (const write of batch) write.resolve();
+          this.enqueue(ids);
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+        }
+      }
+    } finally {
+      this.writers -= 1;
+    }
+  }
+
+  private async insert(batch: PendingWrite[]): Promise<number[]> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO webhook_inbox (app_id, body) SELECT * FROM unnest($1::varchar[], $2::bytea[]) RETURNING id`,
+      [batch.map((write) => write.appId), batch.map((write) => write.body)],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+  }
+
+  private enqueue(inboxIds: number[]): void {
+    if (this.pendingEnqueues >= this.settings.maxPendingEnqueues) return;
+    this.pendingEnqueues += 1;
+    this.producer
+      .add('webhooks.process', { inboxIds })
+      .catch((error: unknown) =>
+        this.logger.warn({ inboxIds: inboxIds.length, reason: error instanceof Error ? error.message : String(error) }, 'webhook job not enqueued; the inbox sweep will'),
+      )
+      .finally(() => {
+        this.pendingEnqueues -= 1;
+      });
+  }
+}

@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WebhookDirectory, type AccountScope } from '@switchboard/accounts';
+import { MessageStatusService, recordOptOut, SuppressionEntity, WEBHOOK_STATUSES, type StatusUpdate, type WebhookStatus } from '@switchboard/messaging';
+import { TEMPLATE_WEBHOOK_FIELDS, TemplateStatusService } from '@switchboard/template-registry';
+import { TenantEventsPublisher, type TenantEventType } from '@switchboard/tenant-events';
+import { DataSource, type EntityManager } from 'typeorm';
+import { InboundMessagesService } from '../inbound/inbound-messages.service';
+import { MAX_INBOX_ATTEMPTS } from '../webhook-ingest.constants';
+import { WebhookMetrics } from '../webhook-ingest.metrics';
+import {
+  accountUpdateSchema,
+  contactSchema,
+  inboundMessageSchema,
+  messagesValueSchema,
+  phoneQualitySchema,
+  statusSchema,
+  userPreferencesSchema,
+  webhookEnvelopeSchema,
+  webhookErrorSchema,
+  type InboundContact,
+  type WebhookChange,
+  type WebhookEntry,
+} from '../webhook-payload';
+
+export type InboxRowOutcome = 'processed' | 'unparseable' | 'failed' | 'skipped';
+
+/** What one payload's transaction collects: outcome counts, and tenant events to dispatch after the commit. */
+interface Tally {
+  count(field: string, outcome: string): void;
+  publish(scope: AccountScope, type: TenantEventType, data: Record<string, unknown>): Promise<void>;
+  dispatchLater(deliveryIds: readonly string[]): void;
+  /** A status left pending: looked up again once this payload has committed. */
+  pending(scope: AccountScope, wamid: string): void;
+}
+
+/** Meta's messaging limit tiers, lowest first, to tell a downgrade (reference §3.8). */
+const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];
+
+/**
+ * The worker side of webhook ingest: one stored payload at a time, in one transaction
+ * with the dedupe keys of its items, so a payload is applied exactly once however often
+ * Meta delivers it and however many jobs name it. Every entry, change, message and
+ * status of a batch is handled, each routed to its tenant environment by
+ * phone_number_id or WABA id. A payload that cannot be parsed is marked and counted,
+ * never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
+ */
+@Injectable()
+export class WebhookProcessingService implements OnModuleInit {
+  private readonly logger = new Logger(WebhookProcessingService.name);
+  private statuses!: MessageStatusService;
+  private templates!: TemplateStatusService;
+  private events!: TenantEventsPublisher;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly directory: WebhookDirectory,
+    private readonly inbound: InboundMessagesService,
+    private readonly metrics: WebhookMetrics,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // Messaging and the template registry are sibling modules of the host; resolve them app-wide.
+    this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
+    this.templates = this.moduleRef.get(TemplateStatusService, { strict: false });
+    this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
+  }
+
+  /** Processes each row; throws after trying all when any failed, so the job is retried for those. */
+  async processBatch(inboxIds: readonly number[]): Promise<Record<InboxRowOutcome, number>> {
+    const report: Record<InboxRowOutcome, number> = { processed: 0, unparseable: 0, failed: 0, skipped: 0 };
+    let firstError: unknown;
+    for (const id of inboxIds) {
+      try {
+        report[await this.processRow(id)] += 1;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+    return report;
+  }
+
+  async processRow(id: number): Promise<InboxRowOutcome> {
+    // Counted outside the transaction, so a payload that keeps failing still reaches the bound.
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING attempts, body`,
+      [id],
+    )) as [Array<{ attempts: number; body: Buffer }>, number];
+    const row = claimed[0];
+    if (!row) return 'skipped';
+    if (row.attempts > MAX_INBOX_ATTEMPTS) {
+      await this.mark(id, 'failed', `gave up after ${MAX_INBOX_ATTEMPTS} attempts`);
+      this.metrics.failedPayloads.inc();
+      this.logger.error({ inboxId: id }, 'webhook payload given up after the maximum number of attempts');
+      return 'failed';
+    }
+    const envelope = this.parse(row.body);
+    if (!envelope.ok) {
+      await this.mark(id, 'unparseable', envelope.reason);
+      this.metrics.unparseable.inc();
+      this.logger.warn({ inboxId: id, reason: envelope.reason }, 'signed webhook payload could not be parsed; kept and marked');
+      return 'unparseable';
+    }
+    try {
+      const applied = await this.dataSource.transaction(async (manager) => {
+        const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
+        if (locked.length === 0) return false;
+        const counts = new Map<string, number>();
+        const deliveries: string[] = [];
+        const pending: Array<{ scope: AccountScope; wamid: string }> = [];
+        const tally: Tally = {
+          count: (field, outcome) => counts.set(`${field}\u0000${outcome}`, (counts.get(`${field}\u0000${outcome}`) ?? 0) + 1),
+          publish: async (scope, type, data) => {
+            deliveries.push(...(await this.events.publish(manager, scope, type, data)));
+          },
+          dispatchLater: (ids) => deliveries.push(...ids),
+          pending: (scope, wamid) => pending.push({ scope, wamid }),
+        };
+        for (const entry of envelope.value.entry) {
+          for (const change of entry.changes) await this.applyChange(manager, entry, change, tally);
+        }
+        await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
+        return { counts, deliveries, pending };
+      });
+      if (!applied) return 'skipped';
+      await this.events.dispatch(applied.deliveries);
+      for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForWamids(scope, [wamid]);
+      for (const [key, count] of applied.counts) {
+        const [field, outcome] = key.split('\u0000') as [string, string];
+        this.metrics.items.inc({ field, outcome }, count);
+      }
+      return 'processed';
+    } catch (error) {
+      await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [id, describe(error).slice(0, 1000)]);
+      this.logger.warn({ inboxId: id, attempt: row.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
+      throw error;
+    }
+  }
+
+  private parse(body: Buffer): { ok: true; value: ReturnType<typeof webhookEnvelopeSchema.parse> } | { ok: false; reason: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      return { ok: false, reason: `not JSON: ${describe(error)}`.slice(0, 500) };
+    }
+    const envelope = webhookEnvelopeSchema.safeParse(json);
+    if (!envelope.success) return { ok: false, reason: `not a WhatsApp Business Account webhook: ${envelope.error.issues[0]?.message ?? 'invalid'}`.slice(0, 500) };
+    return { ok: true, value: envelope.data };
+  }
+
+  private async mark(id: number, state: 'unparseable' | 'failed', reason: string): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_inbox SET state = $2, processed_at = now(), last_error = $3 WHERE id = $1`, [id, state, reason]);
+  }
+
+  private async applyChange(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
+    if (change.field === 'messages') return this.applyMessages(manager, entry, change, tally);
+    const scope = await this.directory.scopeOfWaba(entry.id);
+    if (!scope) return this.unrouted(entry, change.field, tally);
+    if (!(await claim(manager, changeKey(entry, change)))) return tally.count(change.field, 'duplicate');
+
+    if ((TEMPLATE_WEBHOOK_FIELDS as readonly string[]).includes(change.field)) {
+      const result = await this.templates.updateFromWebhook(scope, { wabaId: entry.id, ...(entry.time !== undefined ? { time: entry.time } : {}), field: change.field, value: change.value });
+      if (result.outcome === 'updated') {
+        await tally.publish(scope, 'template.status', {
+          templateId: result.templateId,
+          name: result.name,
+          language: result.language,
+          status: result.status,
+          wabaId: entry.id,
+          field: change.field,
+          change: change.value,
+        });
+      }
+      return tally.count(change.field, result.outcome);
+    }
+    switch (change.field) {
+      case 'phone_number_quality_update':
+        return this.applyPhoneQuality(entry, change, tally);
+      case 'account_update': {
+        const update = accountUpdateSchema.safeParse(change.value);
+        // No account state is modelled yet: the event is logged for operators (and kept in the inbox).
+        this.logger.warn({ wabaId: entry.id, event: update.success ? update.data.event : 'unreadable', tenantId: scope.tenantId }, 'Meta account update');
+        return tally.count(change.field, update.success ? 'logged' : 'unreadable');
+      }
+      case 'user_preferences':
+        return this.applyUserPreferences(manager, scope, change, tally);
+      default:
+        return tally.count(change.field, 'ignored');
+    }
+  }
+
+  private async applyMessages(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
+    const value = messagesValueSchema.safeParse(change.value);
+    if (!value.success) return tally.count('messages', 'unreadable');
+    const phoneNumberId = value.data.metadata?.phone_number_id;
+    const scope = (phoneNumberId !== undefined ? await this.directory.scopeOfPhoneNumber(phoneNumberId) : null) ?? (await this.directory.scopeOfWaba(entry.id));
+    if (!scope) return this.unrouted(entry, 'messages', tally);
+
+    for (const raw of value.data.errors ?? []) {
+      const error = webhookErrorSchema.safeParse(raw);
+      if (!(await claim(manager, hashedKey('e', entry.id, raw)))) continue;
+      const code = error.success ? String(error.data.code) : 'unreadable';
+      this.metrics.metaErrors.inc({ code });
+      this.logger.warn({ wabaId: entry.id, phoneNumberId, code, title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
+      tally.count('messages.errors', 'logged');
+    }
+
+    const contacts = new Map<string, InboundContact>();
+    for (const raw of value.data.contacts ?? []) {
+      const contact = contactSchema.safeParse(raw);
+      if (contact.success) for (const key of [contact.data.wa_id, contact.data.user_id]) if (key) contacts.set(key, contact.data);
+    }
+    for (const raw of value.data.messages ?? []) {
+      const message = inboundMessageSchema.safeParse(raw);
+      if (!message.success || phoneNumberId === undefined) {
+        tally.count('messages.inbound', 'unreadable');
+        continue;
+      }
+      if (!(await claim(manager, `m:${message.data.id}`))) {
+        tally.count('messages.inbound', 'duplicate');
+        continue;
+      }
+      for (const error of message.data.errors ?? []) this.metrics.metaErrors.inc({ code: String(error.code) });
+      const contact = [message.data.from_user_id, message.data.from].map((key) => (key ? contacts.get(key) : undefined)).find((found) => found !== undefined);
+      await this.inbound.store(manager, scope, phoneNumberId, message.data, contact);
+      await tally.publish(scope, 'message.received', {
+        wamid: message.data.id,
+        phoneNumberId,
+        from: message.data.from ?? null,
+        fromUserId: message.data.from_user_id ?? contact?.user_id ?? null,
+        profileName: contact?.profile?.name ?? null,
+        type: message.data.type,
+        at: message.data.timestamp.toISOString(),
+        message: raw,
+      });
+      tally.count('messages.inbound', 'stored');
+    }
+
+    for (const raw of value.data.statuses ?? []) {
+      const status = statusSchema.safeParse(raw);
+      if (!status.success || !(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) {
+        // `played` (voice messages) and unknown statuses have no place in the status machine.
+        tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
+        continue;
+      }
+      if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) {
+        tally.count('messages.status', 'duplicate');
+        continue;
+      }
+      for (const error of status.data.errors ?? []) this.metrics.metaErrors.inc({ code: String(error.code) });
+      const update: StatusUpdate = {
+        wamid: status.data.id,
+        status: status.data.status as WebhookStatus,
+        at: status.data.timestamp.toISOString(),
+        ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
+        ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
+        ...(status.data.errors ? { errors: status.data.errors } : {}),
+        ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
+        ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
+      };
+      // The status machine records its own message.status events; they go out after this commit.
+      const result = await this.statuses.apply(manager, scope, update);
+      tally.dispatchLater(result.deliveries);
+      if (result.outcome === 'pending') tally.pending(scope, update.wamid);
+      tally.count('messages.status', result.outcome);
+    }
+  }
+
+  private async applyPhoneQuality(entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
+    const value = phoneQualitySchema.safeParse(change.value);
+    if (!value.success) return tally.count(change.field, 'unreadable');
+    const applied = await this.directory.applyQualityUpdate(entry.id, value.data);
+    if (!applied) return tally.count(change.field, 'unknown_number');
+    const before = LIMIT_TIERS.indexOf(applied.previousLimit ?? '');
+    const after = LIMIT_TIERS.indexOf(applied.limit ?? '');
+    const downgrade = before >= 0 && after >= 0 && after < before;
+    if (downgrade) {
+      this.logger.warn({ ...applied.scope, phoneNumberId: applied.phoneNumberId, from: applied.previousLimit, to: applied.limit }, 'phone number messaging limit downgraded');
+    }
+    await tally.publish(applied.scope, 'phone_number.quality', {
+      phoneNumberId: applied.phoneNumberId,
+      event: applied.event,
+      previousLimit: applied.previousLimit,
+      limit: applied.limit,
+      downgrade,
+    });
+    tally.count(change.field, 'updated');
+  }
+
+  private async applyUserPreferences(manager: EntityManager, scope: AccountScope, change: WebhookChange, tally: Tally): Promise<void> {
+    const value = userPreferencesSchema.safeParse(change.value);
+    if (!value.success) return tally.count(change.field, 'unreadable');
+    for (const preference of value.data.user_preferences) {
+      if (preference.category !== 'marketing_messages') {
+        tally.count(change.field, 'ignored');
+        continue;
+      }
+      if (preference.value === 'stop') {
+        await recordOptOut(manager, scope, preference.wa_id, 'user_preferences: the user stopped marketing messages');
+        tally.count(change.field, 'suppressed');
+      } else if (preference.value === 'resume') {
+        // Only the entry the webhook made is lifted; a manual or worker suppression stands.
+        await manager.delete(SuppressionEntity, { tenantId: scope.tenantId, environment: scope.environment, waId: preference.wa_id, source: 'webhook' });
+        tally.count(change.field, 'resumed');
+      } else {
+        tally.count(change.field, 'ignored');
+      }
+    }
+  }
+
+  private unrouted(entry: WebhookEntry, field: string, tally: Tally): void {
+    this.logger.warn({ wabaId: entry.id, field }, 'webhook for a WABA or phone number no tenant has registered');
+    tally.count(field, 'unrouted');
+  }
+}
+
+/** Claims a dedupe key in the payload's transaction: false when an earlier delivery already applied it. */
+async function claim(manager: EntityManager, key: string): Promise<boolean> {
+  const stored = key.length <= 200 ? key : hashedKey('k', '', key);
+  const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key`, [stored])) as unknown[];
+  return rows.length > 0;
+}
+
+/**
+ * Changes other than messages and statuses have no id of their own: the field, the WABA,
+ * Meta's event time and the exact content name them (for templates: id + event + time).
+ */
+function changeKey(entry: WebhookEntry, change: WebhookChange): string {
+  return hashedKey(`c:${change.field}`, `${entry.id}:${entry.time ?? ''}`, change.value);
+}
+
+function hashedKey(prefix: string, scope: string, value: unknown): string {
+  return `${prefix}:${scope}:${createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex')}`.slice(0, 200);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,31 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
+import type { Job } from 'bullmq';
+import { InboxSweeper } from './inbox.sweeper';
+import { WebhookProcessingService } from './webhook-processing.service';
+
+/**
+ * Worker side of webhook ingest. Concurrency stays below half the connection pool: each
+ * payload holds a transaction while template and suppression updates use a second connection.
+ */
+@Processor(QUEUE_NAMES.webhooks, { concurrency: 4 })
+export class WebhooksProcessor extends WorkerHost {
+  constructor(
+    private readonly processing: WebhookProcessingService,
+    private readonly sweeper: InboxSweeper,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case 'webhooks.process':
+        return this.processing.processBatch(parseJobPayload('webhooks.process', job.data).inboxIds);
+      case 'webhooks.sweep':
+        parseJobPayload('webhooks.sweep', job.data);
+        return this.sweeper.sweep();
+      default:
+        throw new Error(`webhooks queue has no job named ${job.name}`);
+    }
+  }
+}
