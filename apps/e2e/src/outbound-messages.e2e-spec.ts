@@ -534,6 +534,35 @@ describe('POST /v1/messages against the built gateway', () => {
         131047,
       ],
       [
+        'placeholder in a caption',
+        {
+          from: DEMO_IDS.phoneNumberId,
+          to: WINDOW_OPEN,
+          type: 'video',
+          video: { link: 'https://example.com/a.mp4', caption: 'For {{name' },
+        },
+        400,
+        'validation_failed',
+        'video.caption',
+        undefined,
+      ],
+      [
+        'choice of 11 options',
+        {
+          from: DEMO_IDS.phoneNumberId,
+          to: WINDOW_OPEN,
+          type: 'choice',
+          choice: {
+            body: 'Pick',
+            options: Array.from({ length: 11 }, (_, i) => ({ id: `o${i}`, title: `Option ${i}` })),
+          },
+        },
+        400,
+        'validation_failed',
+        'choice.options',
+        undefined,
+      ],
+      [
         'unknown template',
         template('+1 415 555 1234', {
           template: { name: 'no_such', language: { code: 'en_US' } },
