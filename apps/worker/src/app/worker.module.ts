@@ -5,6 +5,7 @@ import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
 import { MessagingModule, OutboxProcessor } from '@switchboard/messaging';
 import { QueueModule } from '@switchboard/queue';
+import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule, TemplateSyncProcessor } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
@@ -37,7 +38,17 @@ export class WorkerModule {
           { adminRoutes: false },
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
-        MessagingModule.forRoot({ http: false }),
+        RateLimitingModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
+        MessagingModule.forRoot({
+          http: false,
+          sender: true,
+          send: {
+            concurrency: config.SEND_CONCURRENCY,
+            reconcileWindowMs: config.SEND_RECONCILE_WINDOW_MS,
+            pauseRecheckMs: config.SEND_PAUSE_RECHECK_MS,
+            circuit: { failureThreshold: config.SEND_CIRCUIT_FAILURE_THRESHOLD, windowMs: config.SEND_CIRCUIT_WINDOW_MS, openMs: config.SEND_CIRCUIT_OPEN_MS },
+          },
+        }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
         TenantEventsModule.forRoot({ http: false }),
       ],

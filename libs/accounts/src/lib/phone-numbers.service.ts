@@ -130,6 +130,11 @@ export class PhoneNumbersService {
     return this.view(await this.numbers.save(number), waba);
   }
 
+  /** The send worker's view of a number: its throughput and messaging limit tier. */
+  findByPhoneNumberId(phoneNumberId: string): Promise<PhoneNumberEntity | null> {
+    return this.numbers.findOneBy({ phoneNumberId });
+  }
+
   listForWaba(waba: WabaEntity): Promise<PhoneNumberEntity[]> {
     return this.numbers.find({ where: { wabaRef: waba.id }, order: { createdAt: 'ASC' } });
   }

@@ -100,6 +100,19 @@ export class WabasService {
     await this.wabas.save(waba);
   }
 
+  /**
+   * Meta refused the token on a send (0, 10, 190, 200-299): the WABA's sends pause until a
+   * rotation stores a token that debug_token accepts. Only a valid token is demoted, so a
+   * rotation that lands meanwhile is not undone by a failure of the old token.
+   */
+  async markTokenRejected(waba: WabaEntity, problem: string): Promise<boolean> {
+    const result = await this.wabas.update(
+      { id: waba.id, tokenStatus: Not('invalid'), tokenCheckedAt: waba.tokenCheckedAt },
+      { tokenStatus: 'invalid', tokenProblem: problem.slice(0, 500), tokenCheckedAt: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** 404 for an unknown WABA and for a WABA of another tenant (never 403). */
   async require(tenantId: string, wabaId: string): Promise<WabaEntity> {
     const waba = await this.wabas.findOneBy({ tenantId, wabaId });

@@ -83,6 +83,18 @@ export const tenantQuotaEnvSchema = z.object({
   TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
+/** The send worker (libs/messaging send/): see docs/decisions.md, issue 7. */
+export const sendEnvSchema = z.object({
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** A call whose outcome is unknown (timeout, crash) waits this long for its status webhook before a resend. */
+  SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How often held sends of a WABA whose token Meta refused look at the token again. */
+  SEND_PAUSE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  SEND_CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  SEND_CIRCUIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  SEND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+});
+
 export const graphEnvSchema = z.object({
   GRAPH_API_BASE_URL: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
@@ -165,6 +177,7 @@ export const gatewayEnvSchema = coreEnvSchema
 
 export const workerEnvSchema = coreEnvSchema
   .extend(workerHttpEnvSchema.shape)
+  .extend(sendEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)

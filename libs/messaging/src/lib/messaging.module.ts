@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelRegistry } from '@switchboard/channel-contract';
 import { WHATSAPP_CHANNEL_ID, WhatsAppChannel } from '@switchboard/channel-whatsapp';
+import { RateLimitConnection } from '@switchboard/rate-limiting';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
 import { MessageJobs } from './message-jobs.service';
@@ -18,6 +19,11 @@ import { SenderDirectory } from './sender-directory.service';
 import { PendingStatusEntity } from './status/pending-status.entity';
 import { MessageStatusService } from './status/message-status.service';
 import { SuppressionsService } from './suppressions.service';
+import { CircuitBreaker } from './send/circuit-breaker';
+import { MessageSender } from './send/message-sender.service';
+import { SendMessageProcessor } from './send/send-message.processor';
+import { SEND_CIRCUIT_BREAKER } from './send/send.constants';
+import { SendMetrics } from './send/send.metrics';
 
 export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity, PendingStatusEntity];
 
@@ -26,7 +32,23 @@ export interface MessagingModuleOptions extends Partial<MessagingSettings> {
   http?: boolean;
   /** Hosts refused as URL shorteners in media links; default the WhatsApp channel's list. */
   urlShorteners?: readonly string[];
+  /**
+   * Consume the `messages` queue (the worker). Needs RateLimitingModule from the host
+   * (the limits and the Redis connection the circuit breaker shares). Default false.
+   */
+  sender?: boolean;
 }
+
+const senderProviders: Provider[] = [
+  MessageSender,
+  SendMetrics,
+  SendMessageProcessor,
+  {
+    provide: SEND_CIRCUIT_BREAKER,
+    inject: [RateLimitConnection, MESSAGING_SETTINGS],
+    useFactory: (connection: RateLimitConnection, settings: MessagingSettings) => new CircuitBreaker(connection.redis, connection.keyPrefix, settings.send.circuit),
+  },
+];
 
 /**
  * The outbound message pipeline. Needs, from the host: TypeORM (PersistenceModule),
@@ -39,6 +61,7 @@ export class MessagingModule {
     const settings: MessagingSettings = {
       refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
+      send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...options.send },
     };
     const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
     return {
@@ -50,6 +73,7 @@ export class MessagingModule {
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.
         { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry([new WhatsAppChannel({ urlShorteners: options.urlShorteners })], [WHATSAPP_CHANNEL_ID]) },
         ...services,
+        ...(options.sender ? senderProviders : []),
       ],
       exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, ...services],
     };

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { TenantScopedRepository } from '@switchboard/tenancy';
+import { TenantScopedRepository, type Environment } from '@switchboard/tenancy';
 import type { Repository } from 'typeorm';
-import { SuppressionEntity } from './persistence/suppression.entity';
+import { SuppressionEntity, type SuppressionSource } from './persistence/suppression.entity';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
 
 export interface SuppressionView {
@@ -17,13 +17,23 @@ function view(row: SuppressionEntity): SuppressionView {
   return { waId: row.waId, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString() };
 }
 
-/** The recipients a tenant environment must not message (manual entries; worker and webhooks add theirs later). */
+/** The recipients a tenant environment must not message: manual entries, and automatic ones from the worker and webhooks. */
 @Injectable()
 export class SuppressionsService {
   private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
 
-  constructor(@InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>) {
-    this.suppressions = new TenantScopedRepository(suppressions);
+  constructor(@InjectRepository(SuppressionEntity) private readonly rows: Repository<SuppressionEntity>) {
+    this.suppressions = new TenantScopedRepository(rows);
+  }
+
+  /** Outside a request (worker, webhooks): an existing entry, manual or not, is kept as it is. */
+  async addAutomatic(scope: { tenantId: string; environment: Environment }, waId: string, reason: string, source: Exclude<SuppressionSource, 'manual'>): Promise<void> {
+    await this.rows
+      .createQueryBuilder()
+      .insert()
+      .values({ tenantId: scope.tenantId, environment: scope.environment, waId, reason: reason.slice(0, 500), source })
+      .orIgnore()
+      .execute();
   }
 
   async list(): Promise<{ data: SuppressionView[] }> {

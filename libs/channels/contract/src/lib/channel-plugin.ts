@@ -50,6 +50,8 @@ export interface SendResult {
   readonly acceptedAt: Date;
   /** Vendor status on acceptance, e.g. Meta's `held_for_quality_assessment`. */
   readonly providerStatus?: string;
+  /** The vendor's API usage reported with the answer, so the host's limiter can slow down before a block. */
+  readonly usage?: { readonly maxPercentage: number; readonly estimatedTimeToRegainAccessMs: number };
 }
 
 /** A normalised inbound happening: a message, a status, a template or account update. */

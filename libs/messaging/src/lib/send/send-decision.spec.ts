@@ -31,10 +31,14 @@ describe('decideAfterFailure', () => {
     expect(decideAfterFailure(metaError(131056), 2, noJitter)).toMatchObject({ kind: 'retry', delayMs: 4000 });
   });
 
-  it('reconciles a timeout before resending, then treats it as an outage', () => {
+  it('reconciles a timeout instead of resending, until the attempts are spent', () => {
     const timeout = transportError('timeout', 'UND_ERR_HEADERS_TIMEOUT');
-    expect(decideAfterFailure(timeout, 1)).toEqual({ kind: 'reconcile' });
-    expect(decideAfterFailure(timeout, 1, { ...noJitter, reconciled: true })).toMatchObject({ kind: 'retry', tripsCircuit: true });
+    expect(decideAfterFailure(timeout, 1)).toEqual({ kind: 'reconcile', tripsCircuit: true });
+    expect(decideAfterFailure(timeout, 5)).toEqual({ kind: 'dead' });
+  });
+
+  it('retries a refused connection at once with backoff: the request never left', () => {
+    expect(decideAfterFailure(transportError('connection_refused', 'ECONNREFUSED'), 1, noJitter)).toMatchObject({ kind: 'retry', tripsCircuit: true });
   });
 });
 

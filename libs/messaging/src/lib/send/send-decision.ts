@@ -5,7 +5,7 @@ export type SendDecision =
   /** An authorization problem of the WABA: hold its sends until the token is rotated. */
   | { readonly kind: 'pause_waba' }
   /** The call may have reached Meta: wait for a status webhook before any resend. */
-  | { readonly kind: 'reconcile' }
+  | { readonly kind: 'reconcile'; readonly tripsCircuit: boolean }
   /**
    * Try again after `delayMs`. `countsAttempt` is false for throttling (Meta refused before
    * doing anything, so the attempt budget is kept); `tripsCircuit` counts the failure
@@ -49,13 +49,17 @@ export function withJitter(delayMs: number, random: () => number = Math.random):
 export function decideAfterFailure(
   error: SwitchboardError,
   attemptsMade: number,
-  options: { reconciled?: boolean; random?: () => number } = {},
+  options: { random?: () => number } = {},
 ): SendDecision {
   if (isAuthorizationCode(error.meta?.code)) return { kind: 'pause_waba' };
-  if (!options.reconciled && outcomeUnknown(error)) return { kind: 'reconcile' };
   const classification = error.classification;
   if (!classification) return { kind: 'failed' };
   const policy = classification.retry;
+  if (outcomeUnknown(error)) {
+    // Each unknown outcome spends an attempt; the wait is the reconciliation window, not the backoff.
+    if (nextRetryDelayMs(policy, attemptsMade) === null) return { kind: 'dead' };
+    return { kind: 'reconcile', tripsCircuit: policy.kind === 'circuit' };
+  }
   const throttled = classification.category === 'throttling';
   // Throttling does not spend the budget: the delay grows with the attempts of this call only.
   const delay = nextRetryDelayMs(policy, throttled ? 1 : attemptsMade, error.retryAfterMs);

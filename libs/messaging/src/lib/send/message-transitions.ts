@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+import type { MessageError } from '@switchboard/error-taxonomy';
+import type { MessageStatus } from '../persistence/message-status';
+
+export interface SentUpdate {
+  wamid: string;
+  providerStatus: string | undefined;
+  sendTraceparent: string | null;
+}
+
+/**
+ * The worker's writes to a message row, each one statement (row update and timeline
+ * event together) so a crash never leaves half a transition. Every write is conditional:
+ * a webhook that moved the message ahead first (a `delivered` before the worker recorded
+ * `sent`) is never regressed.
+ */
+export class MessageTransitions {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** queued/sending -> sending with the call's start time; false when another worker or a webhook got there first. */
+  async begin(id: string, at: Date): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE messages SET status = 'sending', attempt_started_at = $2, updated_at = $2
+        WHERE id = $1 AND status IN ('queued', 'sending') AND wamid IS NULL`,
+      [id, at],
+    )) as [unknown[], number];
+    return affected === 1;
+  }
+
+  /** Meta accepted the send. The `sent` event is added only when the row was not moved ahead meanwhile. */
+  async sent(id: string, at: Date, update: SentUpdate): Promise<void> {
+    const detail = update.providerStatus ? JSON.stringify({ providerStatus: update.providerStatus }) : null;
+    await this.dataSource.query(
+      `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
+       updated AS (
+         UPDATE messages m
+            SET status = CASE WHEN previous.status IN ('queued', 'sending') THEN 'sent' ELSE m.status END,
+                wamid = COALESCE(m.wamid, $2), attempts = m.attempts + 1, attempt_started_at = NULL,
+                error = NULL, send_traceparent = $3, updated_at = $4
+           FROM previous WHERE m.id = previous.id
+         RETURNING previous.status AS previous_status, m.tenant_id, m.environment)
+       INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail)
+       SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb FROM updated WHERE previous_status IN ('queued', 'sending')`,
+      [id, update.wamid, update.sendTraceparent, at, detail],
+    );
+  }
+
+  /** The call failed and will be tried again (or reconciled): the row stays `sending` with the last error. */
+  async retrying(id: string, at: Date, change: { error: MessageError; countsAttempt: boolean; outcomeUnknown: boolean }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET attempts = attempts + $2, error = $3::jsonb, updated_at = $4,
+              attempt_started_at = CASE WHEN $5 THEN attempt_started_at ELSE NULL END
+        WHERE id = $1 AND status IN ('queued', 'sending')`,
+      [id, change.countsAttempt ? 1 : 0, JSON.stringify(change.error), at, change.outcomeUnknown],
+    );
+  }
+
+  /** The WABA is paused: the message goes back to `queued`, no attempt spent. */
+  async held(id: string, at: Date, error: MessageError): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET status = 'queued', attempt_started_at = NULL, error = $2::jsonb, updated_at = $3
+        WHERE id = $1 AND status IN ('queued', 'sending')`,
+      [id, JSON.stringify(error), at],
+    );
+  }
+
+  /** `failed` or `dead`, with the classified error and a timeline event; false when a webhook moved it ahead. */
+  async end(id: string, at: Date, status: Extract<MessageStatus, 'failed' | 'dead'>, error: MessageError, countsAttempt: boolean): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH updated AS (
+         UPDATE messages SET status = $2, error = $3::jsonb, attempts = attempts + $4, attempt_started_at = NULL, updated_at = $5
+          WHERE id = $1 AND status IN ('queued', 'sending')
+         RETURNING tenant_id, environment)
+       INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail)
+       SELECT $1, tenant_id, environment, $2, $5, $6::jsonb FROM updated RETURNING id`,
+      [id, status, JSON.stringify(error), countsAttempt ? 1 : 0, at, JSON.stringify({ code: error.code, ...(error.meta ? { metaCode: error.meta.code } : {}) })],
+    );
+    return rows.length === 1;
+  }
+}

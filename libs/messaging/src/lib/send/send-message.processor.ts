@@ -1,0 +1,52 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
+import { DelayedError, type Job } from 'bullmq';
+import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.constants';
+import { MessageSender, type SendStep } from './message-sender.service';
+
+const tracer = trace.getTracer('@switchboard/messaging');
+
+/**
+ * The `messages` queue. Thin: it continues the accept request's trace, asks the sender
+ * for one step, and turns "wait N ms" into a delayed job that keeps its attempts
+ * (BullMQ's own retries are off for sends: the taxonomy decides).
+ */
+@Processor(QUEUE_NAMES.messages)
+export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly sender: MessageSender,
+    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    // Sends wait on Graph, not on the CPU: many in flight per worker.
+    this.worker.concurrency = this.settings.send.concurrency;
+  }
+
+  async process(job: Job, token?: string): Promise<SendStep> {
+    if (job.name !== 'messages.send') throw new Error(`messages queue has no job named ${job.name}`);
+    const payload = parseJobPayload('messages.send', job.data);
+    const parent = payload.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: payload.traceparent }) : context.active();
+    const step = await tracer.startActiveSpan('messages.send', { kind: SpanKind.CONSUMER }, parent, async (span) => {
+      try {
+        const result = await this.sender.send(payload.messageId);
+        span.setAttribute('switchboard.send_step', result.kind === 'done' ? result.outcome : `delay:${result.reason}`);
+        return result;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+    if (step.kind === 'delay') {
+      await job.moveToDelayed(Date.now() + step.delayMs, token);
+      throw new DelayedError();
+    }
+    return step;
+  }
+}
