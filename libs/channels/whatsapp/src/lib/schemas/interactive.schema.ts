@@ -4,7 +4,8 @@ import { documentMediaSchema, mediaRefSchema } from './media.schema';
 import { limitedText, refuseDuplicates } from './schema-helpers';
 
 const textHeader = z.strictObject({ type: z.literal('text'), text: limitedText(L.headerText) });
-const footer = z.strictObject({ text: limitedText(L.footerText) }).optional();
+const textOf = (max: number) => z.strictObject({ text: limitedText(max) });
+const footer = textOf(L.footerText).optional();
 
 const buttonHeader = z.discriminatedUnion(
   'type',
@@ -25,7 +26,7 @@ const replyButton = z.strictObject({
 export const interactiveButtonSchema = z.strictObject({
   type: z.literal('button'),
   header: buttonHeader.optional(),
-  body: z.strictObject({ text: limitedText(L.buttonBody) }),
+  body: textOf(L.buttonBody),
   footer,
   action: z
     .strictObject({
@@ -49,7 +50,7 @@ const listRow = z.strictObject({
 export const interactiveListSchema = z.strictObject({
   type: z.literal('list'),
   header: textHeader.optional(),
-  body: z.strictObject({ text: limitedText(L.listBody) }),
+  body: textOf(L.listBody),
   footer,
   action: z
     .strictObject({

@@ -130,6 +130,8 @@ describe('whatsappMessageSchema', () => {
       accepts({ ...envelope, type: 'reaction', reaction: { message_id: 'wamid.A', emoji: '' } });
       refuses({ ...envelope, type: 'reaction', reaction: { emoji: '👍' } }, 'reaction.message_id');
       refuses({ ...envelope, type: 'reaction', reaction: { message_id: 'wamid.A', emoji: x(33) } }, 'reaction.emoji', /one emoji/);
+      for (const emoji of ['❤️', '🇧🇷', '1️⃣', '👨‍👩‍👧', '👍🏽']) accepts({ ...envelope, type: 'reaction', reaction: { message_id: 'wamid.A', emoji } });
+      for (const emoji of ['ok', ':)', '1', '#']) refuses({ ...envelope, type: 'reaction', reaction: { message_id: 'wamid.A', emoji } }, 'reaction.emoji', /^an emoji, or empty/);
       refuses({ ...envelope, type: 'reaction', reaction: { message_id: 'wamid.A', emoji: '👍' }, context: { message_id: 'wamid.B' } }, '', /context/);
     });
   });

@@ -40,13 +40,20 @@ const contactsMessage = z.strictObject({
   type: z.literal('contacts'),
   contacts: z.array(contactCardSchema).min(1, 'at least 1 contact').max(L.contacts, `at most ${L.contacts} contacts (Meta's limit)`),
 });
+// Emoji code points, skin tones, flags, keycaps and joiners; plain digits, # and * are emoji components but not emoji.
+const isEmoji = (text: string) => /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+$/u.test(text) && !/^[0-9#*]+$/.test(text);
+
 // Meta refuses `context` on reactions: the reaction's message_id already names the message.
 const reactionMessage = z.strictObject({
   ...envelope,
   type: z.literal('reaction'),
   reaction: z.strictObject({
     message_id: z.string().min(1).max(255),
-    emoji: z.string().max(L.reactionEmoji, `one emoji (at most ${L.reactionEmoji} characters)`).describe('an emoji; empty removes the reaction'),
+    emoji: z
+      .string()
+      .max(L.reactionEmoji, `one emoji (at most ${L.reactionEmoji} characters)`)
+      .refine((emoji) => emoji === '' || isEmoji(emoji), 'an emoji, or empty to remove the reaction')
+      .describe('an emoji; empty removes the reaction'),
   }),
 });
 const choiceMessage = z.strictObject({ ...common, type: z.literal('choice'), choice: choiceSchema });
