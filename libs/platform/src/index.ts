@@ -5,3 +5,4 @@ export * from './lib/maintenance-commands';
 export * from './lib/parse-input';
 export * from './lib/run-http-app';
 export * from './lib/openapi';
+export * from './lib/short-lived-cache';

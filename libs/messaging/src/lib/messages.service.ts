@@ -6,7 +6,7 @@ import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { WHATSAPP_CHANNEL_ID, type WhatsAppChannelPlugin, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { parseInput } from '@switchboard/platform';
-import { TemplatePreSendService } from '@switchboard/template-registry';
+import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { recipientSuppressed, testRecipientRefusal, windowClosed } from './checks/pre-send-refusals';
@@ -113,12 +113,12 @@ export class MessagesService implements OnModuleInit {
     let template: MessageTemplateRef | null = null;
     let sendable: WhatsAppMessage = input;
     if (input.type === 'template') {
-      const checked = await this.templates.check(scope, {
-        wabaId: sender.wabaId,
-        name: input.template.name,
-        language: input.template.language.code,
-        components: input.template.components,
-      });
+      // A template read within the last second is good enough here: the send worker checks it again.
+      const checked = await this.templates.check(
+        scope,
+        { wabaId: sender.wabaId, name: input.template.name, language: input.template.language.code, components: input.template.components },
+        { maxAgeMs: TEMPLATE_LOOKUP_TTL_MS },
+      );
       template = {
         id: checked.template.id,
         name: checked.template.name,

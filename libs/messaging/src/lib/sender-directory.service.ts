@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
+import { ShortLivedCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 
 export interface Sender {
@@ -25,7 +26,7 @@ const digits = (value: string) => value.replace(/[^0-9]/g, '');
 /** The numbers of one tenant environment, found by phone_number_id or by display number. */
 @Injectable()
 export class SenderDirectory {
-  private readonly cache = new Map<string, { at: number; senders: Promise<readonly Sender[]> }>();
+  private readonly cache = new ShortLivedCache<readonly Sender[]>(SENDERS_TTL_MS);
 
   constructor(
     private readonly wabas: WabasService,
@@ -35,20 +36,8 @@ export class SenderDirectory {
   async resolve(scope: { tenantId: string; environment: Environment }, from: string, maxAgeMs = SENDERS_TTL_MS): Promise<Sender | null> {
     const wanted = digits(from);
     if (wanted.length === 0) return null;
-    const senders = await this.sendersOf(scope, maxAgeMs);
+    const senders = await this.cache.get(`${scope.tenantId}:${scope.environment}`, () => this.load(scope), maxAgeMs);
     return senders.find((sender) => sender.phoneNumberId === from.trim() || digits(sender.displayPhoneNumber) === wanted) ?? null;
-  }
-
-  /** One load per scope and period, shared by the requests that arrive meanwhile. */
-  private sendersOf(scope: { tenantId: string; environment: Environment }, maxAgeMs: number): Promise<readonly Sender[]> {
-    const key = `${scope.tenantId}:${scope.environment}`;
-    const now = Date.now();
-    const cached = this.cache.get(key);
-    if (cached && now - cached.at < maxAgeMs) return cached.senders;
-    const senders = this.load(scope);
-    this.cache.set(key, { at: now, senders });
-    senders.catch(() => this.cache.delete(key));
-    return senders;
   }
 
   private async load(scope: { tenantId: string; environment: Environment }): Promise<readonly Sender[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { lookupMetaError, SwitchboardError, type ErrorDetail, type TaxonomyCode } from '@switchboard/error-taxonomy';
+import { ShortLivedCache } from '@switchboard/platform';
 import { ILike } from 'typeorm';
 import { z } from 'zod';
 import { placeholderSignature } from '../placeholders/placeholder-map';
@@ -49,6 +50,12 @@ const requestSchema = z.object({
   components: z.unknown().optional(),
 });
 
+/**
+ * How long the accept path may reuse a looked-up template (`check(..., {maxAgeMs})`): every
+ * send of a campaign reads the same row, and the send worker checks again at send time.
+ */
+export const TEMPLATE_LOOKUP_TTL_MS = 1000;
+
 const FALLBACK_STATUSES = new Set(['PAUSED', 'DISABLED']);
 const STATUS_META: Record<string, number> = { PAUSED: 132015, DISABLED: 132016 };
 
@@ -80,9 +87,12 @@ function error(code: TaxonomyCode, message: string, details: ErrorDetail[], meta
  */
 @Injectable()
 export class TemplatePreSendService {
+  private readonly recent = new ShortLivedCache<TemplateEntity | null>(TEMPLATE_LOOKUP_TTL_MS);
+
   constructor(private readonly store: TemplateStore) {}
 
-  async check(scope: TemplateScope, input: TemplateSendRequest): Promise<TemplatePreSendResult> {
+  /** `maxAgeMs`: how old a reused template may be (default 0: read now). */
+  async check(scope: TemplateScope, input: TemplateSendRequest, { maxAgeMs = 0 }: { maxAgeMs?: number } = {}): Promise<TemplatePreSendResult> {
     const parsed = requestSchema.safeParse(input);
     if (!parsed.success) {
       throw error(
@@ -93,7 +103,11 @@ export class TemplatePreSendService {
     }
     const request = parsed.data;
     return inScope(scope, async () => {
-      const primary = await this.store.findOne({ wabaId: request.wabaId, name: request.name, language: request.language });
+      const primary = await this.recent.get(
+        JSON.stringify([scope.tenantId, scope.environment, request.wabaId, request.name, request.language]),
+        () => this.store.findOne({ wabaId: request.wabaId, name: request.name, language: request.language }),
+        maxAgeMs,
+      );
       if (!primary) throw await this.notFound(request);
 
       let chosen = primary;
