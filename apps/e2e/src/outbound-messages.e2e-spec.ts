@@ -834,6 +834,8 @@ describe('POST /v1/messages against the built gateway', () => {
       });
     } finally {
       proxy.restore();
+      // The worker also sends; the routes below are checked on rows nothing else changes.
+      await worker?.stop();
     }
     await waitFor(`${url}/health/ready`);
     expect((await send(template('+1 415 555 0144'))).status).toBe(202);
