@@ -1,6 +1,7 @@
 export * from './lib/whatsapp.channel';
 export * from './lib/whatsapp-config.schema';
 export * from './lib/whatsapp-limits';
+export * from './lib/media-preflight';
 export * from './lib/whatsapp-payload';
 export * from './lib/choice.expansion';
 export * from './lib/unfilled-placeholder';

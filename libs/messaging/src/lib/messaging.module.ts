@@ -1,7 +1,7 @@
 import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelRegistry } from '@switchboard/channel-contract';
-import { WHATSAPP_CHANNEL_ID, WhatsAppChannel } from '@switchboard/channel-whatsapp';
+import { MediaPreflight, WHATSAPP_CHANNEL_ID, WhatsAppChannel } from '@switchboard/channel-whatsapp';
 import { RateLimitConnection } from '@switchboard/rate-limiting';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
@@ -71,7 +71,15 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_SETTINGS, useValue: settings },
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.
-        { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry([new WhatsAppChannel({ urlShorteners: options.urlShorteners })], [WHATSAPP_CHANNEL_ID]) },
+        // The sender checks media links before it sends (issue 7); accept needs no network.
+        {
+          provide: CHANNEL_REGISTRY,
+          useFactory: () =>
+            new ChannelRegistry(
+              [new WhatsAppChannel({ urlShorteners: options.urlShorteners, ...(options.sender ? { mediaPreflight: new MediaPreflight() } : {}) })],
+              [WHATSAPP_CHANNEL_ID],
+            ),
+        },
         ...services,
         ...(options.sender ? senderProviders : []),
       ],

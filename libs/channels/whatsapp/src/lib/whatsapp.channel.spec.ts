@@ -3,6 +3,7 @@ import { caughtSwitchboardError } from '@switchboard/testing';
 import { GraphApiClient } from '@switchboard/graph-api-client';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import type { WhatsAppConfig } from './whatsapp-config.schema';
+import { MediaPreflight } from './media-preflight';
 import { WhatsAppChannel } from './whatsapp.channel';
 
 // send() over real HTTP against the in-process Meta simulator.
@@ -111,6 +112,16 @@ describe('WhatsAppChannel against the Meta simulator', () => {
     expect(error.code).toBe('internal_error');
     expect(JSON.stringify(error) + error.message).not.toContain('secret-token-value');
     expect(sim.requests({ route: 'messages' })).toHaveLength(0);
+  });
+
+  it('with a media preflight, fails a broken media link as media_invalid without calling Graph', async () => {
+    const preflight = new MediaPreflight();
+    const checked = new WhatsAppChannel({ mediaPreflight: preflight });
+    const payload = { type: 'image' as const, image: { link: `${sim.url}/no-such-file.png` } };
+    const error = await caughtSwitchboardError(checked.send({ id: 'msg_2', from: DEMO_IDS.phoneNumberId, to: USER, payload }, ctx));
+    expect(error).toMatchObject({ code: 'media_invalid', details: [{ path: 'image.link' }] });
+    expect(sim.requests({ route: 'messages' })).toHaveLength(0);
+    await preflight.close();
   });
 });
 

@@ -2,7 +2,8 @@ import type { ChannelContext, ChannelPlugin, Issue, PreparedMessage, SendResult 
 import { classify, SwitchboardError, type Classification, type ClassifyInput } from '@switchboard/error-taxonomy';
 import { whatsappMessageSchema, type WhatsAppMessage } from './schemas/whatsapp-message.schema';
 import { whatsappConfigSchema, type WhatsAppConfig } from './whatsapp-config.schema';
-import { DEFAULT_URL_SHORTENERS } from './whatsapp-limits';
+import type { MediaPreflight } from './media-preflight';
+import { DEFAULT_URL_SHORTENERS, type MediaKind } from './whatsapp-limits';
 import { toWhatsAppPayload, type WhatsAppPayload } from './whatsapp-payload';
 import { validateWhatsAppMessage } from './whatsapp-message.validator';
 
@@ -11,7 +12,11 @@ export const WHATSAPP_CHANNEL_ID = 'whatsapp';
 export interface WhatsAppChannelOptions {
   /** Hosts whose media links are refused as URL shorteners (subdomains included). */
   readonly urlShorteners?: readonly string[];
+  /** Checks a media link before the send (the worker's); none: links go to Meta unchecked. */
+  readonly mediaPreflight?: MediaPreflight;
 }
+
+const MEDIA_KINDS: ReadonlySet<string> = new Set<MediaKind>(['image', 'video', 'audio', 'document', 'sticker']);
 
 export type WhatsAppChannelPlugin = ChannelPlugin<WhatsAppConfig, WhatsAppMessage, WhatsAppPayload>;
 
@@ -21,9 +26,11 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
   readonly configSchema = whatsappConfigSchema;
   readonly messageSchema = whatsappMessageSchema;
   private readonly shorteners: readonly string[];
+  private readonly preflight: MediaPreflight | undefined;
 
   constructor(options: WhatsAppChannelOptions = {}) {
     this.shorteners = (options.urlShorteners ?? DEFAULT_URL_SHORTENERS).map((host) => host.toLowerCase());
+    this.preflight = options.mediaPreflight;
   }
 
   async validate(message: WhatsAppMessage): Promise<Issue[]> {
@@ -46,6 +53,7 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
       throw new SwitchboardError({ code: 'internal_error', message: 'The WhatsApp channel was called without its config (accessToken, graph)' });
     }
     const { accessToken, graph } = config.data;
+    await this.checkMediaLink(message.payload);
     const response = await graph.sendMessage(
       message.from,
       { ...message.payload, to: message.to, biz_opaque_callback_data: message.id },
@@ -57,6 +65,13 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
       ...(response.data.messageStatus !== undefined ? { providerStatus: response.data.messageStatus } : {}),
       ...(response.usage ? { usage: { maxPercentage: response.usage.maxPercentage, estimatedTimeToRegainAccessMs: response.usage.estimatedTimeToRegainAccessMs } } : {}),
     };
+  }
+
+  private async checkMediaLink(payload: WhatsAppPayload): Promise<void> {
+    if (!this.preflight || !MEDIA_KINDS.has(payload.type)) return;
+    const kind = payload.type as MediaKind;
+    const link = ((payload as Record<string, unknown>)[kind] as { link?: unknown } | undefined)?.link;
+    if (typeof link === 'string') await this.preflight.assertUsable(kind, link, `${kind}.link`);
   }
 
   classifyError(error: unknown): Classification {
