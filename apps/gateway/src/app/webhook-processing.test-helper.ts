@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AccountsModule, WabasService } from '@switchboard/accounts';
+import { AlertsModule, type AlertsSettings } from '@switchboard/alerts';
 import { ConfigModule } from '@switchboard/config';
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
@@ -13,9 +14,14 @@ import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { TenantEventsModule, TenantEventsProcessor, type TenantEventsSettings } from '@switchboard/tenant-events';
 import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
 
+export interface TestProcessingSettings {
+  events?: Partial<TenantEventsSettings>;
+  alerts?: Partial<AlertsSettings>;
+}
+
 @Module({})
 class WebhookProcessingTestModule {
-  static forRoot(database: TestDatabase, redis: TestRedis, vaultKeys: MasterKeyRing, graphBaseUrl: string, events: Partial<TenantEventsSettings>): DynamicModule {
+  static forRoot(database: TestDatabase, redis: TestRedis, vaultKeys: MasterKeyRing, graphBaseUrl: string, settings: TestProcessingSettings): DynamicModule {
     return {
       module: WebhookProcessingTestModule,
       imports: [
@@ -30,7 +36,8 @@ class WebhookProcessingTestModule {
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         MessagingModule.forRoot({ http: false }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
-        TenantEventsModule.forRoot({ ...events, http: false }),
+        TenantEventsModule.forRoot({ ...settings.events, http: false }),
+        AlertsModule.forRoot(settings.alerts),
       ],
       providers: [WebhooksProcessor, TenantEventsProcessor],
     };
@@ -39,16 +46,17 @@ class WebhookProcessingTestModule {
 
 /**
  * The worker's webhook side in-process (processors of the `webhooks` and `tenant-events` queues
- * and their services), without the send worker; `events` shortens the delivery backoff for tests.
+ * and their services, alerts), without the send worker; `settings` shortens the delivery backoff
+ * and points alerts at a test sink.
  */
 export async function startTestWebhookProcessing(
   database: TestDatabase,
   redis: TestRedis,
   vaultKeys: MasterKeyRing,
   graphBaseUrl: string,
-  events: Partial<TenantEventsSettings> = {},
+  settings: TestProcessingSettings = {},
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WebhookProcessingTestModule.forRoot(database, redis, vaultKeys, graphBaseUrl, events), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WebhookProcessingTestModule.forRoot(database, redis, vaultKeys, graphBaseUrl, settings), { logger: false, abortOnError: false });
   await app.init();
   return app;
 }

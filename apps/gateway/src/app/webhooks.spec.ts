@@ -6,6 +6,7 @@ import { propagation, trace } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader, type MetaSimulator } from '@switchboard/meta-simulator';
+import { AlertChecks } from '@switchboard/alerts';
 import { MessageStatusService } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
@@ -103,7 +104,42 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
              (SELECT count(*)::int FROM pending_statuses) AS pending,
              (SELECT count(*)::int FROM suppressions) AS suppressions`)) as Json[];
 
+  interface Received {
+    path: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+  /** Tenant endpoints and the operator's alert sink, answering per path. */
+  const received: Received[] = [];
+  const answers: Record<string, number> = { '/ok': 200, '/failing': 500, '/alerts': 200 };
+  let receiver: Server;
+  let receiverUrl: string;
+  const eventsAt = (path: string) => received.filter((request) => request.path === path).map((request) => ({ ...request, event: JSON.parse(request.body) as Json }));
+  const until = async (check: () => boolean | Promise<boolean>, what: string) => {
+    const deadline = Date.now() + 15_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const createEndpoint = async (path: string, events: string[]) => {
+    const created = await call('POST', '/v1/endpoints', key, { url: `${receiverUrl}${path}`, events });
+    expect(created.status).toBe(201);
+    return created.body as { id: string; secret: string; url: string; events: string[] };
+  };
+
   beforeAll(async () => {
+    receiver = createHttpServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', headers: request.headers, body });
+        response.statusCode = answers[request.url ?? ''] ?? 404;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [spanProcessor] }));
     propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
     database = await createTestDatabase('webhooks');
@@ -114,8 +150,11 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
     await migrateDatabase(database.url, 'test');
     gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: graphBaseUrl }, vaultKeys);
     await gateway.listen({ port, host: '127.0.0.1' });
-    // Three attempts 100 ms apart, then dead: the 24 h schedule, shortened.
-    worker = await startTestWebhookProcessing(database, redis, vaultKeys, graphBaseUrl, { retryDelaysMs: [100, 100], timeoutMs: 2000 });
+    // Deliveries: three attempts 100 ms apart, then dead (the 24 h schedule, shortened). Alerts go to the test sink.
+    worker = await startTestWebhookProcessing(database, redis, vaultKeys, graphBaseUrl, {
+      events: { retryDelaysMs: [100, 100], timeoutMs: 2000 },
+      alerts: { webhookUrl: `${receiverUrl}/alerts`, failureMinSends: 1 },
+    });
     call = caller(gateway);
     dataSource = gateway.get(DataSource, { strict: false });
 
@@ -132,6 +171,7 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
     await worker?.close();
     await gateway?.close();
     await simulator?.close();
+    await new Promise((resolve) => receiver.close(resolve));
     await redis?.cleanup();
     await database?.drop();
     trace.disable();
@@ -298,46 +338,6 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
   });
 
   describe('tenant event endpoints', () => {
-    interface Received {
-      path: string;
-      headers: IncomingHttpHeaders;
-      body: string;
-    }
-    const received: Received[] = [];
-    const answers: Record<string, number> = { '/ok': 200, '/failing': 500 };
-    let receiver: Server;
-    let receiverUrl: string;
-    const eventsAt = (path: string) => received.filter((request) => request.path === path).map((request) => ({ ...request, event: JSON.parse(request.body) as Json }));
-    const until = async (check: () => boolean | Promise<boolean>, what: string) => {
-      const deadline = Date.now() + 15_000;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const createEndpoint = async (path: string, events: string[]) => {
-      const created = await call('POST', '/v1/endpoints', key, { url: `${receiverUrl}${path}`, events });
-      expect(created.status).toBe(201);
-      return created.body as { id: string; secret: string; url: string; events: string[] };
-    };
-
-    beforeAll(async () => {
-      receiver = createHttpServer((request, response) => {
-        let body = '';
-        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        request.on('end', () => {
-          received.push({ path: request.url ?? '', headers: request.headers, body });
-          response.statusCode = answers[request.url ?? ''] ?? 404;
-          response.end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => {
-      await new Promise((resolve) => receiver.close(resolve));
-    });
-
     it('an endpoint receives a correctly signed message.status for each status; its secret is shown once', async () => {
       const endpoint = await createEndpoint('/ok', ['message.status']);
       expect(endpoint.secret).toMatch(/^whsec_/);
@@ -392,6 +392,52 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
       const last = eventsAt('/failing').at(-1);
       expect(verifyEvent(endpoint.secret, last?.body ?? '', String(last?.headers['switchboard-signature']), Math.floor(Date.now() / 1000))).toBe(true);
       expect((last?.event['data'] as Json)['messageId']).toBe(id);
+    });
+  });
+
+  describe('alerts', () => {
+    const alertsAt = () => eventsAt('/alerts').map((request) => request.event as { text: string });
+
+    it('a quality downgrade raises an alert: the operator sink and the tenant both hear of it', async () => {
+      const endpoint = await createEndpoint('/ok', ['alert', 'phone_number.quality']);
+      await dataSource.query(`UPDATE phone_numbers SET messaging_limit = 'TIER_10K' WHERE phone_number_id = $1`, [PHONE]);
+      await postJson(
+        envelope({
+          field: 'phone_number_quality_update',
+          value: { display_phone_number: '15550100001', event: 'DOWNGRADE', current_limit: 'TIER_2K', max_daily_conversations_per_business: 'TIER_2K' },
+        }),
+      );
+      await drained();
+      await until(() => alertsAt().some((alert) => alert.text.includes('quality_downgrade')), 'the operator alert');
+      // The alert goes out at once, the number's event after the payload's commit: either may come first.
+      const types = () => new Set(eventsAt('/ok').map((request) => request.event['type']));
+      await until(() => types().has('alert') && types().has('phone_number.quality'), 'the tenant alert and phone_number.quality events');
+      expect(((await dataSource.query(`SELECT messaging_limit FROM phone_numbers WHERE phone_number_id = $1`, [PHONE])) as Json[])[0]).toEqual({ messaging_limit: 'TIER_2K' });
+      expect((await call('DELETE', `/v1/endpoints/${endpoint.id}`, key)).status).toBe(204);
+    });
+
+    it('a Meta error code seen for the first time raises one alert, not one per failure', async () => {
+      await message('14155550141', 'wamid.NEW-CODE-1');
+      await message('14155550142', 'wamid.NEW-CODE-2');
+      await postJson(statuses(status('wamid.NEW-CODE-1', 'failed', T0 + 1, { errors: [metaError(131049, 'This message was not delivered to maintain healthy ecosystem engagement.')] })));
+      await postJson(statuses(status('wamid.NEW-CODE-2', 'failed', T0 + 2, { errors: [metaError(131049, 'This message was not delivered to maintain healthy ecosystem engagement.')] })));
+      await drained();
+      await until(() => alertsAt().some((alert) => alert.text.includes('131049')), 'the new-code alert');
+      expect(alertsAt().filter((alert) => alert.text.includes('Meta error 131049'))).toHaveLength(1);
+    });
+
+    it('the periodic check raises failure-rate and token alerts', async () => {
+      const checks = worker.get(AlertChecks);
+      await dataSource.query(`UPDATE wabas SET token_status = 'invalid', token_problem = 'Meta answered 190' WHERE waba_id = $1`, [DEMO_IDS.wabaId]);
+      try {
+        expect((await checks.run()).raised).toBeGreaterThanOrEqual(2);
+      } finally {
+        await dataSource.query(`UPDATE wabas SET token_status = 'valid', token_problem = NULL WHERE waba_id = $1`, [DEMO_IDS.wabaId]);
+      }
+      await until(() => alertsAt().some((alert) => alert.text.includes('token_problem')), 'the token alert');
+      expect(alertsAt().find((alert) => alert.text.includes('failure_rate'))?.text).toContain(PHONE);
+      // The same condition is not raised again within the repeat interval.
+      expect((await checks.run()).raised).toBe(0);
     });
   });
 

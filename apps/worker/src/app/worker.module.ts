@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule, AlertsProcessor } from '@switchboard/alerts';
 import { AccountsModule, AccountsProcessor, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
@@ -9,8 +10,8 @@ import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule, TemplateSyncProcessor } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
-import { TenantEventsModule, TenantEventsProcessor } from '@switchboard/tenant-events';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
+import { TenantEventsModule, TenantEventsProcessor } from '@switchboard/tenant-events';
 import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
 import { SchedulesBootstrap } from './schedules.bootstrap';
 import { SystemProcessor } from './system.processor';
@@ -51,8 +52,13 @@ export class WorkerModule {
         }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
         TenantEventsModule.forRoot({ http: false }),
+        AlertsModule.forRoot({
+          webhookUrl: config.ALERT_WEBHOOK_URL,
+          failureRateThreshold: config.ALERT_FAILURE_RATE,
+          failureWindowMs: config.ALERT_FAILURE_WINDOW_MS,
+        }),
       ],
-      providers: [SchedulesBootstrap, SystemProcessor, AccountsProcessor, TemplateSyncProcessor, OutboxProcessor, WebhooksProcessor, TenantEventsProcessor],
+      providers: [SchedulesBootstrap, SystemProcessor, AccountsProcessor, TemplateSyncProcessor, OutboxProcessor, WebhooksProcessor, TenantEventsProcessor, AlertsProcessor],
     };
   }
 }

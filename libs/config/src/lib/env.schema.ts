@@ -76,13 +76,6 @@ export const redisEnvSchema = z.object({
     .default('sb'),
 });
 
-/** Per tenant environment API request budget, shared by every gateway through Redis. */
-export const tenantQuotaEnvSchema = z.object({
-  /** Requests per window for one tenant environment; 0 turns the quota off. */
-  TENANT_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
-  TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
-});
-
 /** The send worker (libs/messaging send/): see docs/decisions.md, issue 7. */
 export const sendEnvSchema = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
@@ -93,6 +86,22 @@ export const sendEnvSchema = z.object({
   SEND_CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   SEND_CIRCUIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   SEND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+});
+
+/** Alerts raised by the worker (issue 8): an operator sink and the failure-rate rule. */
+export const alertEnvSchema = z.object({
+  /** Slack-compatible incoming webhook that receives every alert; unset: log, metric and tenant event only. */
+  ALERT_WEBHOOK_URL: httpUrl.optional(),
+  /** Failed share of a phone number's sends (0-1) over ALERT_FAILURE_WINDOW_MS that raises an alert. */
+  ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
+  ALERT_FAILURE_WINDOW_MS: z.coerce.number().int().min(60_000).max(24 * 3_600_000).default(15 * 60_000),
+});
+
+/** Per tenant environment API request budget, shared by every gateway through Redis. */
+export const tenantQuotaEnvSchema = z.object({
+  /** Requests per window for one tenant environment; 0 turns the quota off. */
+  TENANT_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
 export const graphEnvSchema = z.object({
@@ -177,6 +186,7 @@ export const gatewayEnvSchema = coreEnvSchema
 
 export const workerEnvSchema = coreEnvSchema
   .extend(workerHttpEnvSchema.shape)
+  .extend(alertEnvSchema.shape)
   .extend(sendEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)

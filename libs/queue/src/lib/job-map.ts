@@ -73,6 +73,10 @@ export const JOBS = {
     queue: QUEUE_NAMES.tenantEvents,
     payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
   },
+  'alerts.check': {
+    queue: QUEUE_NAMES.alerts,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -35,6 +35,7 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
   // Retries and their delays are the delivery service's (24 h of backoff, then dead), not BullMQ's.
   'events.deliver': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
   'events.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+  'alerts.check': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
 };
 
 /** Job ids come from natural keys, so a re-enqueue of the same thing is a no-op in BullMQ. */
@@ -56,6 +57,7 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   // One job per delivery attempt: the sweep re-creating a lost attempt is a no-op when it exists.
   'events.deliver': (payload) => `event-delivery-${payload.deliveryId}-${payload.replays}-${payload.attempt}`,
   'events.sweep': () => `events-sweep-start-${new Date().toISOString().slice(0, 16)}`,
+  'alerts.check': () => `alerts-check-start-${new Date().toISOString().slice(0, 16)}`,
 };
 
 /**
@@ -68,6 +70,7 @@ export const SCHEDULES = [
   { id: 'messages.sweep', job: 'messages.sweep', everyMs: 30 * 1000 },
   { id: 'webhooks.sweep', job: 'webhooks.sweep', everyMs: 30 * 1000 },
   { id: 'events.sweep', job: 'events.sweep', everyMs: 30 * 1000 },
+  { id: 'alerts.check', job: 'alerts.check', everyMs: 60 * 1000 },
 ] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
 
 /** Attempts, backoff and retention of a job, without an id (schedulers make their own). */

@@ -14,6 +14,8 @@ export const QUEUE_NAMES = {
   webhooks: 'webhooks',
   /** Signed event callbacks to tenants' endpoints, one job per delivery attempt; and their sweep. */
   tenantEvents: 'tenant-events',
+  /** Periodic alert conditions (failure rates, token problems). */
+  alerts: 'alerts',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

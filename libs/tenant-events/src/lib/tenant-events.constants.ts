@@ -1,5 +1,5 @@
 /** The events a tenant endpoint can subscribe to (issue 8). */
-export const TENANT_EVENT_TYPES = ['message.status', 'message.received', 'template.status', 'phone_number.quality'] as const;
+export const TENANT_EVENT_TYPES = ['message.status', 'message.received', 'template.status', 'phone_number.quality', 'alert'] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
 export interface TenantEventsSettings {

@@ -10,6 +10,7 @@ import { PhoneNumberTestRecipients1732430820000 } from './1732430820000-phone-nu
 import { MessagesScheduleAndRetry1732430830000 } from './1732430830000-messages-schedule-and-retry.migration';
 import { CreateWebhookIngest1732430900000 } from './1732430900000-create-webhook-ingest.migration';
 import { CreateTenantEvents1732430910000 } from './1732430910000-create-tenant-events.migration';
+import { CreateMetaErrorCodesSeen1732430920000 } from './1732430920000-create-meta-error-codes-seen.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   MessagesScheduleAndRetry1732430830000,
   CreateWebhookIngest1732430900000,
   CreateTenantEvents1732430910000,
+  CreateMetaErrorCodesSeen1732430920000,
   MessagesSendState1732430950000,
 ];

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WebhookDirectory, type AccountScope } from '@switchboard/accounts';
+import { AlertsService } from '@switchboard/alerts';
 import { MessageStatusService, recordOptOut, SuppressionEntity, WEBHOOK_STATUSES, type StatusUpdate, type WebhookStatus } from '@switchboard/messaging';
 import { TEMPLATE_WEBHOOK_FIELDS, TemplateStatusService } from '@switchboard/template-registry';
 import { TenantEventsPublisher, type TenantEventType } from '@switchboard/tenant-events';
@@ -53,6 +54,7 @@ export class WebhookProcessingService implements OnModuleInit {
   private statuses!: MessageStatusService;
   private templates!: TemplateStatusService;
   private events!: TenantEventsPublisher;
+  private alerts!: AlertsService;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -67,6 +69,7 @@ export class WebhookProcessingService implements OnModuleInit {
     this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
     this.templates = this.moduleRef.get(TemplateStatusService, { strict: false });
     this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
+    this.alerts = this.moduleRef.get(AlertsService, { strict: false });
   }
 
   /** Processes each row; throws after trying all when any failed, so the job is retried for those. */
@@ -204,9 +207,9 @@ export class WebhookProcessingService implements OnModuleInit {
     for (const raw of value.data.errors ?? []) {
       const error = webhookErrorSchema.safeParse(raw);
       if (!(await claim(manager, hashedKey('e', entry.id, raw)))) continue;
-      const code = error.success ? String(error.data.code) : 'unreadable';
-      this.metrics.metaErrors.inc({ code });
-      this.logger.warn({ wabaId: entry.id, phoneNumberId, code, title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
+      if (error.success) await this.metaError(scope, error.data);
+      else this.metrics.metaErrors.inc({ code: 'unreadable' });
+      this.logger.warn({ wabaId: entry.id, phoneNumberId, code: error.success ? error.data.code : 'unreadable', title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
       tally.count('messages.errors', 'logged');
     }
 
@@ -225,7 +228,7 @@ export class WebhookProcessingService implements OnModuleInit {
         tally.count('messages.inbound', 'duplicate');
         continue;
       }
-      for (const error of message.data.errors ?? []) this.metrics.metaErrors.inc({ code: String(error.code) });
+      for (const error of message.data.errors ?? []) await this.metaError(scope, error);
       const contact = [message.data.from_user_id, message.data.from].map((key) => (key ? contacts.get(key) : undefined)).find((found) => found !== undefined);
       await this.inbound.store(manager, scope, phoneNumberId, message.data, contact);
       await tally.publish(scope, 'message.received', {
@@ -252,7 +255,7 @@ export class WebhookProcessingService implements OnModuleInit {
         tally.count('messages.status', 'duplicate');
         continue;
       }
-      for (const error of status.data.errors ?? []) this.metrics.metaErrors.inc({ code: String(error.code) });
+      for (const error of status.data.errors ?? []) await this.metaError(scope, error);
       const update: StatusUpdate = {
         wamid: status.data.id,
         status: status.data.status as WebhookStatus,
@@ -280,7 +283,13 @@ export class WebhookProcessingService implements OnModuleInit {
     const after = LIMIT_TIERS.indexOf(applied.limit ?? '');
     const downgrade = before >= 0 && after >= 0 && after < before;
     if (downgrade) {
-      this.logger.warn({ ...applied.scope, phoneNumberId: applied.phoneNumberId, from: applied.previousLimit, to: applied.limit }, 'phone number messaging limit downgraded');
+      await this.alerts.raise({
+        kind: 'quality_downgrade',
+        subject: applied.phoneNumberId,
+        scope: applied.scope,
+        summary: `Messaging limit of ${applied.phoneNumberId} went down from ${String(applied.previousLimit)} to ${String(applied.limit)}`,
+        details: { phoneNumberId: applied.phoneNumberId, from: applied.previousLimit, to: applied.limit, event: applied.event },
+      });
     }
     await tally.publish(applied.scope, 'phone_number.quality', {
       phoneNumberId: applied.phoneNumberId,
@@ -311,6 +320,13 @@ export class WebhookProcessingService implements OnModuleInit {
         tally.count(change.field, 'ignored');
       }
     }
+  }
+
+  /** Counted per code; a code never seen before raises an alert. */
+  private async metaError(scope: AccountScope, error: { code: number | string; title?: string | undefined }): Promise<void> {
+    this.metrics.metaErrors.inc({ code: String(error.code) });
+    const code = Number(error.code);
+    if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, error.title);
   }
 
   private unrouted(entry: WebhookEntry, field: string, tally: Tally): void {

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'alerts',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/alerts',
+};
