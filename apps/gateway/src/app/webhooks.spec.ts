@@ -395,6 +395,45 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
     });
   });
 
+  describe('account and template changes', () => {
+    it('a template status webhook updates the registry (order_update paused)', async () => {
+      const before = await call('GET', '/v1/templates/order_update?language=en_US', key);
+      expect(before.status).toBe(200);
+      const templateId = before.body['metaTemplateId'] as string;
+      await postJson({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: DEMO_IDS.wabaId,
+            time: T0,
+            changes: [
+              {
+                field: 'message_template_status_update',
+                value: { event: 'PAUSED', message_template_id: Number(templateId), message_template_name: 'order_update', message_template_language: 'en_US', reason: null, other_info: { title: 'FIRST_PAUSE', description: 'low quality' } },
+              },
+            ],
+          },
+        ],
+      });
+      await drained();
+      const after = await call('GET', '/v1/templates/order_update?language=en_US', key);
+      expect(after.body).toMatchObject({ status: 'PAUSED', statusDetail: { event: 'PAUSED' } });
+    });
+
+    it('user_preferences stop suppresses the contact for the webhook; resume lifts only that suppression', async () => {
+      const preferences = (value: string, at: number) =>
+        envelope({ field: 'user_preferences', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, user_preferences: [{ wa_id: '14155550151', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value, timestamp: at }] } });
+      await postJson(preferences('stop', T0));
+      await drained();
+      const suppressed = await call('GET', '/v1/suppressions', key);
+      expect(suppressed.body['data']).toEqual(expect.arrayContaining([expect.objectContaining({ waId: '14155550151', source: 'webhook' })]));
+      await postJson(preferences('resume', T0 + 60));
+      await drained();
+      const lifted = await call('GET', '/v1/suppressions', key);
+      expect((lifted.body['data'] as Json[]).some((entry) => entry['waId'] === '14155550151')).toBe(false);
+    });
+  });
+
   describe('alerts', () => {
     const alertsAt = () => eventsAt('/alerts').map((request) => request.event as { text: string });
 
