@@ -5,10 +5,11 @@ import { InboxSweeper } from './inbox.sweeper';
 import { WebhookProcessingService } from './webhook-processing.service';
 
 /**
- * Worker side of webhook ingest. Concurrency stays below half the connection pool: each
- * payload holds a transaction while template and suppression updates use a second connection.
+ * Worker side of webhook ingest. Each payload holds a transaction while a template update or
+ * an alert may need a second connection; concurrency stays below the pool size (10), so one
+ * connection is always left for them and the transactions cannot starve each other.
  */
-@Processor(QUEUE_NAMES.webhooks, { concurrency: 4 })
+@Processor(QUEUE_NAMES.webhooks, { concurrency: 8 })
 export class WebhooksProcessor extends WorkerHost {
   constructor(
     private readonly processing: WebhookProcessingService,
