@@ -5,6 +5,7 @@ import { TenantScopedRepository, type Environment } from '@switchboard/tenancy';
 import type { Repository } from 'typeorm';
 import { SuppressionEntity, type SuppressionSource } from './persistence/suppression.entity';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
+import { insertSuppression } from './status/opt-out';
 
 export interface SuppressionView {
   waId: string;
@@ -27,13 +28,8 @@ export class SuppressionsService {
   }
 
   /** Outside a request (worker, webhooks): an existing entry, manual or not, is kept as it is. */
-  async addAutomatic(scope: { tenantId: string; environment: Environment }, waId: string, reason: string, source: Exclude<SuppressionSource, 'manual'>): Promise<void> {
-    await this.rows
-      .createQueryBuilder()
-      .insert()
-      .values({ tenantId: scope.tenantId, environment: scope.environment, waId, reason: reason.slice(0, 500), source })
-      .orIgnore()
-      .execute();
+  addAutomatic(scope: { tenantId: string; environment: Environment }, waId: string, reason: string, source: Exclude<SuppressionSource, 'manual'>): Promise<void> {
+    return insertSuppression(this.rows.manager, scope, waId, reason, source);
   }
 
   async list(): Promise<{ data: SuppressionView[] }> {
