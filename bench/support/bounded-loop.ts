@@ -1,0 +1,36 @@
+import { performance } from 'node:perf_hooks';
+
+export interface LoopStats {
+  done: number;
+  failures: Record<string, number>;
+  elapsedMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const percentile = (sorted: number[], p: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0) : 0);
+
+/**
+ * Runs attempt(0 .. count-1), at most `concurrency` at a time. `attempt` resolves to
+ * undefined on success or a failure label; it must not throw.
+ */
+export async function runBounded(count: number, concurrency: number, attempt: (n: number) => Promise<string | undefined>): Promise<LoopStats> {
+  const latencies: number[] = [];
+  const failures: Record<string, number> = {};
+  let next = 0;
+  const started = performance.now();
+  const loop = async (): Promise<void> => {
+    while (next < count) {
+      const n = next++;
+      const t0 = performance.now();
+      const failure = await attempt(n);
+      if (failure === undefined) latencies.push(performance.now() - t0);
+      else failures[failure] = (failures[failure] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsedMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { done: latencies.length, failures, elapsedMs, perSecond: latencies.length / (elapsedMs / 1000), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
