@@ -1,0 +1,154 @@
+// Pacing across workers: one number at 80 mps, a backlog accepted with no worker running,
+// then two built worker processes draining it through the shared Redis limiter. The
+// simulator's request log (its own child process, /_sim/requests) says when each send
+// arrived: the busiest 1-second window must hold at most 80, the average must be >= 76/s,
+// and Meta's 130429 must never be answered.
+//
+//   npx nx run-many -t build -p gateway worker meta-simulator
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.ts \
+//     [--messages 2000] [--mps 80] [--workers 2] [--no-write]
+//
+// BENCH_DIST points at another copy of the built apps (default dist/apps).
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { RecordedRequest } from '@switchboard/meta-simulator';
+import { BenchStack } from '../support/bench-stack';
+import { benchSeed } from '../support/bench-seed';
+import { runBounded } from '../support/bounded-loop';
+import { JsonPoster } from '../support/json-poster';
+import { loadLine, machineLine } from '../support/machine';
+import { waitSettled, workerCounters } from '../support/send-progress';
+import { gatewayBody } from '../support/template-sends';
+
+interface Args {
+  messages: number;
+  mps: number;
+  workers: number;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string, fallback: number): number => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
+    return n;
+  };
+  return { messages: value('messages', 2000), mps: value('mps', 80), workers: value('workers', 2), write: !argv.includes('--no-write') };
+}
+
+const ACCEPT_CONCURRENCY = 32;
+const WINDOW_MS = 1000;
+// The average the drain must reach, as a share of the number's mps (76 of 80).
+const AVERAGE_SHARE = 0.95;
+
+interface Pacing {
+  sends: number;
+  /** Most sends that arrived in any window of 1,000 ms (sliding, from each send). */
+  maxInWindow: number;
+  /** Sends per second between the first and the last arrival. */
+  averagePerSecond: number;
+  spanS: number;
+}
+
+/** Arrival times (ms, sorted) to the sliding-window maximum and the average rate. */
+function pacingOf(arrivals: number[]): Pacing {
+  let maxInWindow = 0;
+  let start = 0;
+  for (let end = 0; end < arrivals.length; end++) {
+    while ((arrivals[end] ?? 0) - (arrivals[start] ?? 0) >= WINDOW_MS) start++;
+    maxInWindow = Math.max(maxInWindow, end - start + 1);
+  }
+  const spanS = ((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)) / 1000;
+  return { sends: arrivals.length, maxInWindow, averagePerSecond: spanS > 0 ? (arrivals.length - 1) / spanS : 0, spanS };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const loadBefore = loadavg();
+  // One STANDARD number: 80 mps at the simulator and in our limiter (the sync's default); the request log keeps every call.
+  const seed = benchSeed({ numbers: 1, mps: args.mps, throughputLevel: 'STANDARD', simulation: { recordLimit: args.messages * 2 } });
+  const stack = await BenchStack.start('bench_pacing', seed);
+  try {
+    const { key, numbers } = await stack.provision();
+    const [number] = numbers;
+    if (!number || numbers.length !== 1) throw new Error(`expected one number, synced ${numbers.length}`);
+    const gateway = new JsonPoster(stack.gatewayUrl, ACCEPT_CONCURRENCY, { authorization: `Bearer ${key}` });
+    const ids: string[] = [];
+    console.log(`accepting ${args.messages} sends with no worker running ...`);
+    const accepted = await runBounded(args.messages, ACCEPT_CONCURRENCY, (n) =>
+      gateway.post('/v1/messages', gatewayBody(n + 1, number), 202, (json) => ids.push((json as { id: string }).id)),
+    );
+    await gateway.close();
+    if (ids.length !== args.messages) throw new Error(`accepted ${ids.length} of ${args.messages}: ${JSON.stringify(accepted.failures)}`);
+
+    console.log(`starting ${args.workers} workers ...`);
+    const workers = await Promise.all(Array.from({ length: args.workers }, () => stack.startWorker()));
+    await waitSettled(stack, ids, 10 * 60_000);
+    const { rows } = await stack.pg.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY status`, [ids]);
+    const requests = (await stack.simulator<{ data: RecordedRequest[] }>(`/requests?route=messages`)).data;
+    const onNumber = requests.filter((request) => request.method === 'POST' && request.path.endsWith(`/${number}/messages`));
+    const acceptedByMeta = (await stack.simulator<{ data: Array<{ phoneNumberId: string }> }>('/messages')).data.filter((m) => m.phoneNumberId === number).length;
+    const pacing = pacingOf(onNumber.map((request) => Date.parse(request.at)).sort((a, b) => a - b));
+    const counters = await workerCounters(workers.map((worker) => worker.url));
+    const peaks = stack.processes.map((p) => ({ name: p.name, peakMiB: p.peakRssMiB() }));
+    const loadAfter = loadavg();
+    const result = { pacing, statuses: Object.fromEntries(rows.map((r) => [r.status, r.n])), acceptedByMeta, refusedByMeta: onNumber.length - acceptedByMeta, counters, peaks };
+    console.log(JSON.stringify(result, null, 2));
+    if (args.write) writeResults(args, result, [loadBefore, loadAfter]);
+  } finally {
+    await stack.stop();
+  }
+}
+
+function writeResults(
+  args: Args,
+  r: { pacing: Pacing; statuses: Record<string, number>; acceptedByMeta: number; refusedByMeta: number; counters: Record<string, number>; peaks: Array<{ name: string; peakMiB: number }> },
+  loads: number[][],
+): void {
+  const p = r.pacing;
+  const throttled = r.counters['meta/130429'] ?? 0;
+  const met = p.maxInWindow <= args.mps && p.averagePerSecond >= args.mps * AVERAGE_SHARE && throttled === 0 && r.refusedByMeta === 0;
+  const text = `# Pacing benchmark
+
+Generated by \`bench/pacing/run.ts\`; rerun to refresh.
+
+## Command
+
+\`\`\`sh
+npx nx run-many -t build -p gateway worker meta-simulator
+SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.ts --messages ${args.messages} --mps ${args.mps} --workers ${args.workers}
+\`\`\`
+
+## Run
+
+* Date: ${new Date().toISOString()}
+* Machine: ${machineLine()}
+* Load average (1/5/15 min): ${loadLine(loads[0])} before, ${loadLine(loads[1])} after (other agents share the machine)
+* Processes: built simulator, gateway and ${args.workers} workers (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, default \`SEND_CONCURRENCY\`), local PostgreSQL (a fresh database) and Redis (an own key prefix)
+* One number, throughput STANDARD: ${args.mps} mps in the simulator (130429 past it) and in our limiter (synced), \`TIER_UNLIMITED\`, every send to a distinct recipient
+* ${args.messages} \`order_update\` template sends accepted with no worker running, then ${args.workers} workers started together to drain them; arrival times from the simulator's request log (\`GET /_sim/requests?route=messages\`, stamped before the simulator's own throughput check)
+
+## Results
+
+| figure | value | target |
+| --- | --- | --- |
+| sends that reached the simulator | ${p.sends} (Meta accepted ${r.acceptedByMeta}, refused ${r.refusedByMeta}) | ${args.messages} |
+| message statuses at the end | ${Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(', ')} | all sent |
+| **most sends in any 1-second window** (sliding) | **${p.maxInWindow}** | <= ${args.mps} |
+| **average rate** (first to last arrival, ${p.spanS.toFixed(1)} s) | **${p.averagePerSecond.toFixed(1)}/s** | >= ${(args.mps * AVERAGE_SHARE).toFixed(0)}/s |
+| **130429 answers** (workers' \`switchboard_send_meta_errors_total\`) | **${throttled}** | 0 |
+| worker send steps (both workers) | ${Object.entries(r.counters).map(([k, v]) => `${k} ${v}`).join(', ')} | |
+| peak RSS (VmHWM, sampled every 500 ms) | ${r.peaks.map((x) => `${x.name} ${x.peakMiB.toFixed(0)} MiB`).join(', ')} | |
+
+**${met ? 'Met' : 'Not met'}.**
+`;
+  writeFileSync(join(__dirname, 'RESULTS.md'), text);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
