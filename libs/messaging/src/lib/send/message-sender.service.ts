@@ -113,14 +113,19 @@ export class MessageSender {
     }
     const permit = await this.circuit.acquire(message.wabaId);
     if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
-    const limit = await this.acquireLimits(message);
-    if (!limit.ok) return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
-
+    const access = await this.wabas.access(waba);
+    const businessInitiated = message.template !== null && !(await this.windowOpen(message));
     const started = now();
     if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
+    // The permit is taken last, right before the call: a permit that waits on the database
+    // arrives at Meta later than granted, and several such land in one second (130429).
+    const limit = await this.acquireLimits(message, businessInitiated);
+    if (!limit.ok) {
+      await this.transitions.release(message.id, started);
+      return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
+    }
 
     const plugin = this.channels.get('whatsapp');
-    const access = await this.wabas.access(waba);
     let result;
     try {
       result = await plugin.send(
@@ -152,9 +157,8 @@ export class MessageSender {
   }
 
   /** Meta's limits for this send, shared by every worker; business-initiated when no window is open. */
-  private async acquireLimits(message: MessageEntity): Promise<SendPermit> {
+  private async acquireLimits(message: MessageEntity, businessInitiated: boolean): Promise<SendPermit> {
     const number = await this.numberLimits(message.phoneNumberId);
-    const businessInitiated = message.template !== null && !(await this.windowOpen(message));
     const permit = await this.limiter.acquire({
       phoneNumberId: message.phoneNumberId,
       mps: number.mps,

@@ -28,6 +28,11 @@ export class MessageTransitions {
     return affected === 1;
   }
 
+  /** The call did not happen after all (a limit said wait): the attempt mark of `begin` is taken back. */
+  async release(id: string, startedAt: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE messages SET attempt_started_at = NULL WHERE id = $1 AND attempt_started_at = $2`, [id, startedAt]);
+  }
+
   /** Meta accepted the send. The `sent` event is added only when the row was not moved ahead meanwhile. */
   async sent(id: string, at: Date, update: SentUpdate): Promise<void> {
     const detail = update.providerStatus ? JSON.stringify({ providerStatus: update.providerStatus }) : null;

@@ -88,6 +88,12 @@ export class MessageStatusService implements OnModuleInit {
    * how many were applied.
    */
   async applyPendingStatuses(messageId: string, wamid: string | null): Promise<number> {
+    // Called after every send and almost always finds nothing: one indexed read before a locking transaction.
+    const waiting: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM pending_statuses WHERE message_id = $1 OR wamid = $2 LIMIT 1`,
+      [messageId, wamid ?? ''],
+    );
+    if (waiting.length === 0) return 0;
     const deliveries: string[] = [];
     const applied = await this.dataSource.transaction(async (manager) => {
       const message = await manager.findOne(MessageEntity, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
