@@ -192,6 +192,21 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
     expect(view.wamid).toBe(sendsOf(id)[0]?.id);
   }, 120_000);
 
+  it('lets an in-flight send finish on SIGINT: recorded sent once, the worker exits 0', async () => {
+    simulator.injectFault({ kind: 'latency', latencyMs: 1_500, count: 1, match: { route: 'messages' } });
+    const id = await sendTemplate();
+    const deadline = Date.now() + 20_000;
+    while (callsFor(id).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await message(id)).status).toBe('sending');
+    const stopped = await worker.stop('SIGINT');
+    expect(stopped.code).toBe(0);
+    const view = await message(id);
+    expect(view.status).not.toBe('sending');
+    expect(view.wamid).toBe(sendsOf(id)[0]?.id);
+    expect(sendsOf(id)).toHaveLength(1);
+    worker = startNode(WORKER, workerEnv);
+  });
+
   it('loses nothing when the worker is SIGKILLed mid-run: every message ends sent or explained', async () => {
     const ids: string[] = [];
     for (let batch = 0; batch < 20; batch += 1) {
