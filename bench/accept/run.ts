@@ -22,6 +22,7 @@ import {
 } from '@switchboard/testing';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { positiveArg } from '../support/cli-args';
 
 interface Args {
   durationS: number;
@@ -31,14 +32,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new Error(`--${name} needs a positive number`);
-    return n;
-  };
+  const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback);
   return {
     durationS: value('duration', 30),
     connections: value('connections', 32),

@@ -16,6 +16,7 @@ import { DEMO_IDS } from '@switchboard/meta-simulator';
 import { Pool } from 'undici';
 import type { BenchChildMessage, BenchParentMessage } from './bench-messages';
 import { runPhase, type PhaseStats } from './load-loop';
+import { positiveArg } from '../support/cli-args';
 
 interface Args {
   durationS: number;
@@ -26,13 +27,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
-    return n;
-  };
+  const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback);
   return {
     durationS: value('duration', 20),
     concurrency: value('concurrency', 64),

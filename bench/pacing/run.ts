@@ -20,6 +20,7 @@ import { JsonPoster } from '../support/json-poster';
 import { loadLine, machineLine } from '../support/machine';
 import { waitSettled, workerCounters } from '../support/send-progress';
 import { gatewayBody } from '../support/template-sends';
+import { positiveArg } from '../support/cli-args';
 
 interface Args {
   messages: number;
@@ -29,13 +30,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
-    return n;
-  };
+  const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback, { integer: true });
   return { messages: value('messages', 2000), mps: value('mps', 80), workers: value('workers', 2), write: !argv.includes('--no-write') };
 }
 

@@ -18,6 +18,7 @@ import { JsonPoster } from '../support/json-poster';
 import { loadLine, machineLine } from '../support/machine';
 import { waitSettled, workerCounters } from '../support/send-progress';
 import { gatewayBody, graphBody } from '../support/template-sends';
+import { positiveArg } from '../support/cli-args';
 
 interface Args {
   messages: number;
@@ -31,13 +32,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
-    return n;
-  };
+  const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback, { integer: true });
   return {
     messages: value('messages', 20_000),
     numbers: value('numbers', 10),

@@ -16,6 +16,7 @@ import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort } from '@switchboard/testing';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { positiveArg } from '../support/cli-args';
 
 interface Args {
   durationS: number;
@@ -27,13 +28,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
-    return n;
-  };
+  const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback);
   return { durationS: value('duration', 20), connections: value('connections', 50), messages: value('messages', 20_000), write: !argv.includes('--no-write'), ingestOnly: argv.includes('--ingest-only') };
 }
 
