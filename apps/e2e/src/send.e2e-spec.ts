@@ -199,12 +199,12 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
     while (callsFor(id).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await message(id)).status).toBe('sending');
     const stopped = await worker.stop('SIGINT');
+    worker = startNode(WORKER, workerEnv);
     expect(stopped.code).toBe(0);
     const view = await message(id);
     expect(view.status).not.toBe('sending');
     expect(view.wamid).toBe(sendsOf(id)[0]?.id);
     expect(sendsOf(id)).toHaveLength(1);
-    worker = startNode(WORKER, workerEnv);
   });
 
   it('loses nothing when the worker is SIGKILLed mid-run: every message ends sent or explained', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GraphApiClient } from '@switchboard/graph-api-client';
 import type { Environment } from '@switchboard/tenancy';
@@ -11,7 +11,7 @@ import { TenantEnvironmentEntity } from './tenant-environment.entity';
  * the environment decides the origin, so a `test` environment can point at the simulator.
  */
 @Injectable()
-export class GraphClients implements OnModuleDestroy {
+export class GraphClients implements OnApplicationShutdown {
   private readonly clients = new Map<string, GraphApiClient>();
 
   constructor(
@@ -41,7 +41,8 @@ export class GraphClients implements OnModuleDestroy {
     await this.environments.upsert({ tenantId, environment, graphBaseUrl }, ['tenantId', 'environment']);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After every module's destroy hook, so the send worker's last calls (it drains on destroy) still have their pool.
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.clients.values()].map((client) => client.close()));
     this.clients.clear();
   }

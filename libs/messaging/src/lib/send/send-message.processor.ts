@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
 import { DelayedError, type Job } from 'bullmq';
@@ -14,7 +14,7 @@ const tracer = trace.getTracer('@switchboard/messaging');
  * (BullMQ's own retries are off for sends: the taxonomy decides).
  */
 @Processor(QUEUE_NAMES.messages)
-export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly sender: MessageSender,
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
@@ -25,6 +25,15 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
   onApplicationBootstrap(): void {
     // Sends wait on Graph, not on the CPU: many in flight per worker.
     this.worker.concurrency = this.settings.send.concurrency;
+  }
+
+  /**
+   * Stop taking sends and let the in-flight ones finish first, while the database and the Graph
+   * pools are still open: Nest would otherwise close the worker in the same shutdown phase as
+   * the connections its last jobs need, and a send Meta accepted would stay `sending`.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job, token?: string): Promise<SendStep> {
