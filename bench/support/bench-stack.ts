@@ -12,6 +12,22 @@ const repoRoot = join(__dirname, '..', '..');
 /** BENCH_DIST points at another copy of the built apps (a worktree's), default dist/apps. */
 const dist = process.env['BENCH_DIST'] ?? join(repoRoot, 'dist', 'apps');
 
+/** The environment of the built gateway and worker in a benchmark: production mode, migrations done by the bench. */
+export function benchAppEnv(databaseUrl: string, redis: TestRedis, graphBaseUrl: string, adminKey: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    MIGRATE_ON_START: 'false',
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    GRAPH_API_BASE_URL: graphBaseUrl,
+    ADMIN_API_KEY: adminKey,
+    VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+}
+
 export interface Provisioned {
   tenantId: string;
   /** API key of the tenant's live environment. */
@@ -54,18 +70,7 @@ export class BenchStack {
     const [simulatorPort, gatewayPort] = [await freePort(), await freePort()];
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MIGRATE_ON_START: 'false',
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-      GRAPH_API_BASE_URL: simulatorUrl,
-      ADMIN_API_KEY: randomBytes(32).toString('hex'),
-      VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
-    };
+    const env = benchAppEnv(database.url, redis, simulatorUrl, randomBytes(32).toString('hex'));
     const pg = new Client({ connectionString: database.url });
     const stack = new BenchStack(database, redis, seedFile, seed, env, execArgv, simulatorUrl, gatewayUrl, pg);
     try {

@@ -16,6 +16,7 @@ import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort } from '@switchboard/testing';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { benchAppEnv } from '../support/bench-stack';
 import { positiveArg } from '../support/cli-args';
 
 interface Args {
@@ -80,18 +81,7 @@ async function main(): Promise<void> {
   await migrateDatabase(database.url, 'bench');
   const [port, workerPort] = [await freePort(), await freePort()];
   const adminKey = randomBytes(32).toString('hex');
-  const env = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    MIGRATE_ON_START: 'false',
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: redis.prefix,
-    GRAPH_API_BASE_URL: graphBaseUrl,
-    ADMIN_API_KEY: adminKey,
-    VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
-  };
+  const env = benchAppEnv(database.url, redis, graphBaseUrl, adminKey);
   const gateway = start(join(dist, 'gateway', 'main.js'), { ...env, PORT: String(port) });
   const worker = args.ingestOnly ? undefined : start(join(dist, 'worker', 'main.js'), { ...env, WORKER_PORT: String(workerPort) });
   const base = `http://127.0.0.1:${port}`;

@@ -18,6 +18,8 @@ import { MessageTransitions } from './message-transitions';
 import { SendMetrics } from './send.metrics';
 import { SEND_CIRCUIT_BREAKER } from './send.constants';
 
+type Waba = Awaited<ReturnType<WabasService['require']>>;
+
 /** What the processor does with the job after one step. */
 export type SendStep =
   | { readonly kind: 'done'; readonly outcome: 'sent' | 'failed' | 'dead' | 'skipped' }
@@ -126,6 +128,7 @@ export class MessageSender {
     }
 
     const plugin = this.channels.get('whatsapp');
+    const traceparent = currentTraceparent();
     let result;
     try {
       result = await plugin.send(
@@ -136,19 +139,19 @@ export class MessageSender {
           config: { accessToken: access.accessToken, graph: access.graph },
           logger: this.channelLogger,
           now,
-          ...(currentTraceparent() ? { traceparent: currentTraceparent() } : {}),
+          ...(traceparent ? { traceparent } : {}),
         },
       );
     } catch (thrown) {
       this.metrics.sendDuration.observe({ outcome: 'error' }, (now().getTime() - started.getTime()) / 1000);
-      return this.onFailure(message, toError(thrown), now());
+      return this.onFailure(message, waba, toError(thrown), now());
     }
     this.metrics.sendDuration.observe({ outcome: 'sent' }, (now().getTime() - started.getTime()) / 1000);
     await this.circuit.recordSuccess(message.wabaId);
     await this.transitions.sent(message.id, now(), {
       wamid: result.providerMessageId,
       providerStatus: result.providerStatus,
-      sendTraceparent: currentTraceparent() ?? null,
+      sendTraceparent: traceparent ?? null,
     });
     if (result.usage) await this.limiter.recordGraphUsage(message.wabaId, result.usage);
     // A status webhook may have come before the wamid was stored: it waits in the pending table.
@@ -198,7 +201,7 @@ export class MessageSender {
     );
   }
 
-  private async onFailure(message: MessageEntity, error: SwitchboardError, at: Date): Promise<SendStep> {
+  private async onFailure(message: MessageEntity, waba: Waba, error: SwitchboardError, at: Date): Promise<SendStep> {
     const metaCode = error.meta?.code;
     trace.getActiveSpan()?.setAttributes({ 'switchboard.error_code': error.code, ...(metaCode !== undefined ? { 'meta.error_code': metaCode } : {}) });
     if (metaCode !== undefined) this.metrics.metaErrors.inc({ meta_code: String(metaCode) });
@@ -206,7 +209,6 @@ export class MessageSender {
     const decision = decideAfterFailure(error, message.attempts + 1);
     switch (decision.kind) {
       case 'pause_waba': {
-        const waba = await this.wabas.require(message.tenantId, message.wabaId);
         if (await this.wabas.markTokenRejected(waba, `Meta refused the token on a send: ${error.message}`)) {
           this.logger.warn(
             { alert: 'waba_paused', tenantId: message.tenantId, environment: message.environment, wabaId: message.wabaId, metaCode },
