@@ -152,6 +152,23 @@ describe('Meta apps, WABAs, tokens and phone numbers through the admin API (simu
     expect((await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/subscribe`)).status).toBe(200);
   });
 
+  it("lists the environment's numbers to its tenant key (GET /v1/phone-numbers), and none to another tenant or environment", async () => {
+    const live = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    const test = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
+    const other = (await admin('POST', `/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    const listed = await call('GET', '/v1/phone-numbers', live);
+    expect(listed.status).toBe(200);
+    expect((listed.body['data'] as Json[]).map((n) => n['phoneNumberId']).sort()).toEqual([DEMO_IDS.phoneNumberId, DEMO_IDS.secondPhoneNumberId]);
+    expect((listed.body['data'] as Json[]).find((n) => n['phoneNumberId'] === DEMO_IDS.secondPhoneNumberId)).toMatchObject({
+      wabaId: DEMO_IDS.wabaId,
+      qualityRating: 'YELLOW',
+      messagingLimit: 'TIER_2K',
+    });
+    expect((await call('GET', '/v1/phone-numbers', test)).body).toEqual({ data: [] });
+    expect((await call('GET', '/v1/phone-numbers', other)).body).toEqual({ data: [] });
+    expect((await call('GET', '/v1/phone-numbers', TEST_ADMIN_KEY)).status).toBe(401);
+  });
+
   it('answers 404 for a WABA of another tenant, and for a tenant key on the admin routes 401', async () => {
     expect((await admin('POST', `/v1/admin/tenants/${otherTenantId}/wabas/${DEMO_IDS.wabaId}/subscribe`)).status).toBe(404);
     expect((await admin('PUT', `/v1/admin/tenants/${otherTenantId}/wabas/${DEMO_IDS.wabaId}/token`, { accessToken: tokens.good })).status).toBe(404);

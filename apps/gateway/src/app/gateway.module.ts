@@ -48,7 +48,7 @@ export class GatewayModule {
         TokenVaultModule.forRoot({ keys: secrets.vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),
         AccountsModule.forRoot(
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
-          { adminRoutes: true },
+          { http: true },
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } }),
         MessagingModule.forRoot(),

@@ -32,7 +32,7 @@ class WebhookProcessingTestModule {
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
         TenancyModule.forData(),
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
-        AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { adminRoutes: false }),
+        AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { http: false }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         MessagingModule.forRoot({ http: false }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),

@@ -36,7 +36,7 @@ export class WorkerModule {
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),
         AccountsModule.forRoot(
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
-          { adminRoutes: false },
+          { http: false },
         ),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         RateLimitingModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),

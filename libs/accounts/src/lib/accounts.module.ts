@@ -8,6 +8,7 @@ import { GraphClients } from './graph-clients';
 import { MetaAppEntity } from './meta-app.entity';
 import { MetaAppsService } from './meta-apps.service';
 import { PhoneNumberEntity } from './phone-number.entity';
+import { PhoneNumbersController } from './phone-numbers.controller';
 import { PhoneNumbersService } from './phone-numbers.service';
 import { TenantEnvironmentEntity } from './tenant-environment.entity';
 import { TokenLifecycleService } from './token-lifecycle.service';
@@ -19,17 +20,17 @@ import { WabasService } from './wabas.service';
 const SERVICES = [GraphClients, MetaAppsService, WabasService, PhoneNumbersService, DiagnosticsService, TokenLifecycleService, WabaProbeService, AccountsMetrics, WebhookDirectory];
 
 /**
- * Meta apps, WABAs, tokens and phone numbers. The gateway imports it with the admin
- * routes; the worker without them, for the token and probe jobs.
+ * Meta apps, WABAs, tokens and phone numbers. The gateway imports it with its routes
+ * (admin, and the tenant's GET /v1/phone-numbers); the worker without them, for the token and probe jobs.
  */
 @Module({})
 export class AccountsModule {
-  static forRoot(settings: AccountsSettings, options: { adminRoutes: boolean }): DynamicModule {
+  static forRoot(settings: AccountsSettings, options: { http: boolean }): DynamicModule {
     return {
       module: AccountsModule,
       global: true,
       imports: [TypeOrmModule.forFeature([MetaAppEntity, TenantEnvironmentEntity, WabaEntity, PhoneNumberEntity])],
-      controllers: options.adminRoutes ? [AdminAccountsController] : [],
+      controllers: options.http ? [AdminAccountsController, PhoneNumbersController] : [],
       providers: [{ provide: ACCOUNTS_SETTINGS, useValue: settings }, ...SERVICES],
       exports: SERVICES,
     };

@@ -2,28 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import type { PhoneNumber } from '@switchboard/graph-api-client';
-import { Repository } from 'typeorm';
+import type { Environment } from '@switchboard/tenancy';
+import { In, Repository } from 'typeorm';
+import { z } from 'zod';
 import { PhoneNumberEntity } from './phone-number.entity';
 import { WabaEntity } from './waba.entity';
 import { WabasService } from './wabas.service';
 
-export interface PhoneNumberView {
-  id: string;
-  phoneNumberId: string;
-  displayPhoneNumber: string;
-  wabaId: string;
-  verifiedName: string | null;
-  qualityRating: string | null;
-  status: string | null;
-  nameStatus: string | null;
-  messagingLimit: string | null;
-  throughputLevel: string | null;
-  throughputMps: number;
-  registeredAt: string | null;
-  syncedAt: string | null;
-  testNumber: boolean;
-  testRecipients: string[];
-}
+export const phoneNumberViewSchema = z.object({
+  id: z.uuid(),
+  phoneNumberId: z.string().describe("Meta's phone_number_id: the `from` of a send"),
+  displayPhoneNumber: z.string(),
+  wabaId: z.string(),
+  verifiedName: z.string().nullable(),
+  qualityRating: z.string().nullable().describe('GREEN, YELLOW, RED or UNKNOWN, from the last sync or quality webhook'),
+  status: z.string().nullable(),
+  nameStatus: z.string().nullable(),
+  messagingLimit: z.string().nullable().describe("Meta's messaging limit tier (TIER_250, TIER_2K, ..., TIER_UNLIMITED)"),
+  throughputLevel: z.string().nullable(),
+  throughputMps: z.number().int(),
+  registeredAt: z.iso.datetime().nullable(),
+  syncedAt: z.iso.datetime().nullable(),
+  testNumber: z.boolean(),
+  testRecipients: z.array(z.string()),
+});
+export type PhoneNumberView = z.infer<typeof phoneNumberViewSchema>;
 
 /** Meta's limit on the recipients of a public test number. */
 export const TEST_RECIPIENTS_MAX = 5;
@@ -133,6 +136,14 @@ export class PhoneNumbersService {
   /** The send worker's view of a number: its throughput and messaging limit tier. */
   findByPhoneNumberId(phoneNumberId: string): Promise<PhoneNumberEntity | null> {
     return this.numbers.findOneBy({ phoneNumberId });
+  }
+
+  /** Every number of a tenant environment, in the order they were added (the tenant-facing list). */
+  async listForEnvironment(tenantId: string, environment: Environment): Promise<PhoneNumberView[]> {
+    const wabas = new Map((await this.wabas.listForScope(tenantId, environment)).map((waba) => [waba.id, waba]));
+    if (wabas.size === 0) return [];
+    const numbers = await this.numbers.find({ where: { wabaRef: In([...wabas.keys()]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return numbers.map((number) => this.view(number, wabas.get(number.wabaRef) as WabaEntity));
   }
 
   listForWaba(waba: WabaEntity): Promise<PhoneNumberEntity[]> {

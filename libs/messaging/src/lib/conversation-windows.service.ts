@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { TenantScopedRepository } from '@switchboard/tenancy';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import type { EntityManager, Repository } from 'typeorm';
 import { WINDOW_MS } from './messaging.constants';
 import { ConversationWindowEntity } from './persistence/conversation-window.entity';
+import { normaliseRecipient } from './recipients/recipient.normaliser';
+import { SenderDirectory } from './sender-directory.service';
 
 export interface WindowState {
   open: boolean;
@@ -16,8 +19,19 @@ export interface WindowState {
 export class ConversationWindowsService {
   private readonly windows: TenantScopedRepository<ConversationWindowEntity>;
 
-  constructor(@InjectRepository(ConversationWindowEntity) windows: Repository<ConversationWindowEntity>) {
+  constructor(
+    @InjectRepository(ConversationWindowEntity) windows: Repository<ConversationWindowEntity>,
+    private readonly senders: SenderDirectory,
+  ) {
     this.windows = new TenantScopedRepository(windows);
+  }
+
+  /** The caller's view (REST and GraphQL): `from` is one of its numbers, by phone_number_id or display number. */
+  async forContact(from: string, waId: string): Promise<WindowState> {
+    const { tenantId, environment } = RequestContext.principal();
+    const sender = await this.senders.resolve({ tenantId, environment }, from);
+    if (!sender) throw new SwitchboardError({ code: 'not_found', message: `No number ${from.slice(0, 32)} in this environment` });
+    return this.state(sender.phoneNumberId, normaliseRecipient(waId, [], 'waId').waId);
   }
 
   async state(phoneNumberId: string, waId: string, now: number = Date.now()): Promise<WindowState> {

@@ -2,14 +2,12 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, U
 import { ApiHeader, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodResponse, parseInput } from '@switchboard/platform';
-import { RequestContext, TenantAuthGuard } from '@switchboard/tenancy';
+import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
 import { ConversationWindowsService } from '../conversation-windows.service';
 import { MessageRetryService } from '../message-retry.service';
 import { MessagesService } from '../messages.service';
 import { MESSAGE_ID_PATTERN } from '../persistence/message-id';
-import { normaliseRecipient } from '../recipients/recipient.normaliser';
-import { SenderDirectory } from '../sender-directory.service';
 import { SuppressionsService } from '../suppressions.service';
 import {
   acceptedMessageSchema,
@@ -97,22 +95,15 @@ export class MessagesController {
 @UseGuards(TenantAuthGuard)
 @Controller('v1/contacts')
 export class ContactsController {
-  constructor(
-    private readonly windows: ConversationWindowsService,
-    private readonly senders: SenderDirectory,
-  ) {}
+  constructor(private readonly windows: ConversationWindowsService) {}
 
   @Get(':waId/window')
   @ApiParam({ name: 'waId', description: 'contact number' })
   @ApiQuery({ name: 'from', required: true, description: 'phone_number_id or display number of one of your numbers' })
   @ApiZodResponse(200, "The contact's 24 h customer-service window with that number", windowViewSchema)
   @ApiContractErrors(400, 404, 422)
-  async window(@Param('waId') waId: string, @Query() query: unknown) {
-    const { from } = parseInput(windowQuerySchema, query);
-    const { tenantId, environment } = RequestContext.principal();
-    const sender = await this.senders.resolve({ tenantId, environment }, from);
-    if (!sender) throw new SwitchboardError({ code: 'not_found', message: `No number ${from.slice(0, 32)} in this environment` });
-    return this.windows.state(sender.phoneNumberId, normaliseRecipient(waId, [], 'waId').waId);
+  window(@Param('waId') waId: string, @Query() query: unknown) {
+    return this.windows.forContact(parseInput(windowQuerySchema, query).from, waId);
   }
 }
 
