@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiContractErrors, ApiOperatorAuth, ApiZodBody, ApiZodResponse, parseInput } from '@switchboard/platform';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { ApiKeysService } from './api-keys.service';
@@ -17,7 +17,7 @@ const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
 });
 
-const tenantSchema = z.object({ id: z.uuid(), slug: z.string(), name: z.string(), createdAt: z.iso.datetime() });
+export const tenantSchema = z.object({ id: z.uuid(), slug: z.string(), name: z.string(), createdAt: z.iso.datetime() });
 const createdApiKeySchema = z.object({
   id: z.uuid(),
   key: z.string().describe('Shown only in this answer; stored as a hash'),
@@ -26,9 +26,12 @@ const createdApiKeySchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+export const EXAMPLE_TENANT = { id: '0f6b6c1e-2d4a-4f8b-9c3d-5e7a1b2c3d4e', slug: 'payments', name: 'Payments', createdAt: '2025-01-15T09:30:00.000Z' };
+
+const tenantIdParam = ApiParam({ name: 'tenantId', description: 'id returned by POST /v1/admin/tenants', schema: { type: 'string', format: 'uuid' } });
+
 @ApiTags('admin')
 @ApiOperatorAuth()
-@ApiContractErrors(401)
 @Controller('v1/admin/tenants')
 @UseGuards(AdminAuthGuard)
 export class AdminTenantsController {
@@ -38,29 +41,42 @@ export class AdminTenantsController {
   ) {}
 
   @Post()
+  @ApiOperation({ operationId: 'createTenant', summary: 'Create a tenant (a business unit with a live and a test environment)' })
   @ApiZodBody(createTenantSchema, { slug: 'payments', name: 'Payments' })
-  @ApiZodResponse(201, 'Created', tenantSchema)
-  @ApiContractErrors(400, 409)
+  @ApiZodResponse(201, 'Created', tenantSchema, EXAMPLE_TENANT)
+  @ApiContractErrors(409)
   create(@Body() body: unknown) {
     return this.tenants.create(parseInput(createTenantSchema, body));
   }
 
   @Get()
-  @ApiZodResponse(200, 'Every tenant', z.object({ data: z.array(tenantSchema) }))
+  @ApiOperation({ operationId: 'listTenants', summary: 'List every tenant' })
+  @ApiZodResponse(200, 'Every tenant', z.object({ data: z.array(tenantSchema) }), { data: [EXAMPLE_TENANT] })
   async list() {
     return { data: await this.tenants.list() };
   }
 
   @Post(':tenantId/api-keys')
+  @ApiOperation({ operationId: 'createApiKey', summary: "Create an API key for one of the tenant's environments" })
+  @tenantIdParam
   @ApiZodBody(createApiKeySchema, { environment: 'test', name: 'ci' })
-  @ApiZodResponse(201, 'Created; the key is shown only here', createdApiKeySchema)
-  @ApiContractErrors(400, 404)
+  @ApiZodResponse(201, 'Created; the key is shown only here', createdApiKeySchema, {
+    id: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+    key: 'sbk_test_Q2hhbmdlTWVQbGVhc2VJdHNBbkV4YW1wbGU',
+    environment: 'test',
+    name: 'ci',
+    createdAt: '2025-01-15T09:31:00.000Z',
+  })
+  @ApiContractErrors(404)
   createApiKey(@Param('tenantId') tenantId: string, @Body() body: unknown) {
     return this.apiKeys.create(tenantId, parseInput(createApiKeySchema, body));
   }
 
   @Delete(':tenantId/api-keys/:keyId')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key' })
+  @tenantIdParam
+  @ApiParam({ name: 'keyId', description: 'id of the key (never the key itself)', schema: { type: 'string', format: 'uuid' } })
   @ApiZodResponse(204, 'Revoked; the key stops working on every instance within a second')
   @ApiContractErrors(404)
   async revokeApiKey(@Param('tenantId') tenantId: string, @Param('keyId') keyId: string): Promise<void> {

@@ -1,14 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodResponse, parseInput } from '@switchboard/platform';
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
 import { createdEndpointSchema, createEndpointSchema, endpointViewSchema, replayResultSchema } from './event-endpoints.schemas';
 import { EventEndpointsService } from './event-endpoints.service';
 
+const EXAMPLE_ENDPOINT = {
+  id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
+  url: 'https://example.com/switchboard-events',
+  events: ['message.status' as const, 'message.received' as const],
+  description: null,
+  createdAt: '2025-01-15T10:10:00.000Z',
+};
+
+const endpointIdParam = (description: string) => ApiParam({ name: 'id', description, schema: { type: 'string', format: 'uuid' } });
+
 @ApiTags('endpoints')
 @ApiTenantAuth()
-@ApiContractErrors(401)
 @UseGuards(TenantAuthGuard)
 @Controller('v1/endpoints')
 export class EventEndpointsController {
@@ -16,22 +25,28 @@ export class EventEndpointsController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ operationId: 'createEndpoint', summary: 'Register a URL that receives signed events of this environment' })
   @ApiZodBody(createEndpointSchema, { url: 'https://example.com/switchboard-events', events: ['message.status', 'message.received'] })
-  @ApiZodResponse(201, 'Created; `secret` signs every delivery and is shown only here', createdEndpointSchema)
-  @ApiContractErrors(400)
+  @ApiZodResponse(201, 'Created; `secret` signs every delivery and is shown only here', createdEndpointSchema, {
+    ...EXAMPLE_ENDPOINT,
+    secret: 'whsec_3q2-7wEXAMPLEbmV2ZXIgdXNlIHRoaXM',
+  })
   create(@Body() body: unknown) {
     return this.endpoints.create(parseInput(createEndpointSchema, body));
   }
 
   @Get()
-  @ApiZodResponse(200, 'Endpoints of this environment (never their secrets)', z.object({ data: z.array(endpointViewSchema) }))
+  @ApiOperation({ operationId: 'listEndpoints', summary: 'Event endpoints of this environment' })
+  @ApiZodResponse(200, 'Endpoints of this environment (never their secrets)', z.object({ data: z.array(endpointViewSchema) }), { data: [EXAMPLE_ENDPOINT] })
   list() {
     return this.endpoints.list();
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiParam({ name: 'id' })
+  @ApiOperation({ operationId: 'deleteEndpoint', summary: 'Stop sending events to an endpoint' })
+  @endpointIdParam('id of the endpoint')
+  @ApiZodResponse(204, 'Deleted')
   @ApiContractErrors(404)
   async remove(@Param('id') id: string): Promise<void> {
     await this.endpoints.remove(id);
@@ -39,8 +54,9 @@ export class EventEndpointsController {
 
   @Post(':id/replay')
   @HttpCode(202)
-  @ApiParam({ name: 'id' })
-  @ApiZodResponse(202, 'Dead-lettered deliveries of the endpoint queued again', replayResultSchema)
+  @ApiOperation({ operationId: 'replayEndpoint', summary: 'Queue the dead-lettered deliveries of an endpoint again' })
+  @endpointIdParam('id of the endpoint')
+  @ApiZodResponse(202, 'Dead-lettered deliveries of the endpoint queued again', replayResultSchema, { replayed: 3 })
   @ApiContractErrors(404)
   replay(@Param('id') id: string) {
     return this.endpoints.replay(id);
