@@ -13,6 +13,8 @@ export * from './lib/persistence/message-status';
 export * from './lib/status/message-status.service';
 export * from './lib/status/status-update';
 export * from './lib/status/opt-out';
+export type { MessageStatusChange } from './lib/status-feed/message-status-change';
+export { MessageStatusFeed, type StatusFeedScope } from './lib/status-feed/message-status-feed';
 export { PendingStatusEntity } from './lib/status/pending-status.entity';
 export * from './lib/persistence/message-id';
 export { MessageEntity, type MessageTemplateRef } from './lib/persistence/message.entity';

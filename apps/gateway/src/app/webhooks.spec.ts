@@ -7,12 +7,13 @@ import { core } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader, type MetaSimulator } from '@switchboard/meta-simulator';
 import { AlertChecks } from '@switchboard/alerts';
-import { MessageStatusService } from '@switchboard/messaging';
+import { MessageStatusFeed, MessageStatusService, type MessageStatusChange } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
 import { verifyEvent } from '@switchboard/tenant-events';
 import { InboxSweeper } from '@switchboard/webhook-ingest';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
@@ -334,6 +335,92 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
       expect(await worker.get(MessageStatusService).applyPendingStatuses(id, 'wamid.LATE-WAMID')).toBe(1);
       expect(await read(id)).toMatchObject({ status: 'delivered' });
       expect((await dataSource.query(`SELECT 1 FROM pending_statuses WHERE wamid = 'wamid.LATE-WAMID'`)) as unknown[]).toHaveLength(0);
+    });
+
+    describe('the live status feed (GraphQL messageStatusChanged)', () => {
+      let watcher: AsyncIterableIterator<MessageStatusChange>;
+      let scope: { tenantId: string; environment: 'live' };
+
+      /** The next change of one of `ids` the gateway's watcher sees (earlier tests' stragglers are skipped). */
+      const nextOf = async (...ids: string[]): Promise<Partial<MessageStatusChange>> => {
+        for (;;) {
+          let timer: NodeJS.Timeout | undefined;
+          const result = await Promise.race([
+            watcher.next(),
+            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no status change of ${ids.join(', ')} within 15 s`)), 15_000))),
+          ]).finally(() => clearTimeout(timer));
+          if (result.done) throw new Error('the status feed ended');
+          if (ids.includes(result.value.messageId)) return result.value;
+        }
+      };
+      const briefly = ({ messageId, status, messageStatus, error }: Partial<MessageStatusChange>) => ({ messageId, status, messageStatus, metaCode: error?.meta?.code });
+
+      beforeAll(async () => {
+        const [tenant] = (await dataSource.query(`SELECT id FROM tenants WHERE slug = 'retail'`)) as Array<{ id: string }>;
+        scope = { tenantId: tenant?.id as string, environment: 'live' };
+        watcher = gateway.get(MessageStatusFeed, { strict: false }).watch(scope);
+        // Watching from here on: the gateway's subscription is in place once Redis counts it.
+        const probe = new Redis(redis.url, { maxRetriesPerRequest: 1, disableClientInfo: true });
+        try {
+          await until(async () => ((await probe.pubsub('NUMSUB', `${redis.prefix}:status:${scope.tenantId}:live`)) as [string, number])[1] === 1, 'the gateway to subscribe');
+        } finally {
+          probe.disconnect();
+        }
+      });
+
+      afterAll(async () => {
+        await watcher?.return?.();
+      });
+
+      it("a gateway's watcher sees accept and every status the worker applies; a late watcher is replayed the same", async () => {
+        const id = await message('14155550161');
+        expect(briefly(await nextOf(id))).toEqual({ messageId: id, status: 'queued', messageStatus: 'queued', metaCode: undefined });
+        await postJson(statuses(status('wamid.LIVE', 'sent', T0 + 1, { biz_opaque_callback_data: id })));
+        await drained();
+        await postJson(statuses(status('wamid.LIVE', 'delivered', T0 + 2), status('wamid.LIVE', 'failed', T0 + 3, { errors: [metaError(131026, 'Message undeliverable')] })));
+        await drained();
+        const live = [await nextOf(id), await nextOf(id), await nextOf(id)];
+        expect(live.map(briefly)).toEqual([
+          { messageId: id, status: 'sent', messageStatus: 'sent', metaCode: undefined },
+          { messageId: id, status: 'delivered', messageStatus: 'delivered', metaCode: undefined },
+          // Late failure after the delivery: an event, the message stays delivered.
+          { messageId: id, status: 'failed', messageStatus: 'delivered', metaCode: 131026 },
+        ]);
+        expect(live[0]).toMatchObject({ ...scope, at: new Date((T0 + 1) * 1000).toISOString(), error: null });
+
+        const late = gateway.get(MessageStatusFeed, { strict: false }).watch(scope, { messageId: id });
+        const replayed: MessageStatusChange[] = [];
+        for (let i = 0; i < 4; i += 1) replayed.push((await late.next()).value as MessageStatusChange);
+        await late.return?.();
+        expect(replayed.slice(1)).toEqual(live);
+        expect(replayed[0]).toMatchObject({ messageId: id, status: 'queued' });
+      });
+
+      it('a pending status is published when applied; a Meta sent after the worker recorded sent is not', async () => {
+        const id = await message('14155550162');
+        await nextOf(id);
+        await postJson(statuses(status('wamid.LIVE-PENDING', 'delivered', T0 + 2)));
+        await drained();
+        await dataSource.query(`UPDATE messages SET status = 'sent', wamid = 'wamid.LIVE-PENDING' WHERE id = $1`, [id]);
+        await dataSource.query(`INSERT INTO message_events (message_id, tenant_id, environment, status, at) SELECT id, tenant_id, environment, 'sent', now() FROM messages WHERE id = $1`, [id]);
+        expect(await worker.get(MessageStatusService).applyPendingStatuses(id, 'wamid.LIVE-PENDING')).toBe(1);
+        expect(briefly(await nextOf(id))).toEqual({ messageId: id, status: 'delivered', messageStatus: 'delivered', metaCode: undefined });
+
+        await postJson(statuses(status('wamid.LIVE-PENDING', 'sent', T0 + 1)));
+        await postJson(statuses(status('wamid.LIVE-PENDING', 'read', T0 + 3)));
+        await drained();
+        expect(briefly(await nextOf(id))).toEqual({ messageId: id, status: 'read', messageStatus: 'read', metaCode: undefined });
+      });
+
+      it("a retry's queued is published", async () => {
+        const id = await message('14155550163', 'wamid.LIVE-RETRY');
+        await nextOf(id);
+        await postJson(statuses(status('wamid.LIVE-RETRY', 'failed', T0 + 1, { errors: [metaError(131026, 'Message undeliverable')] })));
+        await drained();
+        expect(briefly(await nextOf(id))).toEqual({ messageId: id, status: 'failed', messageStatus: 'failed', metaCode: 131026 });
+        expect((await call('POST', `/v1/messages/${id}/retry`, key)).status).toBe(202);
+        expect(briefly(await nextOf(id))).toEqual({ messageId: id, status: 'queued', messageStatus: 'queued', metaCode: undefined });
+      });
     });
   });
 

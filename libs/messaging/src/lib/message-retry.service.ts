@@ -9,6 +9,8 @@ import { MessageJobs } from './message-jobs.service';
 import { MessageEventEntity } from './persistence/message-event.entity';
 import type { MessageStatus } from './persistence/message-status';
 import { MessageEntity } from './persistence/message.entity';
+import { queuedChange } from './status-feed/message-status-change';
+import { MessageStatusFeed } from './status-feed/message-status-feed';
 
 /** Only a message that ended without reaching Meta's delivery path may be sent again. */
 const RETRYABLE: ReadonlySet<MessageStatus> = new Set(['failed', 'dead']);
@@ -24,11 +26,12 @@ export class MessageRetryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: MessageJobs,
+    private readonly feed: MessageStatusFeed,
   ) {}
 
   async retry(id: string): Promise<AcceptedMessage> {
     const { tenantId, environment } = RequestContext.principal();
-    const message = await this.dataSource.transaction(async (manager) => {
+    const { message, at } = await this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(MessageEntity, { where: { id, tenantId, environment }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
       if (!RETRYABLE.has(row.status)) {
@@ -43,8 +46,9 @@ export class MessageRetryService {
       Object.assign(row, { status: 'queued', retries: row.retries + 1, attempts: 0, error: null, updatedAt: now });
       const saved = await manager.save(MessageEntity, row);
       await manager.insert(MessageEventEntity, { messageId: id, tenantId, environment, status: 'queued', at: now, detail: { retry: saved.retries, previous } });
-      return saved;
+      return { message: saved, at: now };
     });
+    await this.feed.publish([queuedChange(message, at)]);
     await this.jobs.enqueueCommitted(message);
     return acceptedView(message);
   }

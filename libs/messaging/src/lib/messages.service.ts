@@ -24,6 +24,8 @@ import { MessageEntity, type MessageTemplateRef } from './persistence/message.en
 import { SuppressionEntity } from './persistence/suppression.entity';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
 import { SenderDirectory } from './sender-directory.service';
+import { queuedChange } from './status-feed/message-status-change';
+import { MessageStatusFeed } from './status-feed/message-status-feed';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -65,6 +67,7 @@ export class MessagesService implements OnModuleInit {
     private readonly windows: ConversationWindowsService,
     private readonly moduleRef: ModuleRef,
     @Inject(CHANNEL_REGISTRY) channels: ChannelRegistry,
+    private readonly feed: MessageStatusFeed,
   ) {
     // POST /v1/messages takes Meta's message object, so its channel is WhatsApp; the registry erases plugin types.
     this.channel = channels.get(WHATSAPP_CHANNEL_ID) as WhatsAppChannelPlugin;
@@ -170,6 +173,8 @@ export class MessagesService implements OnModuleInit {
       'switchboard.message_id': message.id,
       'switchboard.message_type': message.type,
     });
+    // Before the job: a `sent` the worker publishes then cannot overtake this `queued`.
+    await this.feed.publish([queuedChange(message, message.createdAt)]);
     await this.jobs.enqueueCommitted(message);
     return acceptedView(message);
   }

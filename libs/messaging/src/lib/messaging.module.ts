@@ -24,6 +24,8 @@ import { MessageSender } from './send/message-sender.service';
 import { SendMessageProcessor } from './send/send-message.processor';
 import { SEND_CIRCUIT_BREAKER } from './send/send.constants';
 import { SendMetrics } from './send/send.metrics';
+import { MessageStatusFeed } from './status-feed/message-status-feed';
+import { StatusFeedMetrics } from './status-feed/status-feed.metrics';
 
 export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity, PendingStatusEntity];
 
@@ -52,7 +54,7 @@ const senderProviders: Provider[] = [
 
 /**
  * The outbound message pipeline. Needs, from the host: TypeORM (PersistenceModule),
- * QueueModule (QUEUE_PRODUCER), AccountsModule (global: the tenant's numbers),
+ * QueueModule (QUEUE_PRODUCER, QUEUE_SETTINGS), MetricsModule, AccountsModule (global: the tenant's numbers),
  * TemplateRegistryModule (TemplatePreSendService) and, for the routes, TenancyModule.
  */
 @Module({})
@@ -80,10 +82,13 @@ export class MessagingModule {
               [WHATSAPP_CHANNEL_ID],
             ),
         },
+        // Gateway and worker alike: both write timeline events; only a gateway watches.
+        StatusFeedMetrics,
+        MessageStatusFeed,
         ...services,
         ...(options.sender ? senderProviders : []),
       ],
-      exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, ...services],
+      exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, MessageStatusFeed, ...services],
     };
   }
 }

@@ -11,6 +11,7 @@ import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, WINDOW_MS, type MessagingSettings
 import { MessageEntity } from '../persistence/message.entity';
 import { SendTimeChecks } from '../send-time-checks.service';
 import { MessageStatusService } from '../status/message-status.service';
+import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { SuppressionsService } from '../suppressions.service';
 import { CircuitBreaker } from './circuit-breaker';
 import { decideAfterFailure, withJitter } from './send-decision';
@@ -79,8 +80,9 @@ export class MessageSender {
     private readonly statuses: MessageStatusService,
     private readonly suppressions: SuppressionsService,
     private readonly metrics: SendMetrics,
+    feed: MessageStatusFeed,
   ) {
-    this.transitions = new MessageTransitions(dataSource);
+    this.transitions = new MessageTransitions(dataSource, feed);
   }
 
   async send(messageId: string, now: () => Date = () => new Date()): Promise<SendStep> {

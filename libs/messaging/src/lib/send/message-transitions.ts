@@ -1,6 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { MessageError } from '@switchboard/error-taxonomy';
+import type { Environment } from '@switchboard/tenancy';
 import type { MessageStatus } from '../persistence/message-status';
+import type { MessageStatusFeed } from '../status-feed/message-status-feed';
+
+/** What a conditional INSERT into message_events returned: nothing when the row had moved on. */
+type InsertedEvent = { tenant_id: string; environment: Environment };
 
 export interface SentUpdate {
   wamid: string;
@@ -12,10 +17,14 @@ export interface SentUpdate {
  * The worker's writes to a message row, each one statement (row update and timeline
  * event together) so a crash never leaves half a transition. Every write is conditional:
  * a webhook that moved the message ahead first (a `delivered` before the worker recorded
- * `sent`) is never regressed.
+ * `sent`) is never regressed. A timeline event the statement did insert goes to the live
+ * feed once the statement (its own transaction) has committed.
  */
 export class MessageTransitions {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: MessageStatusFeed,
+  ) {}
 
   /** queued/sending -> sending with the call's start time; false when another worker or a webhook got there first. */
   async begin(id: string, at: Date): Promise<boolean> {
@@ -36,7 +45,7 @@ export class MessageTransitions {
   /** Meta accepted the send. The `sent` event is added only when the row was not moved ahead meanwhile. */
   async sent(id: string, at: Date, update: SentUpdate): Promise<void> {
     const detail = update.providerStatus ? JSON.stringify({ providerStatus: update.providerStatus }) : null;
-    await this.dataSource.query(
+    const inserted: InsertedEvent[] = await this.dataSource.query(
       `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
        updated AS (
          UPDATE messages m
@@ -46,9 +55,11 @@ export class MessageTransitions {
            FROM previous WHERE m.id = previous.id
          RETURNING previous.status AS previous_status, m.tenant_id, m.environment)
        INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail)
-       SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb FROM updated WHERE previous_status IN ('queued', 'sending')`,
+       SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb FROM updated WHERE previous_status IN ('queued', 'sending')
+       RETURNING tenant_id, environment`,
       [id, update.wamid, update.sendTraceparent, at, detail],
     );
+    await this.publish(inserted, id, at, 'sent', null);
   }
 
   /** The call failed and will be tried again (or reconciled): the row stays `sending` with the last error. */
@@ -72,15 +83,23 @@ export class MessageTransitions {
 
   /** `failed` or `dead`, with the classified error and a timeline event; false when a webhook moved it ahead. */
   async end(id: string, at: Date, status: Extract<MessageStatus, 'failed' | 'dead'>, error: MessageError, countsAttempt: boolean): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const inserted: InsertedEvent[] = await this.dataSource.query(
       `WITH updated AS (
          UPDATE messages SET status = $2, error = $3::jsonb, attempts = attempts + $4, attempt_started_at = NULL, updated_at = $5
           WHERE id = $1 AND status IN ('queued', 'sending')
          RETURNING tenant_id, environment)
        INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail)
-       SELECT $1, tenant_id, environment, $2, $5, $6::jsonb FROM updated RETURNING id`,
-      [id, status, JSON.stringify(error), countsAttempt ? 1 : 0, at, JSON.stringify({ code: error.code, ...(error.meta ? { metaCode: error.meta.code } : {}) })],
+       SELECT $1, tenant_id, environment, $2, $5, jsonb_build_object('error', $3::jsonb) FROM updated RETURNING tenant_id, environment`,
+      [id, status, JSON.stringify(error), countsAttempt ? 1 : 0, at],
     );
-    return rows.length === 1;
+    await this.publish(inserted, id, at, status, error);
+    return inserted.length === 1;
+  }
+
+  /** Only an event the statement inserted: the status it names is then the message's own. */
+  private async publish(inserted: readonly InsertedEvent[], id: string, at: Date, status: MessageStatus, error: MessageError | null): Promise<void> {
+    await this.feed.publish(
+      inserted.map((event) => ({ messageId: id, tenantId: event.tenant_id, environment: event.environment, status, messageStatus: status, at: at.toISOString(), error })),
+    );
   }
 }

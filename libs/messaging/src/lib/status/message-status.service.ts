@@ -11,6 +11,8 @@ import { MessageEventEntity } from '../persistence/message-event.entity';
 import { MESSAGE_ID_PATTERN } from '../persistence/message-id';
 import { isForwardStatus } from '../persistence/message-status';
 import { MessageEntity } from '../persistence/message.entity';
+import type { MessageStatusChange } from '../status-feed/message-status-change';
+import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { recordOptOut } from './opt-out';
 import { PendingStatusEntity } from './pending-status.entity';
 import type { StatusOutcome, StatusResult, StatusUpdate } from './status-update';
@@ -18,6 +20,14 @@ import type { StatusOutcome, StatusResult, StatusUpdate } from './status-update'
 export interface StatusScope {
   tenantId: string;
   environment: Environment;
+}
+
+/** What a transaction of the status machine leaves to do once it has committed. */
+interface AfterCommit {
+  /** Tenant event deliveries (message.status) to dispatch. */
+  readonly deliveries: string[];
+  /** Timeline events for the live feed. */
+  readonly changes: MessageStatusChange[];
 }
 
 /** Meta's "user stopped marketing messages from you" (reference §1.4): never retried, suppressed. */
@@ -43,6 +53,7 @@ export class MessageStatusService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
+    private readonly feed: MessageStatusFeed,
   ) {}
 
   onModuleInit(): void {
@@ -56,7 +67,8 @@ export class MessageStatusService implements OnModuleInit {
 
   /**
    * Applies one status inside the caller's transaction (webhook processing commits it with
-   * its dedupe key). The caller dispatches `deliveries` (message.status events) after its commit.
+   * its dedupe key). After its commit the caller dispatches `deliveries` (message.status events)
+   * and publishes `changes` (MessageStatusFeed).
    */
   async apply(manager: EntityManager, scope: StatusScope, update: StatusUpdate): Promise<StatusResult> {
     const message = await this.findMessage(manager, scope, update);
@@ -72,14 +84,14 @@ export class MessageStatusService implements OnModuleInit {
           update,
         }),
       );
-      return { outcome: 'pending', message: null, deliveries: [] };
+      return { outcome: 'pending', message: null, deliveries: [], changes: [] };
     }
-    const deliveries: string[] = [];
+    const after: AfterCommit = { deliveries: [], changes: [] };
     const learnsWamid = message.wamid === null;
-    const outcome = await this.applyTo(manager, message, update, deliveries);
+    const outcome = await this.applyTo(manager, message, update, after);
     // A wamid learned from this status (before the worker stored it) may have statuses waiting for it.
-    if (learnsWamid) await this.applyPendingIn(manager, message, deliveries);
-    return { outcome, message: { id: message.id, status: message.status, error: message.error }, deliveries };
+    if (learnsWamid) await this.applyPendingIn(manager, message, after);
+    return { outcome, message: { id: message.id, status: message.status, error: message.error }, ...after };
   }
 
   /**
@@ -94,13 +106,14 @@ export class MessageStatusService implements OnModuleInit {
       [messageId, wamid ?? ''],
     );
     if (waiting.length === 0) return 0;
-    const deliveries: string[] = [];
+    const after: AfterCommit = { deliveries: [], changes: [] };
     const applied = await this.dataSource.transaction(async (manager) => {
       const message = await manager.findOne(MessageEntity, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
       if (!message) return 0;
-      return this.applyPendingIn(manager, { ...message, wamid: wamid ?? message.wamid }, deliveries);
+      return this.applyPendingIn(manager, { ...message, wamid: wamid ?? message.wamid }, after);
     });
-    await this.events?.dispatch(deliveries);
+    await this.feed.publish(after.changes);
+    await this.events?.dispatch(after.deliveries);
     return applied;
   }
 
@@ -120,7 +133,7 @@ export class MessageStatusService implements OnModuleInit {
     return applied;
   }
 
-  private async applyPendingIn(manager: EntityManager, message: MessageEntity, deliveries: string[]): Promise<number> {
+  private async applyPendingIn(manager: EntityManager, message: MessageEntity, after: AfterCommit): Promise<number> {
     const pending = await manager
       .createQueryBuilder(PendingStatusEntity, 'pending')
       .where('pending.tenant_id = :tenantId AND pending.environment = :environment', { tenantId: message.tenantId, environment: message.environment })
@@ -130,7 +143,7 @@ export class MessageStatusService implements OnModuleInit {
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getMany();
-    for (const row of pending) await this.applyTo(manager, message, row.update, deliveries);
+    for (const row of pending) await this.applyTo(manager, message, row.update, after);
     if (pending.length > 0) await manager.delete(PendingStatusEntity, pending.map((row) => row.id));
     return pending.length;
   }
@@ -173,7 +186,7 @@ export class MessageStatusService implements OnModuleInit {
   }
 
   /** The processing span links to the send span of the message (its stored traceparent). */
-  private applyTo(manager: EntityManager, message: MessageEntity, update: StatusUpdate, deliveries: string[]): Promise<StatusOutcome> {
+  private applyTo(manager: EntityManager, message: MessageEntity, update: StatusUpdate, after: AfterCommit): Promise<StatusOutcome> {
     return tracer.startActiveSpan(
       'messages.status',
       {
@@ -187,10 +200,21 @@ export class MessageStatusService implements OnModuleInit {
       },
       async (span) => {
         try {
-          const { outcome, error } = await this.transition(manager, message, update, (code) => span.setAttribute('switchboard.meta_error_code', code));
+          const { outcome, error, inserted } = await this.transition(manager, message, update, (code) => span.setAttribute('switchboard.meta_error_code', code));
           span.setAttribute('switchboard.status_outcome', outcome);
+          if (inserted) {
+            after.changes.push({
+              messageId: message.id,
+              tenantId: message.tenantId,
+              environment: message.environment,
+              status: update.status,
+              messageStatus: message.status,
+              at: new Date(update.at).toISOString(),
+              error: error ?? null,
+            });
+          }
           if (this.events) {
-            deliveries.push(
+            after.deliveries.push(
               ...(await this.events.publish(manager, message, 'message.status', {
                 messageId: message.id,
                 wamid: update.wamid,
@@ -219,7 +243,7 @@ export class MessageStatusService implements OnModuleInit {
     message: MessageEntity,
     update: StatusUpdate,
     onMetaCode: (code: number) => void,
-  ): Promise<{ outcome: StatusOutcome; error: MessageError | undefined }> {
+  ): Promise<{ outcome: StatusOutcome; error: MessageError | undefined; inserted: boolean }> {
     const forward = isForwardStatus(message.status, update.status);
     const firstError = update.errors?.[0];
     const classification = update.status === 'failed' ? classify((firstError ?? { code: 'missing' }) as unknown as WebhookErrorEntry) : undefined;
@@ -255,7 +279,7 @@ export class MessageStatusService implements OnModuleInit {
     if (classification?.meta?.code === MARKETING_OPT_OUT) {
       await recordOptOut(manager, message, message.to, `Meta ${MARKETING_OPT_OUT}: the user stopped marketing messages`);
     }
-    return { outcome: forward ? 'applied' : 'recorded', error: classification ? messageErrorOf(classification) : undefined };
+    return { outcome: forward ? 'applied' : 'recorded', error: classification ? messageErrorOf(classification) : undefined, inserted: !repeatedSent };
   }
 }
 

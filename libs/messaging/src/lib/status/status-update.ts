@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MessageStatus } from '../persistence/message-status';
+import type { MessageStatusChange } from '../status-feed/message-status-change';
 
 /** The statuses Meta reports for an outbound message that the status machine knows. */
 export const WEBHOOK_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
@@ -29,6 +30,8 @@ export interface StatusResult {
   readonly message: { readonly id: string; readonly status: MessageStatus; readonly error: Record<string, unknown> | null } | null;
   /** Tenant event deliveries (message.status) recorded in the caller's transaction: dispatch them after the commit. */
   readonly deliveries: readonly string[];
+  /** Timeline events recorded in the caller's transaction: publish them (MessageStatusFeed) after the commit. */
+  readonly changes: readonly MessageStatusChange[];
 }
 
 export type StatusOutcome =

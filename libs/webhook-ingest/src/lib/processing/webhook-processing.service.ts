@@ -4,7 +4,17 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WebhookDirectory, type AccountScope } from '@switchboard/accounts';
 import { AlertsService } from '@switchboard/alerts';
-import { MessageStatusService, recordOptOut, SuppressionEntity, WEBHOOK_STATUSES, type StatusUpdate, type WebhookStatus } from '@switchboard/messaging';
+import {
+  MessageStatusFeed,
+  MessageStatusService,
+  recordOptOut,
+  SuppressionEntity,
+  WEBHOOK_STATUSES,
+  type MessageStatusChange,
+  type StatusResult,
+  type StatusUpdate,
+  type WebhookStatus,
+} from '@switchboard/messaging';
 import { TEMPLATE_WEBHOOK_FIELDS, TemplateStatusService } from '@switchboard/template-registry';
 import { TenantEventsPublisher, type TenantEventType } from '@switchboard/tenant-events';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -28,11 +38,12 @@ import {
 
 export type InboxRowOutcome = 'processed' | 'unparseable' | 'failed' | 'skipped';
 
-/** What one payload's transaction collects: outcome counts, and tenant events to dispatch after the commit. */
+/** What one payload's transaction collects: outcome counts, and tenant events and live status changes to send after the commit. */
 interface Tally {
   count(field: string, outcome: string): void;
   publish(scope: AccountScope, type: TenantEventType, data: Record<string, unknown>): Promise<void>;
-  dispatchLater(deliveryIds: readonly string[]): void;
+  /** The status machine's message.status deliveries and timeline changes. */
+  afterCommit(result: StatusResult): void;
   /** A status left pending: looked up again once this payload has committed. */
   pending(scope: AccountScope, wamid: string): void;
 }
@@ -52,6 +63,7 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
 export class WebhookProcessingService implements OnModuleInit {
   private readonly logger = new Logger(WebhookProcessingService.name);
   private statuses!: MessageStatusService;
+  private feed!: MessageStatusFeed;
   private templates!: TemplateStatusService;
   private events!: TenantEventsPublisher;
   private alerts!: AlertsService;
@@ -67,6 +79,7 @@ export class WebhookProcessingService implements OnModuleInit {
   onModuleInit(): void {
     // Messaging and the template registry are sibling modules of the host; resolve them app-wide.
     this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
+    this.feed = this.moduleRef.get(MessageStatusFeed, { strict: false });
     this.templates = this.moduleRef.get(TemplateStatusService, { strict: false });
     this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
     this.alerts = this.moduleRef.get(AlertsService, { strict: false });
@@ -114,22 +127,27 @@ export class WebhookProcessingService implements OnModuleInit {
         if (locked.length === 0) return false;
         const counts = new Map<string, number>();
         const deliveries: string[] = [];
+        const changes: MessageStatusChange[] = [];
         const pending: Array<{ scope: AccountScope; wamid: string }> = [];
         const tally: Tally = {
           count: (field, outcome) => counts.set(`${field}\u0000${outcome}`, (counts.get(`${field}\u0000${outcome}`) ?? 0) + 1),
           publish: async (scope, type, data) => {
             deliveries.push(...(await this.events.publish(manager, scope, type, data)));
           },
-          dispatchLater: (ids) => deliveries.push(...ids),
+          afterCommit: (result) => {
+            deliveries.push(...result.deliveries);
+            changes.push(...result.changes);
+          },
           pending: (scope, wamid) => pending.push({ scope, wamid }),
         };
         for (const entry of envelope.value.entry) {
           for (const change of entry.changes) await this.applyChange(manager, entry, change, tally);
         }
         await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
-        return { counts, deliveries, pending };
+        return { counts, deliveries, changes, pending };
       });
       if (!applied) return 'skipped';
+      await this.feed.publish(applied.changes);
       await this.events.dispatch(applied.deliveries);
       for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForWamids(scope, [wamid]);
       for (const [key, count] of applied.counts) {
@@ -266,9 +284,9 @@ export class WebhookProcessingService implements OnModuleInit {
         ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
         ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
       };
-      // The status machine records its own message.status events; they go out after this commit.
+      // The status machine records its own message.status events and timeline changes; they go out after this commit.
       const result = await this.statuses.apply(manager, scope, update);
-      tally.dispatchLater(result.deliveries);
+      tally.afterCommit(result);
       if (result.outcome === 'pending') tally.pending(scope, update.wamid);
       tally.count('messages.status', result.outcome);
     }
