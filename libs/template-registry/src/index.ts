@@ -17,3 +17,4 @@ export * from './lib/scheduling/template-sync.processor';
 export { TemplateEntity, type TemplateStatusDetail, type TemplateCategoryChange } from './lib/persistence/template.entity';
 export { TemplatesService } from './lib/http/templates.service';
 export { templateViewSchema, type TemplateView } from './lib/http/template.view';
+export { listTemplatesQuerySchema, oneTemplateQuerySchema, lintResultSchema, syncResultSchema } from './lib/http/templates.schemas';

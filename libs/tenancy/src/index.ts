@@ -2,6 +2,7 @@ export * from './lib/admin-auth.guard';
 export * from './lib/api-key.codec';
 export * from './lib/api-key.entity';
 export * from './lib/api-keys.service';
+export { parseBearer } from './lib/bearer-token';
 export * from './lib/environment';
 export * from './lib/request-context';
 export * from './lib/tenancy.constants';

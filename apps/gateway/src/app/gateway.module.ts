@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
+import { GraphqlApiModule } from '@switchboard/graphql-api';
 import { HealthModule } from '@switchboard/health';
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
@@ -26,6 +27,10 @@ export interface GatewaySecrets {
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayEnv, databaseUrl: string, secrets: GatewaySecrets): DynamicModule {
+    const development = config.NODE_ENV === 'development';
+    // One instance of each, shared by the REST controllers and the GraphQL resolvers.
+    const templates = TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } });
+    const messaging = MessagingModule.forRoot();
     return {
       module: GatewayModule,
       imports: [
@@ -50,8 +55,16 @@ export class GatewayModule {
           { graphBaseUrl: config.GRAPH_API_BASE_URL, graphVersion: config.GRAPH_API_VERSION },
           { http: true },
         ),
-        TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } }),
-        MessagingModule.forRoot(),
+        templates,
+        messaging,
+        GraphqlApiModule.forRoot({
+          introspection: config.GRAPHQL_INTROSPECTION ?? development,
+          sandbox: config.GRAPHQL_SANDBOX ?? development,
+          stacktraces: development,
+          maxDepth: config.GRAPHQL_MAX_DEPTH,
+          maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
+          imports: [templates, messaging],
+        }),
         WebhookIngestModule.forRoot(),
         TenantEventsModule.forRoot(),
       ],

@@ -104,6 +104,16 @@ export const tenantQuotaEnvSchema = z.object({
   TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
+/** POST /graphql and its subscriptions (issue 9). Introspection and the sandbox UI default to development only. */
+export const graphqlEnvSchema = z.object({
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_SANDBOX: bool.optional(),
+  /** Deepest selection an operation may have (fields nested in fields). */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  /** Cost ceiling of one operation: each field costs 1, a list field costs its page size times its selection. */
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+});
+
 export const graphEnvSchema = z.object({
   GRAPH_API_BASE_URL: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
@@ -178,6 +188,7 @@ export const gatewayEnvSchema = coreEnvSchema
   .extend(httpEnvSchema.shape)
   .extend(tenancyEnvSchema.shape)
   .extend(tenantQuotaEnvSchema.shape)
+  .extend(graphqlEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
@@ -203,6 +214,7 @@ export type CoreEnv = z.infer<typeof coreEnvSchema>;
 export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
 export type RedisEnv = z.infer<typeof redisEnvSchema>;
 export type GraphEnv = z.infer<typeof graphEnvSchema>;
+export type GraphqlEnv = z.infer<typeof graphqlEnvSchema>;
 export type TelemetryEnv = z.infer<typeof telemetryEnvSchema>;
 export type VaultEnv = z.infer<typeof vaultEnvSchema>;
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -27,6 +27,9 @@ export const TAXONOMY_HTTP_STATUS = {
   token_missing_scopes: 422,
   // Our own API, not Meta: a unique value already taken (tenant slug, app id).
   conflict: 409,
+  // A GraphQL operation past the gateway's depth or cost limit (GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY).
+  query_too_deep: 400,
+  query_too_complex: 400,
   // A bug or an unexpected failure of ours; the message never leaks internals.
   internal_error: 500,
 

@@ -17,7 +17,7 @@ import { acceptedView, messageSummary } from './http/message-views';
 import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { MessageJobs } from './message-jobs.service';
-import { MessageEventEntity } from './persistence/message-event.entity';
+import { MessageTimelines } from './message-timelines.service';
 import { newMessageId } from './persistence/message-id';
 import type { MessageStatus } from './persistence/message-status';
 import { MessageEntity, type MessageTemplateRef } from './persistence/message.entity';
@@ -51,17 +51,16 @@ export interface MessageListFilter {
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
   private readonly messages: TenantScopedRepository<MessageEntity>;
-  private readonly events: TenantScopedRepository<MessageEventEntity>;
   private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
   private templates!: TemplatePreSendService;
   private readonly channel: WhatsAppChannelPlugin;
 
   constructor(
     @InjectRepository(MessageEntity) messages: Repository<MessageEntity>,
-    @InjectRepository(MessageEventEntity) events: Repository<MessageEventEntity>,
     @InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: MessageJobs,
+    private readonly timelines: MessageTimelines,
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly senders: SenderDirectory,
     private readonly windows: ConversationWindowsService,
@@ -72,7 +71,6 @@ export class MessagesService implements OnModuleInit {
     // POST /v1/messages takes Meta's message object, so its channel is WhatsApp; the registry erases plugin types.
     this.channel = channels.get(WHATSAPP_CHANNEL_ID) as WhatsAppChannelPlugin;
     this.messages = new TenantScopedRepository(messages);
-    this.events = new TenantScopedRepository(events);
     this.suppressions = new TenantScopedRepository(suppressions);
   }
 
@@ -182,8 +180,8 @@ export class MessagesService implements OnModuleInit {
   async get(id: string): Promise<MessageView> {
     const message = await this.messages.findOne({ id });
     if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
-    const events = await this.events.find({ messageId: id }, { order: { at: 'ASC', id: 'ASC' } });
-    return { ...messageSummary(message), events: events.map((event) => ({ status: event.status, at: event.at.toISOString() })) };
+    const [events = []] = await this.timelines.of([id]);
+    return { ...messageSummary(message), events };
   }
 
   async list(filter: MessageListFilter): Promise<{ data: Omit<MessageView, 'events'>[]; nextCursor: string | null }> {

@@ -7,6 +7,7 @@ import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
 import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
+import { MessageTimelines } from './message-timelines.service';
 import { MessagesService } from './messages.service';
 import { OutboxSweeper } from './outbox.sweeper';
 import { CHANNEL_REGISTRY, DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
@@ -65,7 +66,7 @@ export class MessagingModule {
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
       send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...options.send },
     };
-    const services = [MessagesService, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
+    const services = [MessagesService, MessageTimelines, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],

@@ -27,12 +27,15 @@ const HTTP_CODES: Partial<Record<number, { code: TaxonomyCode; message: string }
 /**
  * The one place HTTP errors get the contract's body (§3). /v1 routes always; other
  * routes (health, webhooks) keep Nest's own body unless a SwitchboardError escapes.
+ * Errors of GraphQL resolvers pass through to the GraphQL error formatter.
  */
 @Catch()
 export class ContractExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ContractExceptionFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // GraphQL resolvers: hand the error back to the GraphQL layer, whose error formatter maps it.
+    if (host.getType() !== 'http') return exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const isContractRoute = request.url.startsWith('/v1/');
@@ -40,7 +43,7 @@ export class ContractExceptionFilter implements ExceptionFilter {
     if (!isContractRoute && !(exception instanceof SwitchboardError)) {
       if (exception instanceof HttpException) {
         void reply.status(exception.getStatus()).send(exception.getResponse());
-        return;
+        return undefined;
       }
     }
 
@@ -48,6 +51,7 @@ export class ContractExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
     if (retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    return undefined;
   }
 
   private toContract(exception: unknown, requestId: string) {

@@ -6,14 +6,23 @@ import { ApiKeysService } from './api-keys.service';
 import { bearerToken } from './bearer-token';
 import { RequestContext } from './request-context';
 
-/** Tenant routes: a valid sbk_ key, whose tenant and environment then scope everything. */
+/**
+ * The HTTP request behind a REST route or a GraphQL operation over HTTP (a resolver's
+ * third argument is the GraphQL context, which carries it as `req`).
+ */
+function requestOf(context: ExecutionContext): FastifyRequest | undefined {
+  if (context.getType() === 'http') return context.switchToHttp().getRequest<FastifyRequest>();
+  return context.getArgByIndex<{ req?: FastifyRequest } | undefined>(2)?.req;
+}
+
+/** Tenant routes and resolvers: a valid sbk_ key, whose tenant and environment then scope everything. */
 @Injectable()
 export class TenantAuthGuard implements CanActivate {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = bearerToken(request);
+    const request = requestOf(context);
+    const token = request ? bearerToken(request) : undefined;
     const principal = token ? await this.apiKeys.authenticate(token) : undefined;
     const store = RequestContext.store();
     if (!principal || !store) {

@@ -12,6 +12,7 @@ import { SuppressionsService } from '../suppressions.service';
 import {
   acceptedMessageSchema,
   createSuppressionSchema,
+  idempotencyKeySchema,
   listMessagesQuerySchema,
   messageListSchema,
   messageViewSchema,
@@ -28,8 +29,6 @@ const EXAMPLE_SEND: z.input<typeof sendMessageSchema> = {
   template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'John' }, { type: 'text', text: '#4521' }] }] },
   metadata: { orderId: '4521' },
 };
-
-const idempotencyKeySchema = z.string().min(1).max(255).optional();
 
 const EXAMPLE_ID = 'msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E';
 const EXAMPLE_ACCEPTED = { id: EXAMPLE_ID, status: 'queued' as const, to: '14155551234', from: '3000000000000001', createdAt: '2025-01-15T10:00:00.000Z' };

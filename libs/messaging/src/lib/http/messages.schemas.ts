@@ -29,6 +29,9 @@ export const DELIVERY_OPTION_KEYS = Object.keys(deliveryOptionsSchema.shape);
 /** POST /v1/messages as documented: the WhatsApp channel's message (Meta's object plus `from`, `metadata`, `choice`) and the delivery options. */
 export const sendMessageSchema = z.intersection(whatsappMessageSchema, deliveryOptionsSchema);
 
+/** `Idempotency-Key` (REST header, GraphQL argument): same key + same body within 24 h answers the first result. */
+export const idempotencyKeySchema = z.string().min(1).max(255).optional();
+
 export interface SendRequest {
   readonly message: WhatsAppMessage;
   readonly delivery: DeliveryOptions;

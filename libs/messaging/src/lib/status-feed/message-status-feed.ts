@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { MessageError } from '@switchboard/error-taxonomy';
+import { SwitchboardError, type MessageError } from '@switchboard/error-taxonomy';
 import { QUEUE_SETTINGS, redisConnectionOptions, type QueueSettings } from '@switchboard/queue';
 import type { Environment } from '@switchboard/tenancy';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -162,7 +162,8 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
   private interrupted(): void {
     const watchers = this.takeAllWatchers();
     if (watchers.length === 0) return;
-    const error = new Error('The live status feed lost its connection to Redis; subscribe again (a message watch replays its timeline)');
+    // A SwitchboardError, so GraphQL clients get this sentence rather than a bare internal error.
+    const error = new SwitchboardError({ code: 'internal_error', message: 'The live status feed lost its connection to Redis; subscribe again (a message watch replays its timeline)' });
     for (const watcher of watchers) watcher.fail(error);
     this.logger.warn({ watchers: watchers.length }, 'the live status feed lost its Redis connection; its watchers were ended with an error');
   }

@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxComplexity: number;
+}
+
+/** Deeper selections than `maxDepth` are refused before anything runs (`query_too_deep`). */
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  return maxDepthRule({
+    n: maxDepth,
+    propagateOnRejection: false,
+    onReject: [
+      (context, error) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'query_too_deep', maxDepth } })),
+    ],
+  });
+}
+
+/**
+ * The cost of an operation: every field costs 1, a page costs its size times its
+ * selection (the resolvers' `complexity`), so aliases and large pages add up.
+ */
+export function operationComplexity(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    ...(operationName ? { operationName } : {}),
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+export function tooComplex(complexity: number, maxComplexity: number): GraphQLError {
+  return new GraphQLError(`Query cost ${complexity} is above the limit of ${maxComplexity}; ask for smaller pages or fewer fields`, {
+    extensions: { code: 'query_too_complex', complexity, maxComplexity, http: { status: 400 } },
+  });
+}
+
+/** Refuses an operation costlier than `maxComplexity` before it executes (`query_too_complex`). */
+export function complexityLimitPlugin(maxComplexity: number): ApolloServerPlugin {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ request, document, schema }) => {
+          const complexity = operationComplexity(schema, document, request.variables ?? {}, request.operationName ?? undefined);
+          if (complexity > maxComplexity) return Promise.reject(tooComplex(complexity, maxComplexity));
+          return Promise.resolve();
+        },
+      }),
+  };
+}
