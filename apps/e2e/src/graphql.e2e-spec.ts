@@ -30,6 +30,8 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
   let urls: string[];
   let key: string;
   let otherKey: string;
+  let admin: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json }>;
+  let tenantId: string;
   const clients: Client[] = [];
   const seed = demoSeed();
   const [app] = seed.apps;
@@ -77,7 +79,8 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
             if (result.data) changes.push(result.data.messageStatusChanged);
             if (until(changes)) resolve(changes);
           },
-          error: (error: unknown) => reject(error),
+          // A list of GraphQL errors, or the socket's CloseEvent.
+          error: (error: unknown) => reject(Array.isArray(error) ? new Error(JSON.stringify(error)) : error),
           complete: () => resolve(changes),
         },
       );
@@ -105,14 +108,16 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
     await waitFor(`http://127.0.0.1:${ports[2]}/health/ready`);
 
     const [first] = urls as [string, string];
-    const admin = (path: string, body?: unknown) => rest('POST', `${first}${path}`, ADMIN_API_KEY, body);
-    const tenantId = (await admin('/v1/admin/tenants', { slug: 'units', name: 'Units' })).body['id'] as string;
-    const otherTenantId = (await admin('/v1/admin/tenants', { slug: 'others', name: 'Others' })).body['id'] as string;
-    expect((await admin('/v1/admin/meta-apps', { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken })).status).toBe(201);
-    expect((await admin(`/v1/admin/tenants/${tenantId}/wabas`, { environment: 'live', wabaId: DEMO_IDS.wabaId, appId: app.id, accessToken: token.token })).status).toBe(201);
-    expect((await admin(`/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`, { phoneNumberId: DEMO_IDS.phoneNumberId, displayPhoneNumber: '+1 555-010-0001' })).status).toBe(201);
-    key = (await admin(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    otherKey = (await admin(`/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    admin = (method: string, path: string, body?: unknown) => rest(method, `${first}${path}`, ADMIN_API_KEY, body);
+    tenantId = (await admin('POST', '/v1/admin/tenants', { slug: 'units', name: 'Units' })).body['id'] as string;
+    const otherTenantId = (await admin('POST', '/v1/admin/tenants', { slug: 'others', name: 'Others' })).body['id'] as string;
+    expect((await admin('POST', '/v1/admin/meta-apps', { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken })).status).toBe(201);
+    expect((await admin('POST', `/v1/admin/tenants/${tenantId}/wabas`, { environment: 'live', wabaId: DEMO_IDS.wabaId, appId: app.id, accessToken: token.token })).status).toBe(201);
+    expect(
+      (await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`, { phoneNumberId: DEMO_IDS.phoneNumberId, displayPhoneNumber: '+1 555-010-0001' })).status,
+    ).toBe(201);
+    key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    otherKey = (await admin('POST', `/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
     expect((await gql(first, 'mutation { syncTemplates { syncedAt } }')).errors).toBeUndefined();
   });
 
@@ -162,5 +167,28 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
     expect((await gql(second, 'query($id: ID!) { message(id: $id) { id } }', { id }, otherKey)).errors?.map((error) => error.extensions.code)).toEqual(['not_found']);
     await expect(watch(subscriber(second, otherKey), id, () => true).done).rejects.toThrow(/not_found/);
     await expect(watch(subscriber(second, 'sbk_live_not-a-key-at-all-0000000000000000'), null, () => true).done).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it('ends a subscription whose key is revoked, at its next event', async () => {
+    const [first, second] = urls as [string, string];
+    const created = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live', name: 'dashboard' })).body;
+    const revoked = watch(subscriber(second, created['key'] as string), null, () => false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await admin('DELETE', `/v1/admin/tenants/${tenantId}/api-keys/${created['id'] as string}`)).status).toBe(204);
+    // Past the 1 s key cache of the watching gateway.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await gql(first, 'mutation($input: JSON!) { sendMessage(input: $input) { id } }', {
+      input: { from: DEMO_IDS.phoneNumberId, to: '+1 415 555 7003', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } },
+    });
+    await expect(revoked.done).rejects.toThrow(/unauthorized/);
+  });
+
+  it('serves the sandbox UI and introspection in development (the default of a built gateway without NODE_ENV)', async () => {
+    const [first] = urls as [string, string];
+    const page = await fetch(`${first}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    const introspection = await gql(first, '{ __schema { subscriptionType { name } } }');
+    expect(introspection.data).toEqual({ __schema: { subscriptionType: { name: 'Subscription' } } });
   });
 });

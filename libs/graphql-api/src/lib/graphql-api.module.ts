@@ -2,10 +2,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { ApiKeysService, parseBearer } from '@switchboard/tenancy';
-import { GraphQLError, type ExecutionResult } from 'graphql';
-import type { Context, SubscribePayload } from 'graphql-ws';
+import type { GraphQLSchema } from 'graphql';
+import type { Context, ServerOptions } from 'graphql-ws';
 import type { GraphqlContext, Subscriber } from './graphql-context';
 import { formatGraphqlError } from './graphql-errors';
 import { complexityLimitPlugin, depthLimitRule, type QueryLimits } from './protection/query-limits';
@@ -42,6 +42,35 @@ type WsExtra = { subscriber?: Subscriber };
 const isWs = (value: unknown): value is WsContext => typeof value === 'object' && value !== null && 'extra' in value && 'connectionParams' in value;
 
 /**
+ * graphql-ws runs none of Apollo's plugins or formatter: the key, the limits and the error
+ * shape are applied here. The key goes in connection_init's payload ({"authorization":
+ * "Bearer sbk_..."}) because browsers cannot set WebSocket headers; a bad one closes with 4403.
+ */
+function graphqlWsOptions(
+  apiKeys: ApiKeysService,
+  schema: () => GraphQLSchema,
+  limits: QueryLimits,
+  format: ReturnType<typeof formatGraphqlError>,
+): Partial<ServerOptions> & { path: string } {
+  return {
+    path: GRAPHQL_PATH,
+    onConnect: async (ctx) => {
+      const token = parseBearer(ctx.connectionParams?.['authorization']);
+      const principal = token ? await apiKeys.authenticate(token) : undefined;
+      if (!token || !principal) return false;
+      (ctx.extra as WsExtra).subscriber = { token, principal };
+      return true;
+    },
+    onSubscribe: (_ctx, _id, payload) => {
+      const errors = subscriptionLimitErrors(schema(), limits, payload);
+      return errors.length > 0 ? errors : undefined;
+    },
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error.toJSON(), error)),
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : result),
+  };
+}
+
+/**
  * POST /graphql (Apollo on Fastify, code first) and its graphql-ws subscriptions: the
  * tenant surface of REST in a second dialect, over the same services, keys and errors.
  */
@@ -75,28 +104,8 @@ export class GraphqlApiModule {
               return subscriber ? { subscriber } : {};
             },
             subscriptions: {
-              'graphql-ws': {
-                path: GRAPHQL_PATH,
-                // The key goes in connection_init's payload ({"authorization": "Bearer sbk_..."}): browsers cannot set WebSocket headers.
-                onConnect: async (ctx: WsContext) => {
-                  const token = parseBearer(ctx.connectionParams?.['authorization']);
-                  const principal = token ? await apiKeys.authenticate(token) : undefined;
-                  if (!token || !principal) return false;
-                  (ctx.extra as WsExtra).subscriber = { token, principal };
-                  return true;
-                },
-                onSubscribe: (_ctx: WsContext, _id: string, payload: SubscribePayload) => {
-                  const errors = subscriptionLimitErrors(schemaHost.schema, options, payload);
-                  if (errors.length === 0) return undefined;
-                  // graphql-ws sends these as they are: give them the contract's extensions first.
-                  return errors.map((error) => {
-                    const formatted = format(error.toJSON(), error);
-                    return new GraphQLError(formatted.message, { extensions: formatted.extensions ?? {} });
-                  });
-                },
-                onNext: (_ctx: WsContext, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-                  result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : result,
-              },
+              // Nest's type lists fewer graphql-ws hooks than it passes on (onError is one of them).
+              'graphql-ws': graphqlWsOptions(apiKeys, () => schemaHost.schema, options, format) as GraphQLWsSubscriptionsConfig,
             },
           }),
         }),

@@ -16,7 +16,9 @@ const REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAIL
  */
 export function formatGraphqlError(stacktraces: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const cause = unwrapResolverError(error);
+    // A resolver's error comes wrapped by graphql-js; one thrown by a subscription's stream, by graphql-ws.
+    const unwrapped = unwrapResolverError(error);
+    const cause = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
     const stacktrace = stacktraces && cause instanceof Error && cause.stack ? { stacktrace: cause.stack.split('\n') } : {};
     const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (SwitchboardError.isSwitchboardError(cause)) {
@@ -33,14 +35,16 @@ export function formatGraphqlError(stacktraces: boolean) {
       };
     }
     // Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; our limit rules' own code is on the original.
-    const original = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError.extensions['code'] : undefined;
+    const original = cause instanceof GraphQLError ? cause.extensions['code'] : undefined;
     const code = isTaxonomyCode(original) ? original : formatted.extensions?.['code'];
     if (isTaxonomyCode(code)) {
       // Our own GraphQLErrors (the depth and cost limits) keep their figures; Apollo's internals stay inside.
       const { http: _http, stacktrace: _trace, ...extensions } = formatted.extensions ?? {};
       return { ...base, extensions: { ...extensions, code, ...stacktrace } };
     }
-    if (typeof code === 'string' && REQUEST_ERRORS.has(code)) return { ...base, extensions: { code: 'validation_failed', ...stacktrace } };
+    // graphql-ws reports parse and validation errors as graphql-js made them: no code, no original error.
+    const requestError = typeof code === 'string' ? REQUEST_ERRORS.has(code) : cause instanceof GraphQLError && cause.originalError === undefined;
+    if (requestError) return { ...base, extensions: { code: 'validation_failed', ...stacktrace } };
     logger.error({ err: cause }, 'GraphQL operation failed');
     return { ...base, message: 'Internal error', extensions: { code: 'internal_error', ...stacktrace } };
   };
