@@ -161,7 +161,7 @@ process.stdout.write(
   [
     '',
     'Switchboard sandbox is up:',
-    `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline, metrics: /metrics, docs: /docs)`,
+    `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline, metrics: /metrics, docs: /docs, GraphQL: /graphql)`,
     `  worker          http://${host}:${workerPort}   (health: /health/ready, metrics: /metrics)`,
     `  meta simulator  http://${host}:${simulatorPort}   (Graph API stand-in; control routes under /_sim)`,
     `  database        ${env.DATABASE_URL ? 'DATABASE_URL' : `embedded Postgres (PGlite) under ${env.DATA_DIR || '.data'}/pglite`}`,
@@ -173,7 +173,8 @@ process.stdout.write(
     'Try:',
     `  curl -s ${gatewayUrl}/health/ready`,
     `  curl -s -H "Authorization: Bearer ${demo.test}" ${gatewayUrl}/v1/me`,
-    `  API docs: ${gatewayUrl}/docs`,
+    `  curl -s -H "Authorization: Bearer ${demo.test}" -H 'content-type: application/json' ${gatewayUrl}/graphql -d '{"query":"{ me { environment tenant { slug } } }"}'`,
+    `  API docs: ${gatewayUrl}/docs   GraphQL sandbox: ${gatewayUrl}/graphql`,
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),

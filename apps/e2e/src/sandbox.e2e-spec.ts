@@ -57,15 +57,22 @@ describe('npm start (tools/scripts/start.mjs)', () => {
     expect((await fetch(`${urls.gateway}/health/pipeline`)).status).toBe(200);
   });
 
-  it('seeds a demo tenant and prints working live and test keys', async () => {
+  it('seeds a demo tenant and prints working live and test keys, for REST and GraphQL', async () => {
     const keys = [...sandbox.output().matchAll(/(live|test) key\s+(sbk_(?:live|test)_\S+)/g)].map((m) => [m[1], m[2]]);
     expect(keys.map(([environment]) => environment).sort()).toEqual(['live', 'test']);
     for (const [environment, key] of keys) {
       const me = await fetch(`${urls.gateway}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ environment, tenant: { slug: 'demo' } });
+      const graphql = await fetch(`${urls.gateway}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ me { environment tenant { slug } } }' }),
+      });
+      expect(await graphql.json()).toEqual({ data: { me: { environment, tenant: { slug: 'demo' } } } });
     }
     expect(sandbox.output()).toMatch(/curl -s -H "Authorization: Bearer sbk_test_\S+" http:\/\/127\.0\.0\.1:\d+\/v1\/me/);
+    expect(sandbox.output()).toMatch(/curl -s -H "Authorization: Bearer sbk_test_\S+" -H 'content-type: application\/json' http:\/\/127\.0\.0\.1:\d+\/graphql/);
   });
 
   it('stops everything on Ctrl-C within 10 s with exit code 0', async () => {
