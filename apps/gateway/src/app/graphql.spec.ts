@@ -177,7 +177,9 @@ describe('GraphQL at /graphql: the tenant surface of REST over the same services
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]?.cursor });
     const next = await gql('query($after: String) { messages(first: 1, after: $after) { nodes { to } } }', { after: connection.pageInfo.endCursor });
     expect(next.data?.['messages']).toEqual({ nodes: [{ to: '14155550201' }] });
-    expect(codesOf(await gql('{ messages(first: 500) { nodes { id } } }'))).toEqual(['validation_failed']);
+    const tooMany = await gql('{ messages(first: 500, filter: { errorCode: "no such code!" }) { nodes { id } } }');
+    expect(codesOf(tooMany)).toEqual(['validation_failed']);
+    expect((tooMany.errors?.[0]?.extensions['details'] as Array<{ path: string }>).map((detail) => detail.path).sort()).toEqual(['filter.errorCode', 'first']);
   });
 
   it('loads the timelines of a whole page in one query (DataLoader): a page of 2 and a page of 5 cost the same', async () => {

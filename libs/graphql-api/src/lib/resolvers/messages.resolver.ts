@@ -8,7 +8,7 @@ import type { GraphqlContext } from '../graphql-context';
 import { AcceptedMessage, Message, MessageConnection, MessageEvent, MessageFilter } from '../types/message.types';
 import { JsonScalar } from '../types/scalars';
 import { MessageEventsLoader } from './message-events.loader';
-import { definedFields, pageComplexity } from './resolver-helpers';
+import { pageComplexity, pageQuery } from './resolver-helpers';
 
 const DEFAULT_PAGE = 50;
 
@@ -32,8 +32,7 @@ export class MessagesResolver {
     @Args('first', { type: () => Int, defaultValue: DEFAULT_PAGE, description: '1-100' }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<MessageConnection> {
-    const query = parseInput(listMessagesQuerySchema, { ...definedFields(filter), limit: first, ...(after === null ? {} : { cursor: after }) });
-    const page = await this.messagesService.list(query);
+    const page = await this.messagesService.list(pageQuery(listMessagesQuerySchema, filter, first, after));
     const nodes = page.data as Message[];
     return {
       edges: nodes.map((node) => ({ cursor: node.id, node })),

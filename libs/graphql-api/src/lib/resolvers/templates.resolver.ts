@@ -5,7 +5,7 @@ import { listTemplatesQuerySchema, oneTemplateQuerySchema, TemplatesService } fr
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { JsonScalar } from '../types/scalars';
 import { LintResult, Template, TemplateConnection, TemplateFilter, TemplateSyncResult } from '../types/template.types';
-import { definedFields, pageComplexity } from './resolver-helpers';
+import { definedFields, pageComplexity, pageQuery } from './resolver-helpers';
 
 const DEFAULT_PAGE = 100;
 
@@ -20,7 +20,7 @@ export class TemplatesResolver {
     @Args('first', { type: () => Int, defaultValue: DEFAULT_PAGE, description: '1-1000' }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<TemplateConnection> {
-    const page = await this.registry.list(parseInput(listTemplatesQuerySchema, { ...definedFields(filter), limit: first, ...(after === null ? {} : { cursor: after }) }));
+    const page = await this.registry.list(pageQuery(listTemplatesQuerySchema, filter, first, after));
     return { nodes: page.data as Template[], pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor } };
   }
 
