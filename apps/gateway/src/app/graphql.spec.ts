@@ -209,6 +209,13 @@ describe('GraphQL at /graphql: the tenant surface of REST over the same services
     expect((await gql(`{ p0: messages(first: 100) { nodes { id to from status events { status at } } } }`)).errors).toBeUndefined();
   });
 
+  it('counts operations by type and outcome on /metrics (the HTTP histogram sees only 200s and 400s)', async () => {
+    const metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/switchboard_graphql_operations_total\{type="query",code="ok",service="gateway"\} [1-9]/);
+    expect(metrics).toMatch(/switchboard_graphql_operations_total\{type="mutation",code="window_closed",service="gateway"\} [1-9]/);
+    expect(metrics).toMatch(/switchboard_graphql_operations_total\{type="query",code="query_too_complex",service="gateway"\} [1-9]/);
+  });
+
   it('keeps introspection and the sandbox off outside development', async () => {
     expect(codesOf(await gql('{ __schema { queryType { name } } }'))).toEqual(['validation_failed']);
     const page = await gateway.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });

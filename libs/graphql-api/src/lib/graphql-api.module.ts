@@ -3,11 +3,14 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { GraphQLModule, GraphQLSchemaHost, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import { METRICS_REGISTRY } from '@switchboard/telemetry';
 import { ApiKeysService, parseBearer } from '@switchboard/tenancy';
+import type { Registry } from 'prom-client';
 import type { GraphQLSchema } from 'graphql';
 import type { Context, ServerOptions } from 'graphql-ws';
 import type { GraphqlContext, Subscriber } from './graphql-context';
 import { formatGraphqlError } from './graphql-errors';
+import { graphqlMetricsPlugin } from './graphql-metrics.plugin';
 import { complexityLimitPlugin, depthLimitRule, type QueryLimits } from './protection/query-limits';
 import { subscriptionLimitErrors } from './protection/subscription-limits';
 import { AccountResolver } from './resolvers/account.resolver';
@@ -84,8 +87,8 @@ export class GraphqlApiModule {
         ...options.imports,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [ApiKeysService, GraphQLSchemaHost],
-          useFactory: (apiKeys: ApiKeysService, schemaHost: GraphQLSchemaHost): ApolloDriverConfig => ({
+          inject: [ApiKeysService, GraphQLSchemaHost, METRICS_REGISTRY],
+          useFactory: (apiKeys: ApiKeysService, schemaHost: GraphQLSchemaHost, registry: Registry): ApolloDriverConfig => ({
             path: GRAPHQL_PATH,
             autoSchemaFile: true,
             sortSchema: true,
@@ -95,6 +98,7 @@ export class GraphqlApiModule {
             plugins: [
               options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
               complexityLimitPlugin(options.maxComplexity),
+              graphqlMetricsPlugin(registry),
             ],
             validationRules: [depthLimitRule(options.maxDepth)],
             formatError: format,
