@@ -1,12 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import type { Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import { DataSource } from 'typeorm';
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { endpointSecretScope } from './endpoint-secret';
 import { signEvent } from './event-signature';
+import { PrivateAddressRefusedError, publicEndpointDispatcher } from './public-endpoint.dispatcher';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped';
@@ -32,15 +33,23 @@ const SWEEP_GRACE_MS = 60_000;
  * all), after which the delivery is dead until `POST /v1/endpoints/{id}/replay`.
  */
 @Injectable()
-export class EventDeliveryService {
+export class EventDeliveryService implements OnModuleDestroy {
   private readonly logger = new Logger(EventDeliveryService.name);
+  private readonly dispatcher: Dispatcher;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
     @Inject(TENANT_EVENTS_SETTINGS) private readonly settings: TenantEventsSettings,
-  ) {}
+  ) {
+    // Judged at connect time, on every attempt: a name that was public at registration may resolve to 127.0.0.1 now.
+    this.dispatcher = settings.allowPrivateTargets ? new Agent() : publicEndpointDispatcher();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.dispatcher.close();
+  }
 
   async deliver(deliveryId: string, replays: number, attempt: number): Promise<DeliveryOutcome> {
     const [delivery] = (await this.dataSource.query(
@@ -105,12 +114,15 @@ export class EventDeliveryService {
           'switchboard-event-type': delivery.type,
         },
         body,
+        dispatcher: this.dispatcher,
         headersTimeout: this.settings.timeoutMs,
         bodyTimeout: this.settings.timeoutMs,
       });
       await response.body.dump();
       return response.statusCode >= 200 && response.statusCode < 300 ? null : { statusCode: response.statusCode, reason: `HTTP ${response.statusCode}` };
     } catch (error) {
+      // Its message says what was refused and why; a bare code would not.
+      if (error instanceof PrivateAddressRefusedError) return { statusCode: null, reason: error.message.slice(0, 500) };
       const code = (error as { code?: unknown }).code;
       return { statusCode: null, reason: (typeof code === 'string' ? code : error instanceof Error ? error.message : 'error').slice(0, 500) };
     }

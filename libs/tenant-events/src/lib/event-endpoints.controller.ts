@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodResponse, parseInput } from '@switchboard/platform';
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
-import { createdEndpointSchema, createEndpointSchema, endpointViewSchema, replayResultSchema } from './event-endpoints.schemas';
+import { createdEndpointSchema, createEndpointSchema, createPublicEndpointSchema, endpointViewSchema, replayResultSchema, type CreateEndpoint } from './event-endpoints.schemas';
 import { EventEndpointsService } from './event-endpoints.service';
+import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
 const EXAMPLE_ENDPOINT = {
   id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
@@ -21,7 +22,15 @@ const endpointIdParam = (description: string) => ApiParam({ name: 'id', descript
 @UseGuards(TenantAuthGuard)
 @Controller('v1/endpoints')
 export class EventEndpointsController {
-  constructor(private readonly endpoints: EventEndpointsService) {}
+  private readonly createSchema: z.ZodType<CreateEndpoint>;
+
+  constructor(
+    private readonly endpoints: EventEndpointsService,
+    @Inject(TENANT_EVENTS_SETTINGS) settings: TenantEventsSettings,
+  ) {
+    // Refused here so the tenant hears at once; the worker judges names again at each delivery.
+    this.createSchema = settings.allowPrivateTargets ? createEndpointSchema : createPublicEndpointSchema;
+  }
 
   @Post()
   @HttpCode(201)
@@ -32,7 +41,7 @@ export class EventEndpointsController {
     secret: 'whsec_3q2-7wEXAMPLEbmV2ZXIgdXNlIHRoaXM',
   })
   create(@Body() body: unknown) {
-    return this.endpoints.create(parseInput(createEndpointSchema, body));
+    return this.endpoints.create(parseInput(this.createSchema, body));
   }
 
   @Get()

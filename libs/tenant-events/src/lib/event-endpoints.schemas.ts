@@ -1,12 +1,23 @@
 import { z } from 'zod';
+import { privateHostIssue } from './endpoint-address-policy';
 import { TENANT_EVENT_TYPES } from './tenant-events.constants';
 
+const endpointUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
 export const createEndpointSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2000),
+  url: endpointUrl,
   events: z.array(z.enum(TENANT_EVENT_TYPES)).min(1).max(TENANT_EVENT_TYPES.length),
   description: z.string().max(200).optional(),
 });
 export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
+
+/** The same body when private targets are refused: a private host is a wrong `url`, reported with the other fields' problems. */
+export const createPublicEndpointSchema = createEndpointSchema.extend({
+  url: endpointUrl.superRefine((url, ctx) => {
+    const issue = privateHostIssue(url);
+    if (issue !== null) ctx.addIssue({ code: 'custom', message: issue });
+  }),
+});
 
 export const endpointViewSchema = z.object({
   id: z.uuid(),

@@ -7,12 +7,20 @@ export interface TenantEventsSettings {
   retryDelaysMs: readonly number[];
   /** One attempt's budget: connect, headers and body. */
   timeoutMs: number;
+  /**
+   * Whether endpoints may be loopback, private, link-local or other non-public addresses
+   * (EVENT_ENDPOINTS_ALLOW_PRIVATE). Off: registration refuses such URLs and the worker refuses
+   * to connect to them, whatever a name resolves to at delivery time.
+   */
+  allowPrivateTargets: boolean;
 }
 
 /** About 24 h of backoff in all: 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h. */
 export const DEFAULT_TENANT_EVENTS_SETTINGS: TenantEventsSettings = {
   retryDelaysMs: [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000],
   timeoutMs: 10_000,
+  // The apps always pass EVENT_ENDPOINTS_ALLOW_PRIVATE resolved for their NODE_ENV; this default serves in-process test hosts, whose receivers listen on loopback.
+  allowPrivateTargets: true,
 };
 
 export const TENANT_EVENTS_SETTINGS = Symbol('TENANT_EVENTS_SETTINGS');
