@@ -66,7 +66,7 @@ export class GatewayModule {
           imports: [templates, messaging],
         }),
         WebhookIngestModule.forRoot(),
-        TenantEventsModule.forRoot(),
+        TenantEventsModule.forRoot({ allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' }),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService, { provide: APP_INTERCEPTOR, useClass: TenantQuotaInterceptor }],

@@ -51,7 +51,7 @@ export class WorkerModule {
           },
         }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
-        TenantEventsModule.forRoot({ http: false }),
+        TenantEventsModule.forRoot({ http: false, allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' }),
         AlertsModule.forRoot({
           webhookUrl: config.ALERT_WEBHOOK_URL,
           failureRateThreshold: config.ALERT_FAILURE_RATE,

@@ -104,6 +104,12 @@ export const tenantQuotaEnvSchema = z.object({
   TENANT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
+/** Tenant event endpoints (libs/tenant-events): the gateway refuses private URLs at registration, the worker at delivery. */
+export const tenantEventsEnvSchema = z.object({
+  /** Whether endpoints may target loopback, private, link-local and other non-public addresses; unset: allowed except with NODE_ENV=production. */
+  EVENT_ENDPOINTS_ALLOW_PRIVATE: bool.optional(),
+});
+
 /** POST /graphql and its subscriptions (issue 9). Introspection and the sandbox UI default to development only. */
 export const graphqlEnvSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
@@ -189,6 +195,7 @@ export const gatewayEnvSchema = coreEnvSchema
   .extend(tenancyEnvSchema.shape)
   .extend(tenantQuotaEnvSchema.shape)
   .extend(graphqlEnvSchema.shape)
+  .extend(tenantEventsEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
@@ -198,6 +205,7 @@ export const gatewayEnvSchema = coreEnvSchema
 export const workerEnvSchema = coreEnvSchema
   .extend(workerHttpEnvSchema.shape)
   .extend(alertEnvSchema.shape)
+  .extend(tenantEventsEnvSchema.shape)
   .extend(sendEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)

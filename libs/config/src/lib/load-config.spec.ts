@@ -52,4 +52,13 @@ describe('loadConfig', () => {
     expect(config.GRAPH_API_VERSION).toBe('v25.0');
     expect(() => loadConfig(gatewayEnvSchema, { GRAPH_API_VERSION: '24' })).toThrow(/GRAPH_API_VERSION/);
   });
+
+  it('leaves EVENT_ENDPOINTS_ALLOW_PRIVATE unset for the app to resolve by NODE_ENV, in the gateway and the worker', () => {
+    for (const schema of [gatewayEnvSchema, workerEnvSchema]) {
+      expect(loadConfig(schema, {}).EVENT_ENDPOINTS_ALLOW_PRIVATE).toBeUndefined();
+      expect(loadConfig(schema, { EVENT_ENDPOINTS_ALLOW_PRIVATE: 'false' }).EVENT_ENDPOINTS_ALLOW_PRIVATE).toBe(false);
+      expect(loadConfig(schema, { EVENT_ENDPOINTS_ALLOW_PRIVATE: '1' }).EVENT_ENDPOINTS_ALLOW_PRIVATE).toBe(true);
+      expect(() => loadConfig(schema, { EVENT_ENDPOINTS_ALLOW_PRIVATE: 'no' })).toThrow(/EVENT_ENDPOINTS_ALLOW_PRIVATE/);
+    }
+  });
 });
