@@ -36,7 +36,8 @@ class WebhookProcessingTestModule {
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         MessagingModule.forRoot({ http: false }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
-        TenantEventsModule.forRoot({ ...settings.events, http: false }),
+        // The test receivers listen on loopback.
+        TenantEventsModule.forRoot({ allowPrivateTargets: true, ...settings.events, http: false }),
         AlertsModule.forRoot(settings.alerts),
       ],
       providers: [WebhooksProcessor, TenantEventsProcessor],

@@ -19,8 +19,8 @@ export interface TenantEventsSettings {
 export const DEFAULT_TENANT_EVENTS_SETTINGS: TenantEventsSettings = {
   retryDelaysMs: [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000],
   timeoutMs: 10_000,
-  // The apps always pass EVENT_ENDPOINTS_ALLOW_PRIVATE resolved for their NODE_ENV; this default serves in-process test hosts, whose receivers listen on loopback.
-  allowPrivateTargets: true,
+  // Safe unless a host says otherwise: the apps pass EVENT_ENDPOINTS_ALLOW_PRIVATE resolved for their NODE_ENV.
+  allowPrivateTargets: false,
 };
 
 export const TENANT_EVENTS_SETTINGS = Symbol('TENANT_EVENTS_SETTINGS');
