@@ -9,17 +9,18 @@
  * frees (which would re-run every held job once per freed slot). Promises never
  * reserve capacity: a waiter is checked again when it comes back.
  *
- * KEYS: 1 throughput log (zset: one member per send, score = time)
+ * KEYS: 1 throughput: the number's next free send slot (GCRA's theoretical arrival time)
  *       2 throughput promise (next turn handed out)
  *       3 pair bucket (hash: c = credit in ms of refill time, t = updated, n = next turn)
  *       4 portfolio recipients (zset: recipient -> last business-initiated send)
  *       5 portfolio promise
  *       6 Graph usage of the WABA (percentage; expires with the report)
  *       7 usage pacing (hash: tat = earliest next send, n = next turn)
- * ARGV: 1 now (0: Redis TIME)  2 mps  3 throughput window ms  4 unique member of this send
- *       5 pair burst  6 pair interval ms  7 portfolio limit (-1: not counted)  8 recipient
- *       9 portfolio window ms  10 usage slowdown threshold %  11 usage max spacing ms
- * Returns {allowed 0|1, wait ms, reason, portfolio used, portfolio limit, now}.
+ * ARGV: 1 now (0: Redis TIME)  2 throughput spacing ms (fractional)  3 throughput hold ms
+ *       4 pair burst  5 pair interval ms  6 portfolio limit (-1: not counted)  7 recipient
+ *       8 portfolio window ms  9 usage slowdown threshold %  10 usage max spacing ms
+ * Returns {allowed 0|1, wait ms, reason, portfolio used, portfolio limit, send slot, ms
+ * until the slot}: a granted send goes at its slot (now or up to `hold` ms later), not before.
  */
 export const SEND_ACQUIRE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -27,24 +28,22 @@ if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local mps = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local burst = tonumber(ARGV[5])
-local interval = tonumber(ARGV[6])
-local plimit = tonumber(ARGV[7])
-local recipient = ARGV[8]
-local pwindow = tonumber(ARGV[9])
-local slowAt = tonumber(ARGV[10])
-local slowMax = tonumber(ARGV[11])
+local step = tonumber(ARGV[2])
+local hold = tonumber(ARGV[3])
+local burst = tonumber(ARGV[4])
+local interval = tonumber(ARGV[5])
+local plimit = tonumber(ARGV[6])
+local recipient = ARGV[7]
+local pwindow = tonumber(ARGV[8])
+local slowAt = tonumber(ARGV[9])
+local slowMax = tonumber(ARGV[10])
 
--- Throughput: an exact sliding window, at most mps sends in any window.
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local sent = redis.call('ZCARD', KEYS[1])
-local tpWait = 0
-if sent >= mps then
-  local freeing = redis.call('ZRANGE', KEYS[1], sent - mps, sent - mps, 'WITHSCORES')
-  tpWait = tonumber(freeing[2]) + window - now
-end
+-- Throughput: GCRA used as a shaper. The number's sends get slots one step apart from
+-- tat on, never two in one step and no burst after idling (tat restarts at now). A caller
+-- may take a slot up to hold ms ahead and keeps its send until then, so callers that
+-- arrive late or in clumps (jobs queued in a busy worker) still fill every slot.
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local tpWait = math.max(0, tat - hold - now)
 
 -- Pair rate: token bucket, burst tokens, one back per interval; starts full.
 local capacity = burst * interval
@@ -102,15 +101,13 @@ end
 
 if wait > 0 then
   if reason == 'throughput' then
-    -- A waiter back a little before its slot frees (workers' latencies differ) just
-    -- waits for that slot instead of going to the end of the line.
-    local step = window / mps
-    if wait > 2 * step then
-      local promise = later(wait, tonumber(redis.call('GET', KEYS[2]) or '0'))
-      -- Fractional turns (window / mps) keep their precision; tostring would round them.
-      redis.call('SET', KEYS[2], string.format('%.4f', promise + step), 'PX', math.ceil(promise - now + math.max(window, 60000)))
-      wait = promise - now
-    end
+    -- Every refused caller takes the next turn (a step after the last one handed out):
+    -- a caller back for its turn and a newcomer look alike, and a caller back late
+    -- still finds a slot within hold unless others filled them meanwhile.
+    local promise = later(wait, tonumber(redis.call('GET', KEYS[2]) or '0'))
+    -- Fractional turns keep their precision; tostring would round them.
+    redis.call('SET', KEYS[2], string.format('%.4f', promise + step), 'PX', math.ceil(promise - now + 60000))
+    wait = promise - now
   elseif reason == 'pair_rate' then
     local promise = later(wait, tonumber(pair[3] or '0'))
     redis.call('HSET', KEYS[3], 'n', promise + interval)
@@ -137,10 +134,9 @@ if wait > 0 then
   return {0, math.ceil(wait), reason, pused, plimit}
 end
 
-redis.call('ZADD', KEYS[1], now, ARGV[4])
--- Idle logs go after a minute, not after one window: the window is on the caller's
--- timeline (a test's fake clock), the expiry on Redis's.
-redis.call('PEXPIRE', KEYS[1], math.max(window, 60000))
+-- Kept a minute past tat, not just until tat: tat is on the caller's timeline (a
+-- test's fake clock), the expiry on Redis's.
+redis.call('SET', KEYS[1], string.format('%.4f', tat + step), 'PX', math.ceil(tat + step - now + 60000))
 
 local left = credit - interval
 redis.call('HSET', KEYS[3], 'c', left, 't', now)
@@ -156,5 +152,7 @@ if spacing > 0 then
   redis.call('HSET', KEYS[7], 'tat', now + spacing)
   redis.call('PEXPIRE', KEYS[7], math.max(tonumber(pacing[2] or '0') - now, 60000))
 end
-return {1, 0, '', pused, plimit, now}
+-- Whole ms, rounded up: replies truncate Lua numbers, and a send must not go early.
+local slot = math.ceil(tat)
+return {1, 0, '', pused, plimit, slot, slot - now}
 `;

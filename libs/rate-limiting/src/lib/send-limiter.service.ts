@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { uniqueUserLimitOfTier } from './messaging-limit-tier';
 import { RateLimitConnection } from './rate-limit.connection';
@@ -11,7 +10,7 @@ import {
 } from './rate-limiting.constants';
 import type { GraphUsageReport, PortfolioUsage, SendLimitReason, SendPermit, SendPermitRequest } from './send-limiter.types';
 
-type ScriptReply = [allowed: number, waitMs: number, reason: string, used: number, limit: number, now: number];
+type ScriptReply = [allowed: number, waitMs: number, reason: string, used: number, limit: number, slot: number, holdMs: number];
 
 /**
  * Meta's send limits shared by every worker through Redis (reference §7): per-number
@@ -23,8 +22,6 @@ type ScriptReply = [allowed: number, waitMs: number, reason: string, used: numbe
 export class SendLimiter {
   private readonly limits: SendLimitSettings;
   private readonly clock: (() => number) | undefined;
-  private sequence = 0;
-  private readonly instance = randomBytes(6).toString('base64url');
 
   constructor(
     private readonly connection: RateLimitConnection,
@@ -35,8 +32,7 @@ export class SendLimiter {
   }
 
   async acquire(request: SendPermitRequest): Promise<SendPermit> {
-    // Whole sends: the script indexes the log by it.
-    const mps = request.mps && request.mps >= 1 ? Math.floor(request.mps) : DEFAULT_MPS;
+    const mps = request.mps && request.mps > 0 ? request.mps : DEFAULT_MPS;
     const limit = request.businessInitiated ? uniqueUserLimitOfTier(request.portfolioTier) : null;
     const k = this.connection.keyPrefix;
     const number = request.phoneNumberId;
@@ -50,9 +46,8 @@ export class SendLimiter {
       `${k}:usage:${request.wabaId}`,
       `${k}:pace:${request.wabaId}`,
       this.clock?.() ?? 0,
-      mps,
-      1000 + this.limits.throughputMarginMs,
-      this.member(),
+      (1000 + this.limits.throughputMarginMs) / mps,
+      this.limits.throughputHoldMs,
       this.limits.pairBurst,
       this.limits.pairIntervalMs,
       limit ?? -1,
@@ -61,10 +56,10 @@ export class SendLimiter {
       this.limits.usageSlowdownPercent,
       this.limits.usageMaxSpacingMs,
     )) as ScriptReply;
-    const [allowed, waitMs, reason, used, , grantedAt] = reply;
+    const [allowed, waitMs, reason, used, , grantedAt, holdMs] = reply;
     const usage: PortfolioUsage | undefined = limit === null ? undefined : { used, limit, ratio: used / limit };
     const withUsage = usage ? { portfolio: usage } : {};
-    if (allowed === 1) return { ok: true, grantedAt, ...withUsage };
+    if (allowed === 1) return { ok: true, grantedAt, holdMs, ...withUsage };
     return { ok: false, waitMs, reason: reason as SendLimitReason, ...withUsage };
   }
 
@@ -75,11 +70,5 @@ export class SendLimiter {
   async recordGraphUsage(wabaId: string, usage: GraphUsageReport): Promise<void> {
     const ttlMs = Math.max(this.limits.usageTtlMs, usage.estimatedTimeToRegainAccessMs);
     await this.connection.redis.set(`${this.connection.keyPrefix}:usage:${wabaId}`, String(usage.maxPercentage), 'PX', ttlMs);
-  }
-
-  /** Unique per send across processes, so two sends in the same millisecond are two entries. */
-  private member(): string {
-    this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER;
-    return `${this.instance}:${this.sequence}`;
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import { RateLimitConnection } from './rate-limit.connection';
-import type { RateLimitingSettings, SendLimitSettings } from './rate-limiting.constants';
+import { DEFAULT_SEND_LIMIT_SETTINGS, type RateLimitingSettings, type SendLimitSettings } from './rate-limiting.constants';
 import { SendLimiter } from './send-limiter.service';
 import type { SendPermitRequest } from './send-limiter.types';
 
@@ -53,12 +53,26 @@ describe('SendLimiter (real Redis)', () => {
     await redis.cleanup();
   });
 
-  it('never lets more than mps sends into any 1-second window, spreads held jobs over distinct turns and keeps the rate near mps', async () => {
+  // Defaults at 80 mps: one send slot every (1,000 + margin) / 80 ms, taken at most `hold` ms ahead.
+  const { throughputMarginMs: margin, throughputHoldMs: hold } = DEFAULT_SEND_LIMIT_SETTINGS;
+  const spacing = (1000 + margin) / 80;
+
+  /** The closest two sends come (sorted times). */
+  function closestGap(times: number[]): number {
+    const sorted = [...times].sort((a, b) => a - b);
+    return Math.min(...sorted.slice(1).map((t, i) => t - (sorted[i] as number)));
+  }
+
+  /**
+   * Two workers on a fake clock drain `jobs` sends of one 80 mps number; a held job comes
+   * back when told plus `late(call)` ms (an event queue on the fake clock). A granted job
+   * sends at its slot. Returns the slots and how many times the limiter was asked.
+   */
+  async function drainOnFakeClock(jobs: number, late: (call: number) => number): Promise<{ sent: number[]; calls: number }> {
     const clock = fakeClock();
     const limiters = [worker(clock.read), worker(clock.read)];
     const sender = ids();
-    // 800 queued jobs; a held job comes back exactly when told (an event queue on the fake clock).
-    let queue = Array.from({ length: 800 }, (_, i) => ({ at: clock.now, recipient: `4477000${i}` }));
+    let queue = Array.from({ length: jobs }, (_, i) => ({ at: clock.now, recipient: `4477000${i}` }));
     const sent: number[] = [];
     let calls = 0;
     while (queue.length > 0) {
@@ -68,23 +82,73 @@ describe('SendLimiter (real Redis)', () => {
       calls += 1;
       const permit = await (limiters[calls % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: job.recipient, businessInitiated: false });
       if (permit.ok) {
-        expect(permit.grantedAt).toBe(clock.now);
+        expect(permit.holdMs).toBe(permit.grantedAt - clock.now);
+        expect(permit.holdMs).toBeGreaterThanOrEqual(0);
+        expect(permit.holdMs).toBeLessThanOrEqual(hold);
         sent.push(permit.grantedAt);
       } else {
         expect(permit.reason).toBe('throughput');
         expect(permit.waitMs).toBeGreaterThan(0);
-        queue = [...queue, { at: clock.now + permit.waitMs, recipient: job.recipient }];
+        queue = [...queue, { at: clock.now + permit.waitMs + late(calls), recipient: job.recipient }];
       }
     }
+    return { sent, calls };
+  }
+
+  it('spaces one number\'s sends evenly: never two within a step, so never more than mps in a second; held jobs on distinct turns; rate near mps', async () => {
+    const { sent, calls } = await drainOnFakeClock(800, () => 0);
     expect(sent).toHaveLength(800);
-    if (process.env['DBG']) console.log(JSON.stringify(sent.map((t) => t - 1_800_000_000_000)));
+    // Slots are whole ms, rounded up from the exact spacing.
+    expect(closestGap(sent)).toBeGreaterThanOrEqual(Math.floor(spacing));
     expect(busiestWindow(sent)).toBeLessThanOrEqual(80);
-    // The 25 ms margin allows 80 per 1,025 ms: 9 more windows after the first burst.
+    // Not a second's sends at once (the sliding log this replaced granted 80 here).
+    expect(busiestWindow(sent, 100)).toBeLessThanOrEqual(Math.ceil(100 / spacing));
+    // 1,000 / spacing is 77.7/s; waiters back on time lose none of it.
     const seconds = ((sent.at(-1) as number) - (sent[0] as number)) / 1000;
     expect(800 / seconds).toBeGreaterThanOrEqual(76);
-    // Each held job was told a turn of its own: one refusal per held job (1,520 calls). If all held
-    // jobs woke whenever slots freed, every round would refuse all the rest: about 4,400 calls.
-    expect(calls).toBeLessThan(800 * 2);
+    // The first callers take the slots within the hold; each other job is refused once, with a turn
+    // of its own. If held jobs woke together whenever a slot came up, every round would refuse all the rest.
+    const atOnce = 1 + Math.floor(hold / spacing);
+    expect(calls).toBe(800 + (800 - atOnce));
+  });
+
+  it('stays strict and fast whatever the callers\' lateness: jobs back 0-150 ms after their turns', async () => {
+    // A fixed pseudo-random lateness per call (LCG), so a failure replays.
+    let seed = 7;
+    const late = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % 151;
+    };
+    const { sent } = await drainOnFakeClock(800, late);
+    expect(sent).toHaveLength(800);
+    expect(closestGap(sent)).toBeGreaterThanOrEqual(Math.floor(spacing));
+    expect(busiestWindow(sent)).toBeLessThanOrEqual(80);
+    // Late callers take slots they find within the hold: the rate holds up.
+    const seconds = ((sent.at(-1) as number) - (sent[0] as number)) / 1000;
+    expect(800 / seconds).toBeGreaterThanOrEqual(76);
+  });
+
+  it('hold: an idle number sends at once, the next callers get the following slots up to the hold ahead, and idling saves nothing', async () => {
+    const clock = fakeClock();
+    const limiter = worker(clock.read);
+    const sender = ids();
+    const t0 = clock.now;
+    const send = (i: number) => limiter.acquire({ ...sender, mps: 80, recipient: `44760${i}`, businessInitiated: false });
+
+    expect(await send(0)).toEqual({ ok: true, grantedAt: t0, holdMs: 0 });
+    const atOnce = 1 + Math.floor(hold / spacing);
+    for (let i = 1; i < atOnce; i += 1) expect(await send(i)).toEqual({ ok: true, grantedAt: Math.ceil(t0 + i * spacing), holdMs: Math.ceil(t0 + i * spacing) - t0 });
+    // The next slot is beyond the hold: come back when it is within it, and the next caller a step later.
+    const next = t0 + atOnce * spacing;
+    expect(await send(10)).toEqual({ ok: false, waitMs: Math.ceil(next - hold - t0), reason: 'throughput' });
+    expect(await send(11)).toEqual({ ok: false, waitMs: Math.ceil(next + spacing - hold - t0), reason: 'throughput' });
+    clock.now = Math.ceil(next - hold);
+    expect(await send(10)).toEqual({ ok: true, grantedAt: Math.ceil(next), holdMs: Math.ceil(next) - clock.now });
+
+    // Ten idle seconds buy no burst: one send now, the next a step later.
+    clock.now += 10_000;
+    expect(await send(20)).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0 });
+    expect(await send(21)).toMatchObject({ ok: true, grantedAt: Math.ceil(clock.now + spacing) });
   });
 
   it('shares one number limit between two workers on two connections in real time', async () => {
@@ -97,33 +161,47 @@ describe('SendLimiter (real Redis)', () => {
       while (Date.now() < stopAt) {
         i += 1;
         const permit = await limiter.acquire({ ...sender, mps: 20, recipient: `${name}${i}`, businessInitiated: false });
-        if (permit.ok) sent.push(permit.grantedAt);
-        else await sleep(Math.min(permit.waitMs, Math.max(0, stopAt - Date.now())));
+        if (permit.ok) {
+          sent.push(permit.grantedAt);
+          await sleep(permit.holdMs);
+        } else await sleep(Math.min(permit.waitMs, Math.max(0, stopAt - Date.now())));
       }
     };
     await Promise.all([run(first as SendLimiter, '4411'), run(second as SendLimiter, '4422')]);
     expect(busiestWindow(sent)).toBeLessThanOrEqual(20);
-    // 2.5 s at 20 per 1,025 ms: the first burst and two more at most; near that unless the machine stalls.
+    // One slot per 51.5 ms between both workers: 49 in 2.5 s, plus the few taken ahead within the hold;
+    // each worker alone would take as many. Fewer only when the machine stalls.
     expect(sent.length).toBeGreaterThanOrEqual(40);
-    expect(sent.length).toBeLessThanOrEqual(60);
+    expect(sent.length).toBeLessThanOrEqual(Math.ceil((2_500 + hold) / ((1000 + margin) / 20)));
   });
 
-  it('real time, two workers, 400 jobs held behind one 80 mps number: strict and near 80/s', async () => {
+  it('real time, two workers, 400 jobs held behind one 80 mps number: sends spaced, no second above 80 even on the local clock, near 80/s', async () => {
     const limiters = [worker(), worker()];
     const sender = ids();
-    const sent: number[] = [];
-    // Each job is delayed by exactly the wait it was told, like a BullMQ job moved to the delayed set.
+    const slots: number[] = [];
+    const sentAt: number[] = [];
+    // Each job is delayed by exactly the wait it was told, like a BullMQ job moved to the delayed set,
+    // and a granted one holds its send until its slot, like the send worker.
     const job = async (i: number): Promise<void> => {
       for (;;) {
         const permit = await (limiters[i % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: `4474${i}`, businessInitiated: false });
-        if (permit.ok) return void sent.push(permit.grantedAt);
+        if (permit.ok) {
+          slots.push(permit.grantedAt);
+          await sleep(permit.holdMs);
+          return void sentAt.push(Date.now());
+        }
         await sleep(permit.waitMs);
       }
     };
     await Promise.all(Array.from({ length: 400 }, (_, i) => job(i)));
-    expect(busiestWindow(sent)).toBeLessThanOrEqual(80);
-    const seconds = (Math.max(...sent) - Math.min(...sent)) / 1000;
-    // 80 at once, then 320 at 80 per 1,025 ms: 4.1 s; slower only when the machine stalls the timers.
+    // On Redis's timeline, whatever the timers did: never two sends within a step.
+    expect(closestGap(slots)).toBeGreaterThanOrEqual(Math.floor(spacing));
+    expect(busiestWindow(slots)).toBeLessThanOrEqual(80);
+    // When the sends actually left (timer jitter included, the margin's job): still at most 80 in any
+    // second, where the sliding log this replaced let two workers' bursts merge into 89 at Meta.
+    expect(busiestWindow(sentAt)).toBeLessThanOrEqual(80);
+    const seconds = (Math.max(...slots) - Math.min(...slots)) / 1000;
+    // One slot per 12.875 ms: 5.1 s; slower only when the machine stalls the timers.
     expect(400 / seconds).toBeGreaterThanOrEqual(60);
   }, 20_000);
 
@@ -131,7 +209,8 @@ describe('SendLimiter (real Redis)', () => {
     const clock = fakeClock();
     const limiter = worker(clock.read);
     const sender = ids();
-    const to = (recipient: string): SendPermitRequest => ({ ...sender, mps: 1000, recipient, businessInitiated: false });
+    // Throughput out of the way: 45 sends in one millisecond.
+    const to = (recipient: string): SendPermitRequest => ({ ...sender, mps: 100_000, recipient, businessInitiated: false });
 
     for (let i = 0; i < 45; i += 1) expect((await limiter.acquire(to('4470001'))).ok).toBe(true);
     expect(await limiter.acquire(to('4470001'))).toEqual({ ok: false, waitMs: 6_000, reason: 'pair_rate' });
@@ -153,14 +232,16 @@ describe('SendLimiter (real Redis)', () => {
     const sender = ids();
     const to = (recipient: string): SendPermitRequest => ({ ...sender, mps: 2, recipient, businessInitiated: true, portfolioTier: 'TIER_250' });
 
+    // mps 2: one slot per 515 ms, taken at most 200 ms ahead.
     expect(await limiter.acquire(to('4471001'))).toMatchObject({ ok: true, portfolio: { used: 1 } });
     // Refused by the pair rate: takes no throughput slot and no portfolio place.
     expect(await limiter.acquire(to('4471001'))).toMatchObject({ ok: false, reason: 'pair_rate' });
-    expect(await limiter.acquire(to('4471002'))).toMatchObject({ ok: true, portfolio: { used: 2 } });
+    clock.now += 315;
+    expect(await limiter.acquire(to('4471002'))).toMatchObject({ ok: true, holdMs: 200, portfolio: { used: 2 } });
     // Refused by throughput: the new recipient does not enter the portfolio, its pair bucket stays full.
     expect(await limiter.acquire(to('4471003'))).toMatchObject({ ok: false, reason: 'throughput', portfolio: { used: 2 } });
-    clock.now += 1_025;
-    expect(await limiter.acquire(to('4471003'))).toMatchObject({ ok: true, portfolio: { used: 3 } });
+    clock.now += 515;
+    expect(await limiter.acquire(to('4471003'))).toMatchObject({ ok: true, holdMs: 200, portfolio: { used: 3 } });
   });
 
   it('portfolio limit: 250 unique users in a moving 24 h, repeats free, held until the oldest slides out, usage ratio reported', async () => {
@@ -180,9 +261,9 @@ describe('SendLimiter (real Redis)', () => {
       clock.now += 1_000;
     }
     // A recipient already reached in the window does not count again.
-    expect(await send('44720000')).toEqual({ ok: true, grantedAt: clock.now, portfolio: { used: 250, limit: 250, ratio: 1 } });
-    // A reply inside an open window is not business-initiated: not counted, not held.
-    expect(await send('44729999', false)).toEqual({ ok: true, grantedAt: clock.now });
+    expect(await send('44720000')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    // A reply inside an open window is not business-initiated: not counted, not held (its slot is the next ms).
+    expect(await send('44729999', false)).toEqual({ ok: true, grantedAt: clock.now + 1, holdMs: 1 });
 
     // A new user waits until the oldest entry slides out; the next waiter for the one after.
     // 44720000 was messaged again just now, so the oldest is 44720001 (sent at first + 1 s).
@@ -192,11 +273,11 @@ describe('SendLimiter (real Redis)', () => {
     expect(next).toMatchObject({ ok: false, reason: 'portfolio_limit', waitMs: first + 2_000 + DAY - clock.now });
 
     clock.now = first + 1_000 + DAY;
-    expect(await send('44729998')).toEqual({ ok: true, grantedAt: clock.now, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    expect(await send('44729998')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
     expect((await send('44729997')).ok).toBe(false);
 
     // Unlimited tier: never held, no usage to report.
-    expect(await limiter.acquire({ ...sender, mps: 100_000, recipient: '44729996', businessInitiated: true, portfolioTier: 'TIER_UNLIMITED' })).toEqual({ ok: true, grantedAt: clock.now });
+    expect(await limiter.acquire({ ...sender, mps: 100_000, recipient: '44729996', businessInitiated: true, portfolioTier: 'TIER_UNLIMITED' })).toMatchObject({ ok: true });
   });
 
   it('slows a WABA down past 85 % Graph usage and holds it at 100 % until the report expires', async () => {

@@ -30,8 +30,10 @@ export interface PortfolioUsage {
 export type SendPermit =
   | {
       readonly ok: true;
-      /** When the capacity was taken (epoch ms, Redis's clock): the limits hold on this timeline. */
+      /** The send's slot (epoch ms, Redis's clock): the limits hold on this timeline. */
       readonly grantedAt: number;
+      /** Call Meta this long from now (the slot may be up to the hold ahead), not sooner. */
+      readonly holdMs: number;
       readonly portfolio?: PortfolioUsage;
     }
   | {
