@@ -30,9 +30,6 @@ export type SendStep =
 // Permanent recipient failures to one contact (30 days) after which it is suppressed.
 const RECIPIENT_FAILURES_BEFORE_SUPPRESSION = 3;
 const RECIPIENT_FAILURE_WINDOW_MS = 30 * 24 * 3600 * 1000;
-// How long after its throughput slot a send may still leave: part of the limiter's 30 ms margin,
-// the rest being the network's and Meta's own jitter.
-const LATE_SEND_MS = 10;
 // A message that waited longer than this (schedule, retry, backlog, pause) is checked again before it goes.
 const RECHECK_AFTER_MS = 60_000;
 // How long a number's throughput and tier are reused between sends.
@@ -132,15 +129,9 @@ export class MessageSender {
       await this.transitions.release(message.id, started);
       return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
     }
-    // A send leaves at its slot: before it would undo the number's spacing. A send held for a
-    // slot (the number is saturated) that leaves well after it (a stalled event loop) would land
-    // among the next slots' sends at Meta (130429), so it gives its slot up and asks again. One
-    // late send of a number with room does not matter: the spacing leaves 2 sends of slack a second.
+    // A send leaves at its slot, not before: leaving early would undo the number's spacing. A late
+    // one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
     if (limit.holdMs > 0) await sleep(limit.holdMs);
-    if (limit.holdMs > 0 && Date.now() - limit.slotDeadline > 0) {
-      await this.transitions.release(message.id, started);
-      return this.count({ kind: 'delay', delayMs: 0, reason: 'slot_missed' });
-    }
 
     const plugin = this.channels.get('whatsapp');
     const traceparent = currentTraceparent();
@@ -175,11 +166,8 @@ export class MessageSender {
   }
 
   /** Meta's limits for this send, shared by every worker; business-initiated when no window is open. */
-  private async acquireLimits(message: MessageEntity, businessInitiated: boolean): Promise<SendPermit & { slotDeadline: number }> {
+  private async acquireLimits(message: MessageEntity, businessInitiated: boolean): Promise<SendPermit> {
     const number = await this.numberLimits(message.phoneNumberId);
-    // The slot is on Redis's clock; on ours it is no earlier than this call plus the hold
-    // (Redis read its time after we asked), whatever the skew between the machines.
-    const asked = Date.now();
     const permit = await this.limiter.acquire({
       phoneNumberId: message.phoneNumberId,
       mps: number.mps,
@@ -189,7 +177,7 @@ export class MessageSender {
       businessInitiated,
     });
     if (permit.portfolio && permit.portfolio.ratio >= 0.8) this.portfolioAlert(message, permit.portfolio);
-    return { ...permit, slotDeadline: asked + (permit.ok ? permit.holdMs : 0) + LATE_SEND_MS };
+    return permit;
   }
 
   private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {
