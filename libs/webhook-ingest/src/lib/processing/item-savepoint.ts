@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
  */
 const ITEM_ERROR = /^2[23][0-9A-Z]{3}$/;
 
-export function sqlStateOf(error: unknown): string | undefined {
+function sqlStateOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
   const state = typeof code === 'string' ? code : driverError?.code;

@@ -5,6 +5,7 @@ import type { RejectReason } from '../webhook-ingest.metrics';
 /** Where a tally stood before an item, to forget what the item added when its savepoint is rolled back. */
 export interface TallyMark {
   counts: Map<string, number>;
+  rejections: Map<RejectReason, number>;
   deliveries: number;
   changes: number;
   pending: number;
@@ -17,7 +18,7 @@ export interface TallyMark {
  */
 export class PayloadTally {
   private counts = new Map<string, number>();
-  private readonly rejections = new Map<RejectReason, number>();
+  private rejections = new Map<RejectReason, number>();
   readonly deliveries: string[] = [];
   readonly changes: MessageStatusChange[] = [];
   readonly pending: Array<{ scope: AccountScope; wamid: string }> = [];
@@ -47,11 +48,12 @@ export class PayloadTally {
   }
 
   mark(): TallyMark {
-    return { counts: new Map(this.counts), deliveries: this.deliveries.length, changes: this.changes.length, pending: this.pending.length };
+    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, pending: this.pending.length };
   }
 
   rewind(mark: TallyMark): void {
     this.counts = new Map(mark.counts);
+    this.rejections = new Map(mark.rejections);
     this.deliveries.length = mark.deliveries;
     this.changes.length = mark.changes;
     this.pending.length = mark.pending;
