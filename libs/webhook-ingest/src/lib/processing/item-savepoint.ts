@@ -7,11 +7,12 @@ import type { EntityManager } from 'typeorm';
  */
 const ITEM_ERROR = /^2[23][0-9A-Z]{3}$/;
 
-function sqlStateOf(error: unknown): string | undefined {
+/** The SQLSTATE of an error one item's data caused, else undefined. */
+export function itemErrorState(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
   const state = typeof code === 'string' ? code : driverError?.code;
-  return typeof state === 'string' ? state : undefined;
+  return typeof state === 'string' && ITEM_ERROR.test(state) ? state : undefined;
 }
 
 /**
@@ -25,8 +26,8 @@ export async function inSavepoint(manager: EntityManager, apply: () => Promise<v
   try {
     await apply();
   } catch (error) {
-    const sqlState = sqlStateOf(error);
-    if (sqlState === undefined || !ITEM_ERROR.test(sqlState)) throw error;
+    const sqlState = itemErrorState(error);
+    if (sqlState === undefined) throw error;
     await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
     await manager.query('RELEASE SAVEPOINT webhook_item');
     return { applied: false, sqlState };

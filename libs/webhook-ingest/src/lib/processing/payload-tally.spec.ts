@@ -7,7 +7,7 @@ const change: MessageStatusChange = { messageId: 'msg_1', ...scope, status: 'del
 
 describe('PayloadTally', () => {
   it('forgets what a rolled-back item added (counts, rejections, deliveries, changes, pending) and keeps what came before', () => {
-    const tally = new PayloadTally();
+    const tally = new PayloadTally(true);
     tally.count('messages.status', 'applied');
     tally.deliver(['d1']);
     tally.reject('app_mismatch');

@@ -14,7 +14,8 @@ export interface TallyMark {
 /**
  * What one payload's transaction collects: outcome counts and rejections (counted once it
  * has committed, so a retried payload is not counted twice), and the tenant event
- * deliveries, live status changes and pending statuses to send or look up after the commit.
+ * deliveries, live status changes and pending statuses to send or look up after the commit;
+ * and whether its items run in savepoints (a run after one item's data failed the payload).
  */
 export class PayloadTally {
   private counts = new Map<string, number>();
@@ -22,6 +23,8 @@ export class PayloadTally {
   readonly deliveries: string[] = [];
   readonly changes: MessageStatusChange[] = [];
   readonly pending: Array<{ scope: AccountScope; wamid: string }> = [];
+
+  constructor(readonly isolateItems: boolean) {}
 
   count(field: string, outcome: string): void {
     const key = `${field}\u0000${outcome}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WebhookDirectory, type AccountRoute, type AccountScope } from '@switchboard/accounts';
+import { WebhookDirectory, type AccountRoute, type AccountRoutes, type AccountScope } from '@switchboard/accounts';
 import { AlertsService } from '@switchboard/alerts';
 import {
   MessageStatusFeed,
@@ -36,7 +36,7 @@ import {
   type WebhookEntry,
 } from '../webhook-payload';
 import { bindChange } from './change-binding';
-import { inSavepoint } from './item-savepoint';
+import { inSavepoint, itemErrorState } from './item-savepoint';
 import { PayloadTally } from './payload-tally';
 
 export type InboxRowOutcome = 'processed' | 'unparseable' | 'failed' | 'skipped';
@@ -132,25 +132,15 @@ export class WebhookProcessingService implements OnModuleInit {
         entries.map((entry) => entry.id),
         entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
       );
-      const applied = await this.dataSource.transaction(async (manager) => {
-        const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
-        if (locked.length === 0) return null;
-        const tally = new PayloadTally();
-        for (const entry of entries) {
-          for (const change of entry.changes) {
-            const phoneNumberId = phoneNumberIdOf(change.value);
-            const context: ItemContext = { inboxId: id, appId: row.app_id, wabaId: entry.id, phoneNumberId, field: change.field };
-            const binding = bindChange(routes, row.app_id, entry.id, phoneNumberId);
-            if (!binding.bound) {
-              this.reject(tally, binding.reason, context);
-              continue;
-            }
-            await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context));
-          }
-        }
-        await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
-        return tally;
-      });
+      // Items run without savepoints first (two statements fewer each); only a payload that one
+      // item's data failed runs again with each item in a savepoint, so that item alone is dropped.
+      let applied: PayloadTally | null;
+      try {
+        applied = await this.applyPayload(id, row.app_id, entries, routes, false);
+      } catch (error) {
+        if (itemErrorState(error) === undefined) throw error;
+        applied = await this.applyPayload(id, row.app_id, entries, routes, true);
+      }
       if (!applied) return 'skipped';
       await this.feed.publish(applied.changes);
       await this.events.dispatch(applied.deliveries);
@@ -163,6 +153,29 @@ export class WebhookProcessingService implements OnModuleInit {
       this.logger.warn({ inboxId: id, attempt: row.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
       throw error;
     }
+  }
+
+  /** One transaction applying every change bound to the signing app; null when another job holds or finished the row. */
+  private async applyPayload(id: number, appId: string, entries: readonly WebhookEntry[], routes: AccountRoutes, isolateItems: boolean): Promise<PayloadTally | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
+      if (locked.length === 0) return null;
+      const tally = new PayloadTally(isolateItems);
+      for (const entry of entries) {
+        for (const change of entry.changes) {
+          const phoneNumberId = phoneNumberIdOf(change.value);
+          const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
+          const binding = bindChange(routes, appId, entry.id, phoneNumberId);
+          if (!binding.bound) {
+            this.reject(tally, binding.reason, context);
+            continue;
+          }
+          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context));
+        }
+      }
+      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
+      return tally;
+    });
   }
 
   private parse(body: Buffer): { ok: true; value: ReturnType<typeof webhookEnvelopeSchema.parse> } | { ok: false; reason: string } {
@@ -349,10 +362,12 @@ export class WebhookProcessingService implements OnModuleInit {
   }
 
   /**
-   * One change or item in a savepoint: when its data breaks a constraint it is rolled back
-   * with what it added to the tally, and dropped as invalid; the payload goes on.
+   * One change or item; in a run that isolates items, in a savepoint: when its data breaks
+   * a constraint it is rolled back with what it added to the tally, and dropped as invalid;
+   * the payload goes on.
    */
   private async item(manager: EntityManager, tally: PayloadTally, context: ItemContext, apply: () => Promise<void>): Promise<void> {
+    if (!tally.isolateItems) return apply();
     const mark = tally.mark();
     const result = await inSavepoint(manager, apply);
     if (result.applied) return;
