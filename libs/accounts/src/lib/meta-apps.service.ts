@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { platformScope, TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
+import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import { MetaAppEntity } from './meta-app.entity';
 
@@ -16,8 +17,18 @@ export function webhookPathOf(appId: string): string {
   return `/webhooks/whatsapp/${appId}`;
 }
 
+/**
+ * App ids with no secrets are remembered this long, so a stranger posting to
+ * `/webhooks/whatsapp/{random digits}` costs no vault reads per request; registering
+ * through this process forgets the entry at once, other processes within the TTL.
+ */
+const UNKNOWN_APP_TTL_MS = 30_000;
+const UNKNOWN_APP_CACHE_MAX = 10_000;
+
 @Injectable()
 export class MetaAppsService {
+  private readonly unknownApps = new LRUCache<string, true>({ max: UNKNOWN_APP_CACHE_MAX, ttl: UNKNOWN_APP_TTL_MS });
+
   constructor(
     @InjectRepository(MetaAppEntity) private readonly apps: Repository<MetaAppEntity>,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
@@ -39,6 +50,7 @@ export class MetaAppsService {
       await vault.put(platformScope('meta_verify_token', input.appId), input.verifyToken);
       return saved;
     });
+    this.unknownApps.delete(input.appId);
     return { id: app.id, appId: app.appId, webhookPath: webhookPathOf(app.appId) };
   }
 
@@ -60,11 +72,16 @@ export class MetaAppsService {
    * database on a warm path, so a signature check per request stays cheap.
    */
   async webhookSecrets(appId: string): Promise<{ appSecret: string; verifyToken: string } | null> {
+    if (this.unknownApps.has(appId)) return null;
     const [appSecret, verifyToken] = await Promise.all([
       this.vault.find(platformScope('meta_app_secret', appId)),
       this.vault.find(platformScope('meta_verify_token', appId)),
     ]);
-    return appSecret === undefined || verifyToken === undefined ? null : { appSecret, verifyToken };
+    if (appSecret === undefined || verifyToken === undefined) {
+      this.unknownApps.set(appId, true);
+      return null;
+    }
+    return { appSecret, verifyToken };
   }
 
   async credentials(app: MetaAppEntity): Promise<MetaAppCredentials> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Environment } from '@switchboard/tenancy';
+import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import { PhoneNumberEntity } from './phone-number.entity';
 import { WabaEntity } from './waba.entity';
@@ -19,6 +20,23 @@ export interface PhoneNumberLimitChange {
   event: string;
 }
 
+/** Where a WABA or phone number belongs: its tenant environment, its WABA and the Meta app that WABA is registered under. */
+export interface AccountRoute {
+  scope: AccountScope;
+  wabaId: string;
+  /** Meta's id of the app the WABA is registered under: only that app's secret may sign webhooks about it. */
+  appId: string;
+}
+
+/** The routes of one payload's WABA and phone-number ids; null for an id no tenant has registered. */
+export interface AccountRoutes {
+  waba(wabaId: string): AccountRoute | null;
+  phoneNumber(phoneNumberId: string): AccountRoute | null;
+}
+
+/** Registered WABA and phone-number ids are numeric (the tables' CHECKs): anything else is answered without a lookup. */
+const GRAPH_ID = /^[0-9]{1,32}$/;
+
 /** Routing answers are reused this long: WABAs and numbers move between tenants rarely, webhooks arrive in thousands. */
 const ROUTE_TTL_MS = 30_000;
 const ROUTE_CACHE_MAX = 10_000;
@@ -30,19 +48,52 @@ const ROUTE_CACHE_MAX = 10_000;
  */
 @Injectable()
 export class WebhookDirectory {
-  private readonly routes = new Map<string, { scope: AccountScope | null; until: number }>();
+  // Unknown ids are cached too (null), so a payload naming strangers costs one query per TTL, not one per delivery.
+  private readonly routes = new LRUCache<string, { route: AccountRoute | null }>({ max: ROUTE_CACHE_MAX, ttl: ROUTE_TTL_MS });
 
   constructor(
     @InjectRepository(WabaEntity) private readonly wabas: Repository<WabaEntity>,
     @InjectRepository(PhoneNumberEntity) private readonly numbers: Repository<PhoneNumberEntity>,
   ) {}
 
-  scopeOfWaba(wabaId: string): Promise<AccountScope | null> {
-    return this.cached(`waba:${wabaId}`, () => this.wabas.findOne({ select: { tenantId: true, environment: true }, where: { wabaId } }));
-  }
-
-  scopeOfPhoneNumber(phoneNumberId: string): Promise<AccountScope | null> {
-    return this.cached(`number:${phoneNumberId}`, () => this.numbers.findOne({ select: { tenantId: true, environment: true }, where: { phoneNumberId } }));
+  /**
+   * The routes of every WABA and phone-number id of a payload, with the Meta app each is
+   * bound to: cached ones from memory, all others in one query.
+   */
+  async routesOf(wabaIds: Iterable<string>, phoneNumberIds: Iterable<string>): Promise<AccountRoutes> {
+    const found = new Map<string, AccountRoute | null>();
+    const missing = { wabas: new Set<string>(), numbers: new Set<string>() };
+    const look = (kind: 'waba' | 'number', id: string, misses: Set<string>) => {
+      const key = `${kind}:${id}`;
+      if (found.has(key)) return;
+      const hit = GRAPH_ID.test(id) ? this.routes.get(key) : { route: null };
+      if (hit) found.set(key, hit.route);
+      else misses.add(id);
+    };
+    for (const id of wabaIds) look('waba', id, missing.wabas);
+    for (const id of phoneNumberIds) look('number', id, missing.numbers);
+    if (missing.wabas.size + missing.numbers.size > 0) {
+      const rows = (await this.wabas.query(
+        `SELECT 'waba' AS kind, w.waba_id AS id, w.tenant_id, w.environment, w.waba_id, a.app_id
+           FROM wabas w JOIN meta_apps a ON a.id = w.meta_app_id WHERE w.waba_id = ANY($1::text[])
+         UNION ALL
+         SELECT 'number', p.phone_number_id, p.tenant_id, p.environment, w.waba_id, a.app_id
+           FROM phone_numbers p JOIN wabas w ON w.id = p.waba_ref JOIN meta_apps a ON a.id = w.meta_app_id WHERE p.phone_number_id = ANY($2::text[])`,
+        [[...missing.wabas], [...missing.numbers]],
+      )) as Array<{ kind: 'waba' | 'number'; id: string; tenant_id: string; environment: Environment; waba_id: string; app_id: string }>;
+      const loaded = new Map(rows.map((row) => [`${row.kind}:${row.id}`, { scope: { tenantId: row.tenant_id, environment: row.environment }, wabaId: row.waba_id, appId: row.app_id }]));
+      for (const [kind, ids] of [['waba', missing.wabas], ['number', missing.numbers]] as const) {
+        for (const id of ids) {
+          const route = loaded.get(`${kind}:${id}`) ?? null;
+          this.routes.set(`${kind}:${id}`, { route });
+          found.set(`${kind}:${id}`, route);
+        }
+      }
+    }
+    return {
+      waba: (wabaId) => found.get(`waba:${wabaId}`) ?? null,
+      phoneNumber: (phoneNumberId) => found.get(`number:${phoneNumberId}`) ?? null,
+    };
   }
 
   /**
@@ -67,16 +118,5 @@ export class WebhookDirectory {
       { messagingLimit: limit, ...(upgrade ? { throughputLevel: 'HIGH', throughputMps: 1000 } : {}) },
     );
     return { phoneNumberId: number.phoneNumberId, scope: { tenantId: number.tenantId, environment: number.environment }, previousLimit, limit, event: value.event };
-  }
-
-  private async cached(key: string, load: () => Promise<AccountScope | null>): Promise<AccountScope | null> {
-    const now = Date.now();
-    const hit = this.routes.get(key);
-    if (hit && hit.until > now) return hit.scope;
-    const row = await load();
-    const scope = row ? { tenantId: row.tenantId, environment: row.environment } : null;
-    if (this.routes.size >= ROUTE_CACHE_MAX) this.routes.clear();
-    this.routes.set(key, { scope, until: now + ROUTE_TTL_MS });
-    return scope;
   }
 }

@@ -4,6 +4,15 @@ import { Counter, type Registry } from 'prom-client';
 
 export type IngestOutcome = 'stored' | 'unauthorized' | 'unknown_app' | 'unavailable';
 
+/**
+ * Why a change or item of a signed payload was dropped: its WABA or phone number is
+ * registered under another Meta app than the one whose secret signed it (`app_mismatch`);
+ * its phone number belongs to another WABA than its entry's (`account_mismatch`); no
+ * tenant has registered its WABA (`unknown_account`); it fails validation or a database
+ * constraint (`invalid`).
+ */
+export type RejectReason = 'app_mismatch' | 'account_mismatch' | 'unknown_account' | 'invalid';
+
 /** Webhook ingest (gateway) and processing (worker) counters. */
 @Injectable()
 export class WebhookMetrics {
@@ -12,6 +21,7 @@ export class WebhookMetrics {
   readonly unparseable: Counter;
   readonly failedPayloads: Counter;
   readonly metaErrors: Counter<'code'>;
+  readonly rejected: Counter<'reason'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.requests = new Counter({
@@ -40,6 +50,12 @@ export class WebhookMetrics {
       name: 'switchboard_webhook_meta_errors_total',
       help: 'Errors Meta reported in webhooks (value.errors, status and inbound errors) by Meta code',
       labelNames: ['code'],
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'switchboard_webhook_entries_rejected_total',
+      help: 'Webhook changes and items dropped unapplied, by reason (app_mismatch, account_mismatch, unknown_account, invalid)',
+      labelNames: ['reason'],
       registers: [registry],
     });
   }

@@ -24,15 +24,20 @@ export class WebhookIngestService {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  /** The challenge to echo, or null (403) for a wrong token, a wrong mode or an unknown app. */
-  async handshake(appId: string, query: { mode?: string | undefined; verifyToken?: string | undefined; challenge?: string | undefined }): Promise<string | null> {
-    if (!APP_ID.test(appId) || query.mode !== 'subscribe' || query.verifyToken === undefined || query.challenge === undefined) return null;
+  /**
+   * The challenge to echo, or null (403) for a wrong token, a wrong mode or an unknown app.
+   * Query values arrive as the parser made them: a repeated parameter is an array, which
+   * is refused like a wrong token rather than reaching the compare.
+   */
+  async handshake(appId: string, query: { mode?: unknown; verifyToken?: unknown; challenge?: unknown }): Promise<string | null> {
+    const { mode, verifyToken, challenge } = query;
+    if (!APP_ID.test(appId) || mode !== 'subscribe' || typeof verifyToken !== 'string' || typeof challenge !== 'string') return null;
     const secrets = await this.apps.webhookSecrets(appId);
-    if (!secrets || !sameSecret(query.verifyToken, secrets.verifyToken)) {
+    if (!secrets || !sameSecret(verifyToken, secrets.verifyToken)) {
       this.logger.warn({ appId }, 'webhook verification refused');
       return null;
     }
-    return query.challenge;
+    return challenge;
   }
 
   /**

@@ -20,6 +20,14 @@ export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 export type WebhookEntry = WebhookEnvelope['entry'][number];
 export type WebhookChange = WebhookEntry['changes'][number];
 
+/** The phone number a change names (`value.metadata.phone_number_id`: messages, user_preferences), if any. */
+const namedNumberSchema = z.looseObject({ metadata: z.looseObject({ phone_number_id: id }) });
+
+export function phoneNumberIdOf(value: unknown): string | undefined {
+  const named = namedNumberSchema.safeParse(value);
+  return named.success ? named.data.metadata.phone_number_id : undefined;
+}
+
 /** `field: messages` value; each list item is parsed on its own, so one odd item spoils nothing else. */
 export const messagesValueSchema = z.looseObject({
   metadata: z.looseObject({ phone_number_id: id, display_phone_number: z.string().optional() }).optional(),
@@ -77,15 +85,14 @@ export const phoneQualitySchema = z.looseObject({
 
 export const accountUpdateSchema = z.looseObject({ event: z.string() });
 
-/** `user_preferences`: marketing opt-out (`stop`) and opt-in (`resume`) per user. */
-export const userPreferencesSchema = z.looseObject({
-  user_preferences: z.array(
-    z.looseObject({
-      wa_id: z.string(),
-      category: z.string(),
-      value: z.string(),
-      timestamp: unixSeconds.optional(),
-      detail: z.string().optional(),
-    }),
-  ),
+/** `user_preferences`: marketing opt-out (`stop`) and opt-in (`resume`) per user; each preference is parsed on its own. */
+export const userPreferencesSchema = z.looseObject({ user_preferences: z.array(z.unknown()) });
+
+export const userPreferenceSchema = z.looseObject({
+  // Suppressions hold digits only (their CHECK): anything else is refused here, not by the database.
+  wa_id: z.string().regex(/^[0-9]{4,20}$/),
+  category: z.string(),
+  value: z.string(),
+  timestamp: unixSeconds.optional(),
+  detail: z.string().optional(),
 });

@@ -6,7 +6,8 @@ import { WebhookIngestService } from './webhook-ingest.service';
 
 export const WEBHOOK_PATH = '/webhooks/whatsapp/:appId';
 
-type WebhookRequest = FastifyRequest<{ Params: { appId: string }; Querystring: Record<string, string | undefined> }>;
+// A repeated query parameter arrives as an array: values stay unknown until the service checks them.
+type WebhookRequest = FastifyRequest<{ Params: { appId: string }; Querystring: Record<string, unknown> }>;
 
 /**
  * Mounts `GET|HEAD|POST /webhooks/whatsapp/{appId}` as plain Fastify routes in their own

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WebhookDirectory, type AccountScope } from '@switchboard/accounts';
+import { WebhookDirectory, type AccountRoute, type AccountRoutes, type AccountScope } from '@switchboard/accounts';
 import { AlertsService } from '@switchboard/alerts';
 import {
   MessageStatusFeed,
@@ -10,8 +10,6 @@ import {
   recordOptOut,
   SuppressionEntity,
   WEBHOOK_STATUSES,
-  type MessageStatusChange,
-  type StatusResult,
   type StatusUpdate,
   type WebhookStatus,
 } from '@switchboard/messaging';
@@ -20,14 +18,16 @@ import { TenantEventsPublisher, type TenantEventType } from '@switchboard/tenant
 import { DataSource, type EntityManager } from 'typeorm';
 import { InboundMessagesService } from '../inbound/inbound-messages.service';
 import { MAX_INBOX_ATTEMPTS } from '../webhook-ingest.constants';
-import { WebhookMetrics } from '../webhook-ingest.metrics';
+import { WebhookMetrics, type RejectReason } from '../webhook-ingest.metrics';
 import {
   accountUpdateSchema,
   contactSchema,
   inboundMessageSchema,
   messagesValueSchema,
+  phoneNumberIdOf,
   phoneQualitySchema,
   statusSchema,
+  userPreferenceSchema,
   userPreferencesSchema,
   webhookEnvelopeSchema,
   webhookErrorSchema,
@@ -35,17 +35,19 @@ import {
   type WebhookChange,
   type WebhookEntry,
 } from '../webhook-payload';
+import { bindChange } from './change-binding';
+import { inSavepoint, itemErrorState } from './item-savepoint';
+import { PayloadTally } from './payload-tally';
 
 export type InboxRowOutcome = 'processed' | 'unparseable' | 'failed' | 'skipped';
 
-/** What one payload's transaction collects: outcome counts, and tenant events and live status changes to send after the commit. */
-interface Tally {
-  count(field: string, outcome: string): void;
-  publish(scope: AccountScope, type: TenantEventType, data: Record<string, unknown>): Promise<void>;
-  /** The status machine's message.status deliveries and timeline changes. */
-  afterCommit(result: StatusResult): void;
-  /** A status left pending: looked up again once this payload has committed. */
-  pending(scope: AccountScope, wamid: string): void;
+/** The ids a dropped change or item is logged with: never its content. */
+interface ItemContext {
+  inboxId: number;
+  appId: string;
+  wabaId: string;
+  phoneNumberId: string | undefined;
+  field: string;
 }
 
 /** Meta's messaging limit tiers, lowest first, to tell a downgrade (reference §3.8). */
@@ -56,8 +58,10 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
  * with the dedupe keys of its items, so a payload is applied exactly once however often
  * Meta delivers it and however many jobs name it. Every entry, change, message and
  * status of a batch is handled, each routed to its tenant environment by
- * phone_number_id or WABA id. A payload that cannot be parsed is marked and counted,
- * never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
+ * phone_number_id or WABA id, and only when that account is bound to the Meta app whose
+ * secret signed the payload. Each change and item runs in a savepoint, so one whose data
+ * breaks a constraint is dropped alone. A payload that cannot be parsed is marked and
+ * counted, never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
  */
 @Injectable()
 export class WebhookProcessingService implements OnModuleInit {
@@ -103,9 +107,9 @@ export class WebhookProcessingService implements OnModuleInit {
   async processRow(id: number): Promise<InboxRowOutcome> {
     // Counted outside the transaction, so a payload that keeps failing still reaches the bound.
     const [claimed] = (await this.dataSource.query(
-      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING attempts, body`,
+      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING attempts, body, app_id`,
       [id],
-    )) as [Array<{ attempts: number; body: Buffer }>, number];
+    )) as [Array<{ attempts: number; body: Buffer; app_id: string }>, number];
     const row = claimed[0];
     if (!row) return 'skipped';
     if (row.attempts > MAX_INBOX_ATTEMPTS) {
@@ -122,44 +126,56 @@ export class WebhookProcessingService implements OnModuleInit {
       return 'unparseable';
     }
     try {
-      const applied = await this.dataSource.transaction(async (manager) => {
-        const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
-        if (locked.length === 0) return false;
-        const counts = new Map<string, number>();
-        const deliveries: string[] = [];
-        const changes: MessageStatusChange[] = [];
-        const pending: Array<{ scope: AccountScope; wamid: string }> = [];
-        const tally: Tally = {
-          count: (field, outcome) => counts.set(`${field}\u0000${outcome}`, (counts.get(`${field}\u0000${outcome}`) ?? 0) + 1),
-          publish: async (scope, type, data) => {
-            deliveries.push(...(await this.events.publish(manager, scope, type, data)));
-          },
-          afterCommit: (result) => {
-            deliveries.push(...result.deliveries);
-            changes.push(...result.changes);
-          },
-          pending: (scope, wamid) => pending.push({ scope, wamid }),
-        };
-        for (const entry of envelope.value.entry) {
-          for (const change of entry.changes) await this.applyChange(manager, entry, change, tally);
-        }
-        await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
-        return { counts, deliveries, changes, pending };
-      });
+      const entries = envelope.value.entry;
+      // Every account of the payload in one lookup, before the transaction holds its connection.
+      const routes = await this.directory.routesOf(
+        entries.map((entry) => entry.id),
+        entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
+      );
+      // Items run without savepoints first (two statements fewer each); only a payload that one
+      // item's data failed runs again with each item in a savepoint, so that item alone is dropped.
+      let applied: PayloadTally | null;
+      try {
+        applied = await this.applyPayload(id, row.app_id, entries, routes, false);
+      } catch (error) {
+        if (itemErrorState(error) === undefined) throw error;
+        applied = await this.applyPayload(id, row.app_id, entries, routes, true);
+      }
       if (!applied) return 'skipped';
       await this.feed.publish(applied.changes);
       await this.events.dispatch(applied.deliveries);
       for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForWamids(scope, [wamid]);
-      for (const [key, count] of applied.counts) {
-        const [field, outcome] = key.split('\u0000') as [string, string];
-        this.metrics.items.inc({ field, outcome }, count);
-      }
+      for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
+      for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
       return 'processed';
     } catch (error) {
       await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [id, describe(error).slice(0, 1000)]);
       this.logger.warn({ inboxId: id, attempt: row.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
       throw error;
     }
+  }
+
+  /** One transaction applying every change bound to the signing app; null when another job holds or finished the row. */
+  private async applyPayload(id: number, appId: string, entries: readonly WebhookEntry[], routes: AccountRoutes, isolateItems: boolean): Promise<PayloadTally | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
+      if (locked.length === 0) return null;
+      const tally = new PayloadTally(isolateItems);
+      for (const entry of entries) {
+        for (const change of entry.changes) {
+          const phoneNumberId = phoneNumberIdOf(change.value);
+          const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
+          const binding = bindChange(routes, appId, entry.id, phoneNumberId);
+          if (!binding.bound) {
+            this.reject(tally, binding.reason, context);
+            continue;
+          }
+          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context));
+        }
+      }
+      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
+      return tally;
+    });
   }
 
   private parse(body: Buffer): { ok: true; value: ReturnType<typeof webhookEnvelopeSchema.parse> } | { ok: false; reason: string } {
@@ -178,16 +194,15 @@ export class WebhookProcessingService implements OnModuleInit {
     await this.dataSource.query(`UPDATE webhook_inbox SET state = $2, processed_at = now(), last_error = $3 WHERE id = $1`, [id, state, reason]);
   }
 
-  private async applyChange(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
-    if (change.field === 'messages') return this.applyMessages(manager, entry, change, tally);
-    const scope = await this.directory.scopeOfWaba(entry.id);
-    if (!scope) return this.unrouted(entry, change.field, tally);
+  private async applyChange(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, route: AccountRoute, tally: PayloadTally, context: ItemContext): Promise<void> {
+    if (change.field === 'messages') return this.applyMessages(manager, entry, change, route.scope, tally, context);
+    const { scope } = route;
     if (!(await claim(manager, changeKey(entry, change)))) return tally.count(change.field, 'duplicate');
 
     if ((TEMPLATE_WEBHOOK_FIELDS as readonly string[]).includes(change.field)) {
       const result = await this.templates.updateFromWebhook(scope, { wabaId: entry.id, ...(entry.time !== undefined ? { time: entry.time } : {}), field: change.field, value: change.value });
       if (result.outcome === 'updated') {
-        await tally.publish(scope, 'template.status', {
+        await this.publish(manager, tally, scope, 'template.status', {
           templateId: result.templateId,
           name: result.name,
           language: result.language,
@@ -201,7 +216,7 @@ export class WebhookProcessingService implements OnModuleInit {
     }
     switch (change.field) {
       case 'phone_number_quality_update':
-        return this.applyPhoneQuality(entry, change, tally);
+        return this.applyPhoneQuality(manager, entry, change, tally);
       case 'account_update': {
         const update = accountUpdateSchema.safeParse(change.value);
         // No account state is modelled yet: the event is logged for operators (and kept in the inbox).
@@ -209,26 +224,26 @@ export class WebhookProcessingService implements OnModuleInit {
         return tally.count(change.field, update.success ? 'logged' : 'unreadable');
       }
       case 'user_preferences':
-        return this.applyUserPreferences(manager, scope, change, tally);
+        return this.applyUserPreferences(manager, scope, change, tally, context);
       default:
         return tally.count(change.field, 'ignored');
     }
   }
 
-  private async applyMessages(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
+  private async applyMessages(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, scope: AccountScope, tally: PayloadTally, context: ItemContext): Promise<void> {
     const value = messagesValueSchema.safeParse(change.value);
     if (!value.success) return tally.count('messages', 'unreadable');
     const phoneNumberId = value.data.metadata?.phone_number_id;
-    const scope = (phoneNumberId !== undefined ? await this.directory.scopeOfPhoneNumber(phoneNumberId) : null) ?? (await this.directory.scopeOfWaba(entry.id));
-    if (!scope) return this.unrouted(entry, 'messages', tally);
 
     for (const raw of value.data.errors ?? []) {
-      const error = webhookErrorSchema.safeParse(raw);
-      if (!(await claim(manager, hashedKey('e', entry.id, raw)))) continue;
-      if (error.success) await this.metaError(scope, error.data);
-      else this.metrics.metaErrors.inc({ code: 'unreadable' });
-      this.logger.warn({ wabaId: entry.id, phoneNumberId, code: error.success ? error.data.code : 'unreadable', title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
-      tally.count('messages.errors', 'logged');
+      await this.item(manager, tally, context, async () => {
+        const error = webhookErrorSchema.safeParse(raw);
+        if (!(await claim(manager, hashedKey('e', entry.id, raw)))) return;
+        if (error.success) await this.metaError(scope, error.data);
+        else this.metrics.metaErrors.inc({ code: 'unreadable' });
+        this.logger.warn({ wabaId: entry.id, phoneNumberId, code: error.success ? error.data.code : 'unreadable', title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
+        tally.count('messages.errors', 'logged');
+      });
     }
 
     const contacts = new Map<string, InboundContact>();
@@ -237,62 +252,56 @@ export class WebhookProcessingService implements OnModuleInit {
       if (contact.success) for (const key of [contact.data.wa_id, contact.data.user_id]) if (key) contacts.set(key, contact.data);
     }
     for (const raw of value.data.messages ?? []) {
-      const message = inboundMessageSchema.safeParse(raw);
-      if (!message.success || phoneNumberId === undefined) {
-        tally.count('messages.inbound', 'unreadable');
-        continue;
-      }
-      if (!(await claim(manager, `m:${message.data.id}`))) {
-        tally.count('messages.inbound', 'duplicate');
-        continue;
-      }
-      for (const error of message.data.errors ?? []) await this.metaError(scope, error);
-      const contact = [message.data.from_user_id, message.data.from].map((key) => (key ? contacts.get(key) : undefined)).find((found) => found !== undefined);
-      await this.inbound.store(manager, scope, phoneNumberId, message.data, contact);
-      await tally.publish(scope, 'message.received', {
-        wamid: message.data.id,
-        phoneNumberId,
-        from: message.data.from ?? null,
-        fromUserId: message.data.from_user_id ?? contact?.user_id ?? null,
-        profileName: contact?.profile?.name ?? null,
-        type: message.data.type,
-        at: message.data.timestamp.toISOString(),
-        message: raw,
+      await this.item(manager, tally, context, async () => {
+        const message = inboundMessageSchema.safeParse(raw);
+        if (!message.success || phoneNumberId === undefined) return tally.count('messages.inbound', 'unreadable');
+        if (!(await claim(manager, `m:${message.data.id}`))) return tally.count('messages.inbound', 'duplicate');
+        for (const error of message.data.errors ?? []) await this.metaError(scope, error);
+        const contact = [message.data.from_user_id, message.data.from].map((key) => (key ? contacts.get(key) : undefined)).find((found) => found !== undefined);
+        await this.inbound.store(manager, scope, phoneNumberId, message.data, contact);
+        await this.publish(manager, tally, scope, 'message.received', {
+          wamid: message.data.id,
+          phoneNumberId,
+          from: message.data.from ?? null,
+          fromUserId: message.data.from_user_id ?? contact?.user_id ?? null,
+          profileName: contact?.profile?.name ?? null,
+          type: message.data.type,
+          at: message.data.timestamp.toISOString(),
+          message: raw,
+        });
+        tally.count('messages.inbound', 'stored');
       });
-      tally.count('messages.inbound', 'stored');
     }
 
     for (const raw of value.data.statuses ?? []) {
-      const status = statusSchema.safeParse(raw);
-      if (!status.success || !(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) {
-        // `played` (voice messages) and unknown statuses have no place in the status machine.
-        tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
-        continue;
-      }
-      if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) {
-        tally.count('messages.status', 'duplicate');
-        continue;
-      }
-      for (const error of status.data.errors ?? []) await this.metaError(scope, error);
-      const update: StatusUpdate = {
-        wamid: status.data.id,
-        status: status.data.status as WebhookStatus,
-        at: status.data.timestamp.toISOString(),
-        ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
-        ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
-        ...(status.data.errors ? { errors: status.data.errors } : {}),
-        ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
-        ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
-      };
-      // The status machine records its own message.status events and timeline changes; they go out after this commit.
-      const result = await this.statuses.apply(manager, scope, update);
-      tally.afterCommit(result);
-      if (result.outcome === 'pending') tally.pending(scope, update.wamid);
-      tally.count('messages.status', result.outcome);
+      await this.item(manager, tally, context, async () => {
+        const status = statusSchema.safeParse(raw);
+        if (!status.success || !(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) {
+          // `played` (voice messages) and unknown statuses have no place in the status machine.
+          return tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
+        }
+        if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) return tally.count('messages.status', 'duplicate');
+        for (const error of status.data.errors ?? []) await this.metaError(scope, error);
+        const update: StatusUpdate = {
+          wamid: status.data.id,
+          status: status.data.status as WebhookStatus,
+          at: status.data.timestamp.toISOString(),
+          ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
+          ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
+          ...(status.data.errors ? { errors: status.data.errors } : {}),
+          ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
+          ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
+        };
+        // The status machine records its own message.status events and timeline changes; they go out after this commit.
+        const result = await this.statuses.apply(manager, scope, update);
+        tally.afterCommit(result);
+        if (result.outcome === 'pending') tally.pendingStatus(scope, update.wamid);
+        tally.count('messages.status', result.outcome);
+      });
     }
   }
 
-  private async applyPhoneQuality(entry: WebhookEntry, change: WebhookChange, tally: Tally): Promise<void> {
+  private async applyPhoneQuality(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: PayloadTally): Promise<void> {
     const value = phoneQualitySchema.safeParse(change.value);
     if (!value.success) return tally.count(change.field, 'unreadable');
     const applied = await this.directory.applyQualityUpdate(entry.id, value.data);
@@ -309,7 +318,7 @@ export class WebhookProcessingService implements OnModuleInit {
         details: { phoneNumberId: applied.phoneNumberId, from: applied.previousLimit, to: applied.limit, event: applied.event },
       });
     }
-    await tally.publish(applied.scope, 'phone_number.quality', {
+    await this.publish(manager, tally, applied.scope, 'phone_number.quality', {
       phoneNumberId: applied.phoneNumberId,
       event: applied.event,
       previousLimit: applied.previousLimit,
@@ -319,25 +328,57 @@ export class WebhookProcessingService implements OnModuleInit {
     tally.count(change.field, 'updated');
   }
 
-  private async applyUserPreferences(manager: EntityManager, scope: AccountScope, change: WebhookChange, tally: Tally): Promise<void> {
+  private async applyUserPreferences(manager: EntityManager, scope: AccountScope, change: WebhookChange, tally: PayloadTally, context: ItemContext): Promise<void> {
     const value = userPreferencesSchema.safeParse(change.value);
     if (!value.success) return tally.count(change.field, 'unreadable');
-    for (const preference of value.data.user_preferences) {
-      if (preference.category !== 'marketing_messages') {
+    for (const raw of value.data.user_preferences) {
+      const preference = userPreferenceSchema.safeParse(raw);
+      if (!preference.success) {
+        this.reject(tally, 'invalid', context);
+        continue;
+      }
+      const { wa_id: waId, category, value: choice } = preference.data;
+      if (category !== 'marketing_messages') {
         tally.count(change.field, 'ignored');
         continue;
       }
-      if (preference.value === 'stop') {
-        await recordOptOut(manager, scope, preference.wa_id, 'user_preferences: the user stopped marketing messages');
-        tally.count(change.field, 'suppressed');
-      } else if (preference.value === 'resume') {
-        // Only the entry the webhook made is lifted; a manual or worker suppression stands.
-        await manager.delete(SuppressionEntity, { tenantId: scope.tenantId, environment: scope.environment, waId: preference.wa_id, source: 'webhook' });
-        tally.count(change.field, 'resumed');
-      } else {
-        tally.count(change.field, 'ignored');
-      }
+      await this.item(manager, tally, context, async () => {
+        if (choice === 'stop') {
+          await recordOptOut(manager, scope, waId, 'user_preferences: the user stopped marketing messages');
+          tally.count(change.field, 'suppressed');
+        } else if (choice === 'resume') {
+          // Only the entry the webhook made is lifted; a manual or worker suppression stands.
+          await manager.delete(SuppressionEntity, { tenantId: scope.tenantId, environment: scope.environment, waId, source: 'webhook' });
+          tally.count(change.field, 'resumed');
+        } else {
+          tally.count(change.field, 'ignored');
+        }
+      });
     }
+  }
+
+  private async publish(manager: EntityManager, tally: PayloadTally, scope: AccountScope, type: TenantEventType, data: Record<string, unknown>): Promise<void> {
+    tally.deliver(await this.events.publish(manager, scope, type, data));
+  }
+
+  /**
+   * One change or item; in a run that isolates items, in a savepoint: when its data breaks
+   * a constraint it is rolled back with what it added to the tally, and dropped as invalid;
+   * the payload goes on.
+   */
+  private async item(manager: EntityManager, tally: PayloadTally, context: ItemContext, apply: () => Promise<void>): Promise<void> {
+    if (!tally.isolateItems) return apply();
+    const mark = tally.mark();
+    const result = await inSavepoint(manager, apply);
+    if (result.applied) return;
+    tally.rewind(mark);
+    this.reject(tally, 'invalid', { ...context, sqlState: result.sqlState });
+  }
+
+  /** Counted once the payload commits; logged with ids only, never the payload's content. */
+  private reject(tally: PayloadTally, reason: RejectReason, context: ItemContext & { sqlState?: string }): void {
+    tally.reject(reason);
+    this.logger.warn({ ...context, reason }, 'webhook change or item dropped unapplied');
   }
 
   /** Counted per code; a code never seen before raises an alert. */
@@ -345,11 +386,6 @@ export class WebhookProcessingService implements OnModuleInit {
     this.metrics.metaErrors.inc({ code: String(error.code) });
     const code = Number(error.code);
     if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, error.title);
-  }
-
-  private unrouted(entry: WebhookEntry, field: string, tally: Tally): void {
-    this.logger.warn({ wabaId: entry.id, field }, 'webhook for a WABA or phone number no tenant has registered');
-    tally.count(field, 'unrouted');
   }
 }
 

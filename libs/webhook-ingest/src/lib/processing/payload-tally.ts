@@ -1,0 +1,75 @@
+import type { AccountScope } from '@switchboard/accounts';
+import type { MessageStatusChange, StatusResult } from '@switchboard/messaging';
+import type { RejectReason } from '../webhook-ingest.metrics';
+
+/** Where a tally stood before an item, to forget what the item added when its savepoint is rolled back. */
+export interface TallyMark {
+  counts: Map<string, number>;
+  rejections: Map<RejectReason, number>;
+  deliveries: number;
+  changes: number;
+  pending: number;
+}
+
+/**
+ * What one payload's transaction collects: outcome counts and rejections (counted once it
+ * has committed, so a retried payload is not counted twice), and the tenant event
+ * deliveries, live status changes and pending statuses to send or look up after the commit;
+ * and whether its items run in savepoints (a run after one item's data failed the payload).
+ */
+export class PayloadTally {
+  private counts = new Map<string, number>();
+  private rejections = new Map<RejectReason, number>();
+  readonly deliveries: string[] = [];
+  readonly changes: MessageStatusChange[] = [];
+  readonly pending: Array<{ scope: AccountScope; wamid: string }> = [];
+
+  constructor(readonly isolateItems: boolean) {}
+
+  count(field: string, outcome: string): void {
+    const key = `${field}\u0000${outcome}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  reject(reason: RejectReason): void {
+    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
+  }
+
+  deliver(deliveryIds: readonly string[]): void {
+    this.deliveries.push(...deliveryIds);
+  }
+
+  /** The status machine's message.status deliveries and timeline changes. */
+  afterCommit(result: StatusResult): void {
+    this.deliveries.push(...result.deliveries);
+    this.changes.push(...result.changes);
+  }
+
+  /** A status left pending: looked up again once this payload has committed. */
+  pendingStatus(scope: AccountScope, wamid: string): void {
+    this.pending.push({ scope, wamid });
+  }
+
+  mark(): TallyMark {
+    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, pending: this.pending.length };
+  }
+
+  rewind(mark: TallyMark): void {
+    this.counts = new Map(mark.counts);
+    this.rejections = new Map(mark.rejections);
+    this.deliveries.length = mark.deliveries;
+    this.changes.length = mark.changes;
+    this.pending.length = mark.pending;
+  }
+
+  outcomes(): Array<{ field: string; outcome: string; count: number }> {
+    return [...this.counts].map(([key, count]) => {
+      const [field, outcome] = key.split('\u0000') as [string, string];
+      return { field, outcome, count };
+    });
+  }
+
+  rejected(): Array<{ reason: RejectReason; count: number }> {
+    return [...this.rejections].map(([reason, count]) => ({ reason, count }));
+  }
+}
