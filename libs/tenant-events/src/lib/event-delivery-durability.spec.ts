@@ -120,6 +120,7 @@ describe('event delivery durability (real Postgres and Redis)', () => {
       expect(received).toEqual(['/hook']);
     } finally {
       await worker.close();
+      await t.dataSource.query(`ALTER TABLE IF EXISTS event_deliveries_away RENAME TO event_deliveries`);
     }
   }, 30_000);
 
