@@ -127,6 +127,10 @@ export class EventDeliveryService implements OnModuleDestroy {
 
   /** Null when the endpoint answered 2xx. Never throws: a failure is an answer to record. */
   private async post(delivery: DueDelivery): Promise<{ statusCode: number | null; reason: string } | null> {
+    // A URL stored while private targets were allowed is judged again: no message content in clear text.
+    if (!this.settings.allowPrivateTargets && !delivery.url.startsWith('https://')) {
+      return { statusCode: null, reason: 'refused: https only (EVENT_ENDPOINTS_ALLOW_PRIVATE is off)' };
+    }
     try {
       const secret = await this.vault.get(endpointSecretScope({ id: delivery.endpoint_id, tenantId: delivery.tenant_id, environment: delivery.environment }));
       const body = JSON.stringify(delivery.payload);
