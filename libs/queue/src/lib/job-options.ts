@@ -62,7 +62,7 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'webhooks.process': (payload) =>
     `webhook-inbox-${payload.inboxIds[0] ?? 0}-${payload.inboxIds.length}${payload.sweptAt === undefined ? '' : `-swept-${payload.sweptAt}`}`,
   'webhooks.sweep': () => `webhooks-sweep-start-${new Date().toISOString().slice(0, 16)}`,
-  // One job per delivery attempt: the sweep re-creating a lost attempt is a no-op when it exists.
+  // One job per delivery attempt: a live job of the attempt is never doubled (the sweep's redrive keeps it, and replaces only a finished one).
   'events.deliver': (payload) => `event-delivery-${payload.deliveryId}-${payload.replays}-${payload.attempt}`,
   'events.sweep': () => `events-sweep-start-${new Date().toISOString().slice(0, 16)}`,
   'events.prune': () => `events-prune-start-${new Date().toISOString().slice(0, 13)}`,
