@@ -495,7 +495,7 @@ export interface components {
         ContractError: {
             error: {
                 /** @enum {string} */
-                code: "unauthorized" | "not_found" | "validation_failed" | "invalid_recipient" | "unsupported_region" | "window_closed" | "template_not_found" | "template_not_approved" | "template_param_mismatch" | "media_invalid" | "recipient_suppressed" | "idempotency_conflict" | "rate_limited" | "payload_too_large" | "token_invalid" | "token_missing_scopes" | "conflict" | "query_too_deep" | "query_too_complex" | "internal_error" | "pair_rate_limited" | "spam_rate_limited" | "marketing_limit_reached" | "messaging_limit_reached" | "registration_rate_limited" | "pin_attempts_exceeded" | "flow_throttled" | "recipient_not_allowed" | "recipient_blocked" | "recipient_in_experiment" | "recipient_identity_changed" | "invalid_parameter" | "unsupported_message_type" | "method_not_allowed" | "media_download_failed" | "template_param_invalid" | "template_policy_violation" | "template_paused" | "template_disabled" | "template_unavailable" | "template_syncing" | "template_invalid" | "template_limit_exceeded" | "template_locked" | "template_already_exists" | "marketing_disabled" | "flow_blocked" | "account_restricted" | "account_locked" | "phone_number_deleted" | "display_name_not_approved" | "account_maintenance" | "payment_issue" | "registration_required" | "deregistration_incomplete" | "pin_mismatch" | "reverification_required" | "phone_number_deletion_pending" | "upstream_error" | "upstream_unavailable" | "upstream_timeout" | "upstream_protocol_error" | "request_aborted" | "unknown";
+                code: "unauthorized" | "not_found" | "validation_failed" | "invalid_recipient" | "unsupported_region" | "window_closed" | "template_not_found" | "template_not_approved" | "template_param_mismatch" | "media_invalid" | "recipient_suppressed" | "idempotency_conflict" | "rate_limited" | "payload_too_large" | "token_invalid" | "token_missing_scopes" | "conflict" | "endpoint_limit_reached" | "query_too_deep" | "query_too_complex" | "internal_error" | "pair_rate_limited" | "spam_rate_limited" | "marketing_limit_reached" | "messaging_limit_reached" | "registration_rate_limited" | "pin_attempts_exceeded" | "flow_throttled" | "recipient_not_allowed" | "recipient_blocked" | "recipient_in_experiment" | "recipient_identity_changed" | "invalid_parameter" | "unsupported_message_type" | "method_not_allowed" | "media_download_failed" | "template_param_invalid" | "template_policy_violation" | "template_paused" | "template_disabled" | "template_unavailable" | "template_syncing" | "template_invalid" | "template_limit_exceeded" | "template_locked" | "template_already_exists" | "marketing_disabled" | "flow_blocked" | "account_restricted" | "account_locked" | "phone_number_deleted" | "display_name_not_approved" | "account_maintenance" | "payment_issue" | "registration_required" | "deregistration_incomplete" | "pin_mismatch" | "reverification_required" | "phone_number_deletion_pending" | "upstream_error" | "upstream_unavailable" | "upstream_timeout" | "upstream_protocol_error" | "request_aborted" | "unknown";
                 message: string;
                 details?: {
                     path: string;
@@ -7183,6 +7183,30 @@ export interface operations {
                     "application/json": components["schemas"]["ContractError"];
                 };
             };
+            /** @description The request conflicts with what exists: a value already taken (conflict), an Idempotency-Key reused with another body (idempotency_conflict), a state that forbids it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "The resource already exists",
+                     *         "details": [
+                     *           {
+                     *             "path": "slug",
+                     *             "issue": "already taken"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
             /** @description payload_too_large: the body is larger than the gateway accepts */
             413: {
                 headers: {
@@ -7212,6 +7236,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "validation_failed",
                      *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "window_closed",
+                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
+                     *         "meta": {
+                     *           "code": 131047,
+                     *           "title": "Re-engagement message"
+                     *         },
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }

@@ -66,7 +66,10 @@ export class GatewayModule {
           imports: [templates, messaging],
         }),
         WebhookIngestModule.forRoot(),
-        TenantEventsModule.forRoot({ allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' }),
+        TenantEventsModule.forRoot({
+          allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production',
+          maxEndpointsPerEnvironment: config.EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT,
+        }),
       ],
       controllers: [PipelineProbeController],
       providers: [PipelineProbeService, { provide: APP_INTERCEPTOR, useClass: TenantQuotaInterceptor }],

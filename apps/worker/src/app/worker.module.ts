@@ -43,6 +43,7 @@ export class WorkerModule {
         MessagingModule.forRoot({
           http: false,
           sender: true,
+          mediaPreflight: { allowPrivateTargets: config.MEDIA_PREFLIGHT_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' },
           send: {
             concurrency: config.SEND_CONCURRENCY,
             reconcileWindowMs: config.SEND_RECONCILE_WINDOW_MS,
@@ -51,7 +52,11 @@ export class WorkerModule {
           },
         }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
-        TenantEventsModule.forRoot({ http: false, allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' }),
+        TenantEventsModule.forRoot({
+          http: false,
+          allowPrivateTargets: config.EVENT_ENDPOINTS_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production',
+          deliveryRetentionMs: config.EVENT_DELIVERY_RETENTION_DAYS * 24 * 3_600_000,
+        }),
         AlertsModule.forRoot({
           webhookUrl: config.ALERT_WEBHOOK_URL,
           failureRateThreshold: config.ALERT_FAILURE_RATE,

@@ -86,6 +86,8 @@ export const sendEnvSchema = z.object({
   SEND_CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   SEND_CIRCUIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   SEND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Whether the media preflight may reach loopback, private, link-local and other non-public addresses; unset: allowed except with NODE_ENV=production. */
+  MEDIA_PREFLIGHT_ALLOW_PRIVATE: bool.optional(),
 });
 
 /** Alerts raised by the worker (issue 8): an operator sink and the failure-rate rule. */
@@ -108,6 +110,10 @@ export const tenantQuotaEnvSchema = z.object({
 export const tenantEventsEnvSchema = z.object({
   /** Whether endpoints may target loopback, private, link-local and other non-public addresses; unset: allowed except with NODE_ENV=production. */
   EVENT_ENDPOINTS_ALLOW_PRIVATE: bool.optional(),
+  /** Endpoints one tenant environment may register (each event is copied to every one). */
+  EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Days delivered and dead deliveries are kept (dead ones stay replayable that long). */
+  EVENT_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** POST /graphql and its subscriptions (issue 9). Introspection and the sandbox UI default to development only. */

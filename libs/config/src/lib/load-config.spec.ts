@@ -61,4 +61,17 @@ describe('loadConfig', () => {
       expect(() => loadConfig(schema, { EVENT_ENDPOINTS_ALLOW_PRIVATE: 'no' })).toThrow(/EVENT_ENDPOINTS_ALLOW_PRIVATE/);
     }
   });
+
+  it('caps event endpoints per environment and keeps deliveries 30 days unless told otherwise', () => {
+    expect(loadConfig(gatewayEnvSchema, {}).EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT).toBe(10);
+    expect(loadConfig(workerEnvSchema, {}).EVENT_DELIVERY_RETENTION_DAYS).toBe(30);
+    expect(loadConfig(gatewayEnvSchema, { EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT: '3' }).EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT).toBe(3);
+    expect(() => loadConfig(gatewayEnvSchema, { EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT: '0' })).toThrow(/EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT/);
+    expect(() => loadConfig(workerEnvSchema, { EVENT_DELIVERY_RETENTION_DAYS: 'forever' })).toThrow(/EVENT_DELIVERY_RETENTION_DAYS/);
+  });
+
+  it('leaves MEDIA_PREFLIGHT_ALLOW_PRIVATE unset for the worker to resolve by NODE_ENV', () => {
+    expect(loadConfig(workerEnvSchema, {}).MEDIA_PREFLIGHT_ALLOW_PRIVATE).toBeUndefined();
+    expect(loadConfig(workerEnvSchema, { MEDIA_PREFLIGHT_ALLOW_PRIVATE: 'false' }).MEDIA_PREFLIGHT_ALLOW_PRIVATE).toBe(false);
+  });
 });

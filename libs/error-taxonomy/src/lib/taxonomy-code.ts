@@ -27,6 +27,8 @@ export const TAXONOMY_HTTP_STATUS = {
   token_missing_scopes: 422,
   // Our own API, not Meta: a unique value already taken (tenant slug, app id).
   conflict: 409,
+  // A tenant environment already has as many event endpoints as the operator allows (EVENT_ENDPOINTS_MAX_PER_ENVIRONMENT).
+  endpoint_limit_reached: 422,
   // A GraphQL operation past the gateway's depth or cost limit (GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY).
   query_too_deep: 400,
   query_too_complex: 400,

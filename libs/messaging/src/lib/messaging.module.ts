@@ -1,7 +1,7 @@
 import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelRegistry } from '@switchboard/channel-contract';
-import { MediaPreflight, WHATSAPP_CHANNEL_ID, WhatsAppChannel } from '@switchboard/channel-whatsapp';
+import { MediaPreflight, WHATSAPP_CHANNEL_ID, WhatsAppChannel, type MediaPreflightOptions } from '@switchboard/channel-whatsapp';
 import { RateLimitConnection } from '@switchboard/rate-limiting';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
@@ -40,6 +40,11 @@ export interface MessagingModuleOptions extends Partial<MessagingSettings> {
    * (the limits and the Redis connection the circuit breaker shares). Default false.
    */
   sender?: boolean;
+  /**
+   * The sender's media-link check; the worker passes MEDIA_PREFLIGHT_ALLOW_PRIVATE resolved for its
+   * NODE_ENV. Unset here means private targets refused.
+   */
+  mediaPreflight?: MediaPreflightOptions;
 }
 
 const senderProviders: Provider[] = [
@@ -79,7 +84,7 @@ export class MessagingModule {
           provide: CHANNEL_REGISTRY,
           useFactory: () =>
             new ChannelRegistry(
-              [new WhatsAppChannel({ urlShorteners: options.urlShorteners, ...(options.sender ? { mediaPreflight: new MediaPreflight() } : {}) })],
+              [new WhatsAppChannel({ urlShorteners: options.urlShorteners, ...(options.sender ? { mediaPreflight: new MediaPreflight(options.mediaPreflight) } : {}) })],
               [WHATSAPP_CHANNEL_ID],
             ),
         },

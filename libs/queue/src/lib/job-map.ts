@@ -73,6 +73,11 @@ export const JOBS = {
     queue: QUEUE_NAMES.tenantEvents,
     payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
   },
+  /** Delete finished event deliveries past their retention. */
+  'events.prune': {
+    queue: QUEUE_NAMES.tenantEvents,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
   'alerts.check': {
     queue: QUEUE_NAMES.alerts,
     payload: z.object({ trigger: z.enum(['schedule', 'start']) }),

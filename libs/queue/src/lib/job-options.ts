@@ -32,9 +32,17 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnFail: { age: 24 * 3600 },
   },
   'webhooks.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
-  // Retries and their delays are the delivery service's (24 h of backoff, then dead), not BullMQ's.
-  'events.deliver': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  // An endpoint's answer is the delivery service's to retry (24 h of backoff, then dead). BullMQ's
+  // attempts only cover an unexpected throw (database or Redis away): a delayed retry of the same
+  // attempt; after the last one the events sweep removes the failed job and adds it again.
+  'events.deliver': {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  },
   'events.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+  'events.prune': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   'alerts.check': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
 };
 
@@ -54,9 +62,10 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'webhooks.process': (payload) =>
     `webhook-inbox-${payload.inboxIds[0] ?? 0}-${payload.inboxIds.length}${payload.sweptAt === undefined ? '' : `-swept-${payload.sweptAt}`}`,
   'webhooks.sweep': () => `webhooks-sweep-start-${new Date().toISOString().slice(0, 16)}`,
-  // One job per delivery attempt: the sweep re-creating a lost attempt is a no-op when it exists.
+  // One job per delivery attempt: a live job of the attempt is never doubled (the sweep's redrive keeps it, and replaces only a finished one).
   'events.deliver': (payload) => `event-delivery-${payload.deliveryId}-${payload.replays}-${payload.attempt}`,
   'events.sweep': () => `events-sweep-start-${new Date().toISOString().slice(0, 16)}`,
+  'events.prune': () => `events-prune-start-${new Date().toISOString().slice(0, 13)}`,
   'alerts.check': () => `alerts-check-start-${new Date().toISOString().slice(0, 16)}`,
 };
 
@@ -70,6 +79,7 @@ export const SCHEDULES = [
   { id: 'messages.sweep', job: 'messages.sweep', everyMs: 30 * 1000 },
   { id: 'webhooks.sweep', job: 'webhooks.sweep', everyMs: 30 * 1000 },
   { id: 'events.sweep', job: 'events.sweep', everyMs: 30 * 1000 },
+  { id: 'events.prune', job: 'events.prune', everyMs: 3600 * 1000 },
   { id: 'alerts.check', job: 'alerts.check', everyMs: 60 * 1000 },
 ] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
 

@@ -1,4 +1,5 @@
-import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import { JOBS, jobNamesOf, type JobName } from './job-map';
 import { jobOptionsFor, SCHEDULES } from './job-options';
@@ -56,6 +57,29 @@ describe('QueueProducer against the real Redis', () => {
     expect((await producer.add('messages.send', { messageId, retry: 1 })).id).toBe(retried.id);
     expect(await queues.get(QUEUE_NAMES.messages)?.count()).toBe(2);
     expect(jobOptionsFor('messages.send', { messageId, notBefore: new Date(Date.now() - 1000).toISOString() }).delay).toBeUndefined();
+  });
+
+  it('redrives a job: a live one is kept, a missing one added, a failed or completed one removed and added again', async () => {
+    const payload = { probeId: 'probe-redrive', requestedAt: new Date().toISOString() };
+    const system = queues.get(QUEUE_NAMES.system) as Queue;
+    await system.obliterate({ force: true });
+    expect(await producer.redrive('system.probe', payload)).toBe(true);
+    expect(await producer.redrive('system.probe', payload)).toBe(false);
+    const worker = new Worker(QUEUE_NAMES.system, null, { connection: redisConnectionOptions(redis.url), prefix: redis.prefix, autorun: false });
+    try {
+      for (const outcome of ['failed', 'completed'] as const) {
+        const token = randomUUID();
+        const job = await worker.getNextJob(token);
+        if (outcome === 'failed') await job?.moveToFailed(new UnrecoverableError('lost'), token, false);
+        else await job?.moveToCompleted('done', token, false);
+        expect(await system.getJobState('probe-probe-redrive')).toBe(outcome);
+        expect(await producer.redrive('system.probe', payload)).toBe(true);
+        expect(await system.getJobState('probe-probe-redrive')).toBe('waiting');
+      }
+    } finally {
+      await worker.close();
+    }
+    await system.obliterate({ force: true });
   });
 
   it('keeps one scheduler per id however many processes upsert it', async () => {

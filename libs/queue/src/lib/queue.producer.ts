@@ -18,6 +18,26 @@ export class QueueProducer {
     return queue.add(name, data, jobOptionsFor(name, data));
   }
 
+  /**
+   * Enqueues the job again unless a live one (waiting, delayed, active) of its id exists. Adding
+   * an id BullMQ still keeps as failed or completed is a no-op, so such a job is removed first:
+   * what sweeps use for work the database says is still to do. Whether the job ran was the
+   * caller's question; true when a job was added.
+   */
+  async redrive<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+    const data = JOBS[name].payload.parse(payload) as JobPayload<N>;
+    const options = jobOptionsFor(name, data);
+    const queue = this.queue(JOBS[name].queue);
+    const existing = options.jobId === undefined ? undefined : await queue.getJob(options.jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+      await existing.remove();
+    }
+    await queue.add(name, data, options);
+    return true;
+  }
+
   /** Creates or updates the scheduler `id` (one per id across all processes). */
   async schedule<N extends JobName>(id: string, name: N, everyMs: number, payload: JobPayload<N>): Promise<void> {
     const data = JOBS[name].payload.parse(payload) as JobPayload<N>;

@@ -4,10 +4,10 @@ import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import type { Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import { DataSource } from 'typeorm';
-import { Agent, request, type Dispatcher } from 'undici';
+import { egressDispatcher, PrivateAddressRefusedError } from '@switchboard/net-guard';
+import { request, type Dispatcher } from 'undici';
 import { endpointSecretScope } from './endpoint-secret';
 import { signEvent } from './event-signature';
-import { PrivateAddressRefusedError, publicEndpointDispatcher } from './public-endpoint.dispatcher';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped';
@@ -44,7 +44,7 @@ export class EventDeliveryService implements OnModuleDestroy {
     @Inject(TENANT_EVENTS_SETTINGS) private readonly settings: TenantEventsSettings,
   ) {
     // Judged at connect time, on every attempt: a name that was public at registration may resolve to 127.0.0.1 now.
-    this.dispatcher = settings.allowPrivateTargets ? new Agent() : publicEndpointDispatcher();
+    this.dispatcher = egressDispatcher({ allowPrivateTargets: settings.allowPrivateTargets });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -89,18 +89,48 @@ export class EventDeliveryService implements OnModuleDestroy {
     return 'retrying';
   }
 
-  /** Pending deliveries overdue by more than a minute lost their job: enqueue it again (same job id, so a live job is kept). */
+  /**
+   * Pending deliveries overdue by more than a minute lost their job, or their job ended without
+   * recording the attempt (failed after its retries, or completed early): enqueue it again. A live
+   * job of the same attempt is kept, so a sweep never doubles a delivery in flight.
+   */
   async sweep(batchSize = 1000): Promise<{ reenqueued: number }> {
     const rows = (await this.dataSource.query(
       `SELECT id, replays, attempts FROM event_deliveries WHERE state = 'pending' AND next_attempt_at < $1 ORDER BY next_attempt_at LIMIT $2`,
       [new Date(Date.now() - SWEEP_GRACE_MS), batchSize],
     )) as Array<{ id: string; replays: number; attempts: number }>;
-    for (const row of rows) await this.producer.add('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: row.attempts });
-    return { reenqueued: rows.length };
+    let reenqueued = 0;
+    for (const row of rows) {
+      if (await this.producer.redrive('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: row.attempts })) reenqueued += 1;
+    }
+    if (reenqueued > 0) this.logger.warn({ reenqueued }, 'events sweep re-enqueued deliveries whose job was missing or finished');
+    return { reenqueued };
+  }
+
+  /**
+   * Deletes delivered and dead deliveries older than the retention, in batches so no statement
+   * holds many row locks or runs long. Pending ones stay, whatever their age: they are still owed.
+   */
+  async prune(batchSize = 5000): Promise<{ deleted: number }> {
+    const cutoff = new Date(Date.now() - this.settings.deliveryRetentionMs);
+    let deleted = 0;
+    for (;;) {
+      const [, count] = (await this.dataSource.query(
+        `DELETE FROM event_deliveries WHERE id IN (
+           SELECT id FROM event_deliveries WHERE state <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)`,
+        [cutoff, batchSize],
+      )) as [unknown, number];
+      deleted += count;
+      if (count < batchSize) return { deleted };
+    }
   }
 
   /** Null when the endpoint answered 2xx. Never throws: a failure is an answer to record. */
   private async post(delivery: DueDelivery): Promise<{ statusCode: number | null; reason: string } | null> {
+    // A URL stored while private targets were allowed is judged again: no message content in clear text.
+    if (!this.settings.allowPrivateTargets && !delivery.url.startsWith('https://')) {
+      return { statusCode: null, reason: 'refused: https only (EVENT_ENDPOINTS_ALLOW_PRIVATE is off)' };
+    }
     try {
       const secret = await this.vault.get(endpointSecretScope({ id: delivery.endpoint_id, tenantId: delivery.tenant_id, environment: delivery.environment }));
       const body = JSON.stringify(delivery.payload);
@@ -122,7 +152,7 @@ export class EventDeliveryService implements OnModuleDestroy {
       return response.statusCode >= 200 && response.statusCode < 300 ? null : { statusCode: response.statusCode, reason: `HTTP ${response.statusCode}` };
     } catch (error) {
       // Its message says what was refused and why; a bare code would not.
-      if (error instanceof PrivateAddressRefusedError) return { statusCode: null, reason: error.message.slice(0, 500) };
+      if (error instanceof PrivateAddressRefusedError) return { statusCode: null, reason: `${error.message} (EVENT_ENDPOINTS_ALLOW_PRIVATE is off)`.slice(0, 500) };
       const code = (error as { code?: unknown }).code;
       return { statusCode: null, reason: (typeof code === 'string' ? code : error instanceof Error ? error.message : 'error').slice(0, 500) };
     }

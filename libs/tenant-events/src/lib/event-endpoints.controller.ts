@@ -40,6 +40,8 @@ export class EventEndpointsController {
     ...EXAMPLE_ENDPOINT,
     secret: 'whsec_3q2-7wEXAMPLEbmV2ZXIgdXNlIHRoaXM',
   })
+  // 409 conflict: the environment already has this URL; 422 endpoint_limit_reached: it has as many endpoints as allowed.
+  @ApiContractErrors(409, 422)
   create(@Body() body: unknown) {
     return this.endpoints.create(parseInput(this.createSchema, body));
   }

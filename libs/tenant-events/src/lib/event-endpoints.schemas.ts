@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { privateHostIssue } from './endpoint-address-policy';
+import { privateHostIssue } from '@switchboard/net-guard';
 import { TENANT_EVENT_TYPES } from './tenant-events.constants';
 
 const endpointUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -11,11 +11,15 @@ export const createEndpointSchema = z.strictObject({
 });
 export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
 
-/** The same body when private targets are refused: a private host is a wrong `url`, reported with the other fields' problems. */
+/**
+ * The same body when private targets are refused (production): a private host or a plain http URL
+ * (events carry inbound message content) is a wrong `url`, reported with the other fields' problems.
+ */
 export const createPublicEndpointSchema = createEndpointSchema.extend({
   url: endpointUrl.superRefine((url, ctx) => {
     const issue = privateHostIssue(url);
-    if (issue !== null) ctx.addIssue({ code: 'custom', message: issue });
+    if (issue !== null) ctx.addIssue({ code: 'custom', message: `${issue}; events go to public hosts only` });
+    else if (new URL(url).protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'https only: events carry message content' });
   }),
 });
 

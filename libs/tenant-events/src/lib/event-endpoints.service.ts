@@ -9,9 +9,15 @@ import type { Repository } from 'typeorm';
 import { endpointSecretScope } from './endpoint-secret';
 import { EventEndpointEntity } from './event-endpoint.entity';
 import type { CreateEndpoint, EndpointView } from './event-endpoints.schemas';
+import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
 function view(row: EventEndpointEntity): EndpointView {
   return { id: row.id, url: row.url, events: row.events, description: row.description, createdAt: row.createdAt.toISOString() };
+}
+
+/** Equal after the WHATWG parser's normalisation: `HTTPS://Example.com` and `https://example.com/` are one endpoint. */
+function sameUrl(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,15 +31,23 @@ export class EventEndpointsService {
     @InjectRepository(EventEndpointEntity) private readonly rows: Repository<EventEndpointEntity>,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
+    @Inject(TENANT_EVENTS_SETTINGS) private readonly settings: TenantEventsSettings,
   ) {
     this.endpoints = new TenantScopedRepository(rows);
   }
 
-  /** Row and secret in one transaction; the secret is returned here and never again. */
+  /**
+   * Row and secret in one transaction; the secret is returned here and never again. The cap and
+   * the duplicate check run under a lock per tenant environment, so concurrent creations cannot
+   * pass them together.
+   */
   async create(input: CreateEndpoint): Promise<EndpointView & { secret: string }> {
     const { tenantId, environment } = RequestContext.principal();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const saved = await this.rows.manager.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`event-endpoints ${tenantId} ${environment}`]);
+      const existing = await manager.find(EventEndpointEntity, { where: { tenantId, environment }, select: { id: true, url: true } });
+      this.assertRoomFor(input.url, existing);
       const row = await manager.save(
         manager.create(EventEndpointEntity, { tenantId, environment, url: input.url, events: [...new Set(input.events)], description: input.description ?? null }),
       );
@@ -41,6 +55,26 @@ export class EventEndpointsService {
       return row;
     });
     return { ...view(saved), secret };
+  }
+
+  /** Refuses an endpoint past the per-environment cap, and a URL the environment already has. */
+  private assertRoomFor(url: string, existing: readonly Pick<EventEndpointEntity, 'id' | 'url'>[]): void {
+    const same = existing.find((endpoint) => sameUrl(endpoint.url, url));
+    if (same) {
+      throw new SwitchboardError({
+        code: 'conflict',
+        message: `Endpoint ${same.id} already receives this environment's events at this URL; delete it first to change its events`,
+        details: [{ path: 'url', issue: `already registered as endpoint ${same.id}` }],
+      });
+    }
+    const max = this.settings.maxEndpointsPerEnvironment;
+    if (existing.length >= max) {
+      throw new SwitchboardError({
+        code: 'endpoint_limit_reached',
+        message: `This environment has ${existing.length} event endpoints, the most it may have is ${max}; delete one first`,
+        details: [{ path: 'url', issue: `at most ${max} endpoints per environment` }],
+      });
+    }
   }
 
   async list(): Promise<{ data: EndpointView[] }> {

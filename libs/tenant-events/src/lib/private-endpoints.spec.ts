@@ -144,7 +144,7 @@ describe('tenant event endpoints with private targets refused (real Postgres and
       ['a name that resolves to 127.0.0.1', 'localhost', 'refused: localhost resolves only to private addresses ('],
       ['an IP literal stored earlier', '127.0.0.1', 'refused: 127.0.0.1 is a private address'],
     ])('refuses %s: a failed attempt that says why, retried, then dead, and never reaches the server', async (_what, host, reason) => {
-      const { secret } = await endpointNowAt(`http://${host}:${port}/hook?token=tenant-query-secret`);
+      const { secret } = await endpointNowAt(`https://${host}:${port}/hook?token=tenant-query-secret`);
       const deliveries = app.get(EventDeliveryService);
       const deliveryId = await publishOne();
 
@@ -157,6 +157,14 @@ describe('tenant event endpoints with private targets refused (real Postgres and
 
       expect(await deliveries.deliver(deliveryId, 0, 1)).toBe('dead');
       expect(await deliveryRow(deliveryId)).toMatchObject({ state: 'dead', attempts: 2 });
+      expect(received).toEqual([]);
+    });
+
+    it('refuses a plain http URL stored earlier without connecting: a failed attempt that says why', async () => {
+      await endpointNowAt(`http://localhost:${port}/clear-text`);
+      const deliveryId = await publishOne();
+      expect(await app.get(EventDeliveryService).deliver(deliveryId, 0, 0)).toBe('retrying');
+      expect(await deliveryRow(deliveryId)).toMatchObject({ state: 'pending', attempts: 1, last_error: 'refused: https only (EVENT_ENDPOINTS_ALLOW_PRIVATE is off)' });
       expect(received).toEqual([]);
     });
 

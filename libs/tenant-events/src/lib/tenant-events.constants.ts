@@ -13,6 +13,10 @@ export interface TenantEventsSettings {
    * to connect to them, whatever a name resolves to at delivery time.
    */
   allowPrivateTargets: boolean;
+  /** Endpoints one tenant environment may register: each event is copied to every one of them. */
+  maxEndpointsPerEnvironment: number;
+  /** Delivered and dead deliveries older than this are deleted (dead ones are replayable until then). */
+  deliveryRetentionMs: number;
 }
 
 /** About 24 h of backoff in all: 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h. */
@@ -21,6 +25,8 @@ export const DEFAULT_TENANT_EVENTS_SETTINGS: TenantEventsSettings = {
   timeoutMs: 10_000,
   // Safe unless a host says otherwise: the apps pass EVENT_ENDPOINTS_ALLOW_PRIVATE resolved for their NODE_ENV.
   allowPrivateTargets: false,
+  maxEndpointsPerEnvironment: 10,
+  deliveryRetentionMs: 30 * 24 * 3_600_000,
 };
 
 export const TENANT_EVENTS_SETTINGS = Symbol('TENANT_EVENTS_SETTINGS');

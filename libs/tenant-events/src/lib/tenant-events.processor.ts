@@ -3,7 +3,10 @@ import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
 import type { Job } from 'bullmq';
 import { EventDeliveryService } from './event-delivery.service';
 
-/** Worker side of tenant events: one delivery attempt per job, and the periodic sweep. */
+/**
+ * Worker side of tenant events: one delivery attempt per job (an unexpected throw is retried by
+ * BullMQ after a delay, see job-options), the periodic sweep and the retention prune.
+ */
 @Processor(QUEUE_NAMES.tenantEvents, { concurrency: 16 })
 export class TenantEventsProcessor extends WorkerHost {
   constructor(private readonly deliveries: EventDeliveryService) {
@@ -19,6 +22,9 @@ export class TenantEventsProcessor extends WorkerHost {
       case 'events.sweep':
         parseJobPayload('events.sweep', job.data);
         return this.deliveries.sweep();
+      case 'events.prune':
+        parseJobPayload('events.prune', job.data);
+        return this.deliveries.prune();
       default:
         throw new Error(`tenant-events queue has no job named ${job.name}`);
     }

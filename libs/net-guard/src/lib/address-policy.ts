@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Addresses a tenant's endpoint may never make the worker connect to (SSRF): our own host,
+ * Addresses a URL a tenant gave us (an event endpoint, a media link) may never make us connect to (SSRF): our own host,
  * the networks we run in and the cloud metadata service. Everything that is not globally
  * routable (RFC 6890), not only RFC 1918, since each of these reaches something of ours or nothing.
  * IPv4 rules also match the IPv4-mapped IPv6 form (`::ffff:127.0.0.1`): BlockList does that itself.
@@ -69,7 +69,7 @@ function embeddedIpv4(address: string): string | null {
   return null;
 }
 
-/** True when an IP literal (IPv4 or IPv6, with or without zone) is one no tenant endpoint may reach. */
+/** True when an IP literal (IPv4 or IPv6, with or without zone) is one no tenant-given URL may reach. */
 export function isPrivateAddress(address: string): boolean {
   // A resolver may append a zone (`fe80::1%eth0`); the embedded-IPv4 parsing must not see it.
   const ip = address.split('%')[0] ?? '';
@@ -87,17 +87,17 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /**
- * Why a URL's host may not receive events, or null when it may: an IP literal in a private
+ * Why a URL's host is not a public one, or null when it may be: an IP literal in a private
  * range or a `localhost` name (RFC 6761 keeps every `*.localhost` on loopback). Judged on the
  * host the WHATWG parser yields, which is what undici connects to: `http://2130706433/`,
  * `http://0x7f.1/` and `http://[::ffff:127.0.0.1]/` all mean 127.0.0.1. Other names are
- * judged when the worker resolves them, since DNS can change after registration.
+ * judged when they are resolved for the connection (`publicAddressDispatcher`), since DNS can change.
  */
 export function privateHostIssue(url: string): string | null {
   if (!URL.canParse(url)) return null;
   const { hostname } = new URL(url);
   const host = hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-  if (isPrivateAddress(host)) return `${host} is a private, loopback, link-local or reserved address; events go to public hosts only`;
-  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine; events go to public hosts only`;
+  if (isPrivateAddress(host)) return `${host} is a private, loopback, link-local or reserved address`;
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine`;
   return null;
 }

@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type Agent } from 'undici';
-import { PrivateAddressRefusedError, publicAddressLookup, publicEndpointDispatcher, type ResolveAll } from './public-endpoint.dispatcher';
+import { egressDispatcher, PrivateAddressRefusedError, publicAddressLookup, type ResolveAll } from './public-address.dispatcher';
 
 /** A resolver that answers every name with the given addresses. */
 const resolvingTo =
@@ -12,7 +12,7 @@ const resolvingTo =
 
 const lookupWith = (resolve: ResolveAll, all: boolean) =>
   new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }>((done) =>
-    publicAddressLookup(resolve)('events.example.com', { all }, (error, address, family) => done({ error, address, family })),
+    publicAddressLookup({ resolve })('events.example.com', { all }, (error, address, family) => done({ error, address, family })),
   );
 
 describe('publicAddressLookup', () => {
@@ -32,7 +32,17 @@ describe('publicAddressLookup', () => {
   it('fails with a clear error when only private addresses remain', async () => {
     const { error } = await lookupWith(resolvingTo(loopback, metadata), true);
     expect(error).toBeInstanceOf(PrivateAddressRefusedError);
-    expect(error?.message).toBe('refused: events.example.com resolves only to private addresses (127.0.0.1, ::ffff:169.254.169.254; EVENT_ENDPOINTS_ALLOW_PRIVATE is off)');
+    expect(error?.message).toBe('refused: events.example.com resolves only to private addresses (127.0.0.1, ::ffff:169.254.169.254)');
+  });
+
+  it('keeps a trusted address although its range is refused', async () => {
+    const { error, address } = await new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((done) =>
+      publicAddressLookup({ resolve: resolvingTo(loopback, metadata), trustedAddresses: ['127.0.0.1'] })('media.example.com', { all: true }, (failure, found) =>
+        done({ error: failure, address: found }),
+      ),
+    );
+    expect(error).toBeNull();
+    expect(address).toEqual([loopback]);
   });
 
   it("passes the resolver's own failure through", async () => {
@@ -42,7 +52,7 @@ describe('publicAddressLookup', () => {
   });
 });
 
-describe('publicEndpointDispatcher', () => {
+describe('egressDispatcher with private targets refused', () => {
   let server: Server;
   let port: number;
   let hits = 0;
@@ -55,7 +65,7 @@ describe('publicEndpointDispatcher', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, resolve));
     port = (server.address() as AddressInfo).port;
-    dispatcher = publicEndpointDispatcher();
+    dispatcher = egressDispatcher({ allowPrivateTargets: false });
   });
 
   afterAll(async () => {
@@ -84,5 +94,38 @@ describe('publicEndpointDispatcher', () => {
     expect(failure).toBeInstanceOf(PrivateAddressRefusedError);
     expect((failure as Error).message).toContain(reason);
     expect(hits).toBe(before);
+  });
+});
+
+describe('egressDispatcher settings', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const outcome = async (allowPrivateTargets: boolean, trustedAddresses: string[] = []) => {
+    const dispatcher = egressDispatcher({ allowPrivateTargets, trustedAddresses, timeoutMs: 2000 });
+    try {
+      return await request(`http://127.0.0.1:${port}/`, { dispatcher }).then(
+        (response) => response.body.text(),
+        (error: unknown) => (error instanceof PrivateAddressRefusedError ? 'refused' : String(error)),
+      );
+    } finally {
+      await dispatcher.close();
+    }
+  };
+
+  it('refuses a private target unless private targets are allowed or the address is trusted', async () => {
+    expect(await outcome(false)).toBe('refused');
+    expect(await outcome(true)).toBe('ok');
+    expect(await outcome(false, ['127.0.0.1'])).toBe('ok');
   });
 });

@@ -1,6 +1,6 @@
-import { isPrivateAddress, privateHostIssue } from './endpoint-address-policy';
+import { isPrivateAddress, privateHostIssue } from './address-policy';
 
-describe('endpoint address policy', () => {
+describe('public address policy', () => {
   describe('isPrivateAddress', () => {
     it.each([
       ['127.0.0.1', 'IPv4 loopback'],
@@ -72,7 +72,7 @@ describe('endpoint address policy', () => {
     });
   });
 
-  describe('privateHostIssue (registration)', () => {
+  describe('privateHostIssue (a URL judged before any connection)', () => {
     it.each([
       'http://127.0.0.1:8080/hook',
       'http://127.1/',
@@ -101,7 +101,7 @@ describe('endpoint address policy', () => {
       'https://api.localhost/',
       'http://user:pass@127.0.0.1/',
     ])('refuses %s', (url) => {
-      expect(privateHostIssue(url)).toMatch(/public hosts only$/);
+      expect(privateHostIssue(url)).toMatch(/ is (a private, loopback, link-local or reserved address|this machine)$/);
     });
 
     it.each([
@@ -112,14 +112,14 @@ describe('endpoint address policy', () => {
       'https://localhost.example.com/',
       'https://mylocalhost/',
       'https://127.0.0.1.nip.io/',
-    ])('allows %s (names are judged again at delivery)', (url) => {
+    ])('allows %s (names are judged when they are resolved)', (url) => {
       expect(privateHostIssue(url)).toBeNull();
     });
 
     it('names the normalised host, so the tenant sees what their URL means', () => {
-      expect(privateHostIssue('http://2130706433/')).toBe('127.0.0.1 is a private, loopback, link-local or reserved address; events go to public hosts only');
+      expect(privateHostIssue('http://2130706433/')).toBe('127.0.0.1 is a private, loopback, link-local or reserved address');
       expect(privateHostIssue('http://[::ffff:127.0.0.1]/')).toMatch(/^::ffff:7f00:1 is a private/);
-      expect(privateHostIssue('http://LOCALHOST./')).toBe('localhost is this machine; events go to public hosts only');
+      expect(privateHostIssue('http://LOCALHOST./')).toBe('localhost is this machine');
     });
 
     it('leaves a URL that does not parse to the URL check', () => {

@@ -1,0 +1,2 @@
+export * from './lib/address-policy';
+export * from './lib/public-address.dispatcher';
