@@ -161,7 +161,7 @@ process.stdout.write(
   [
     '',
     'Switchboard sandbox is up:',
-    `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline, metrics: /metrics, docs: /docs, GraphQL: /graphql)`,
+    `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline with the operator key, metrics: /metrics, docs: /docs, GraphQL: /graphql)`,
     `  worker          http://${host}:${workerPort}   (health: /health/ready, metrics: /metrics)`,
     `  meta simulator  http://${host}:${simulatorPort}   (Graph API stand-in; control routes under /_sim)`,
     `  database        ${env.DATABASE_URL ? 'DATABASE_URL' : `embedded Postgres (PGlite) under ${env.DATA_DIR || '.data'}/pglite`}`,

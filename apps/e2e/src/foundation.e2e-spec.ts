@@ -4,6 +4,7 @@ import { freePort, startNode, waitFor, type RunningProcess } from './support/app
 
 const GATEWAY = 'dist/apps/gateway/main.js';
 const WORKER = 'dist/apps/worker/main.js';
+const ADMIN_API_KEY = `e2e-admin-${'f'.repeat(32)}`;
 
 describe('gateway and worker, built, against the real Postgres and Redis', () => {
   let database: TestDatabase;
@@ -18,7 +19,7 @@ describe('gateway and worker, built, against the real Postgres and Redis', () =>
     redis = createTestRedis('e2e_foundation');
     const [gatewayPort, workerPort] = [await freePort(), await freePort()];
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn' };
-    gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort) });
+    gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort) });
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -46,7 +47,8 @@ describe('gateway and worker, built, against the real Postgres and Redis', () =>
   });
 
   it('has a worker complete a job produced by the gateway (typed producer -> Redis -> processor)', async () => {
-    const response = await fetch(`${gatewayUrl}/health/pipeline`);
+    expect((await fetch(`${gatewayUrl}/health/pipeline`)).status).toBe(401);
+    const response = await fetch(`${gatewayUrl}/health/pipeline`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
     const body = (await response.json()) as { status: string; worker: string };
     expect(response.status).toBe(200);
     expect(body.status).toBe('ok');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
 
+const ADMIN_API_KEY = `sandbox-admin-${'e'.repeat(32)}`;
+
 /**
  * `npm start` as a new user runs it: no DATABASE_URL (embedded Postgres), Redis up.
  * Ports, data dir and queue prefix are private to this test so it can run beside others.
@@ -32,6 +34,7 @@ describe('npm start (tools/scripts/start.mjs)', () => {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
+      ADMIN_API_KEY,
     });
     const deadline = Date.now() + 120_000;
     while (!sandbox.output().includes('Switchboard sandbox is up') && Date.now() < deadline) {
@@ -54,7 +57,7 @@ describe('npm start (tools/scripts/start.mjs)', () => {
     expect(body.details['redis']?.status).toBe('up');
     expect((await fetch(`${urls.worker}/health/ready`)).status).toBe(200);
     expect((await fetch(`${urls.simulator}/health`)).status).toBe(200);
-    expect((await fetch(`${urls.gateway}/health/pipeline`)).status).toBe(200);
+    expect((await fetch(`${urls.gateway}/health/pipeline`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } })).status).toBe(200);
   });
 
   it('seeds a demo tenant and prints working live and test keys, for REST and GraphQL', async () => {

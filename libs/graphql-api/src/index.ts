@@ -1,1 +1,2 @@
 export * from './lib/graphql-api.module';
+export * from './lib/graphql-api.constants';

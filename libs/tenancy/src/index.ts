@@ -1,4 +1,5 @@
 export * from './lib/admin-auth.guard';
+export * from './lib/admin-key.verifier';
 export * from './lib/api-key.codec';
 export * from './lib/api-key.entity';
 export * from './lib/api-keys.service';

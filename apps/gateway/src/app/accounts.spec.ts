@@ -183,11 +183,23 @@ describe('Meta apps, WABAs, tokens and phone numbers through the admin API (simu
     expect(rotated.status).toBe(200);
     expect(rotated.body).toMatchObject({ token: { status: 'expiring' } });
 
-    // Shown in readiness details, without failing readiness.
-    const ready = await call('GET', '/health/ready');
-    expect(ready.status).toBe(200);
-    expect((ready.body['details'] as Record<string, Json>)['tokens']).toEqual({
+    // Counted in readiness without failing it; which tenant and WABA only for the operator key.
+    const tenantKey = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
+    for (const stranger of [undefined, tenantKey, `${TEST_ADMIN_KEY}x`]) {
+      const ready = await call('GET', '/health/ready', stranger);
+      expect(ready.status).toBe(200);
+      expect((ready.body['details'] as Record<string, Json>)['tokens']).toEqual({ status: 'up', valid: 0, expiring: 1, expired: 0, invalid: 0 });
+      expect(JSON.stringify(ready.body)).not.toContain(tenantId);
+      expect(JSON.stringify(ready.body)).not.toContain(DEMO_IDS.wabaId);
+    }
+    const operatorView = await admin('GET', '/health/ready');
+    expect(operatorView.status).toBe(200);
+    expect((operatorView.body['details'] as Record<string, Json>)['tokens']).toEqual({
       status: 'up',
+      valid: 0,
+      expiring: 1,
+      expired: 0,
+      invalid: 0,
       attention: [expect.objectContaining({ tenantId, environment: 'live', wabaId: DEMO_IDS.wabaId, status: 'expiring' })],
     });
 

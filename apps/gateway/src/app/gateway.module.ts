@@ -9,7 +9,7 @@ import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
-import { RequestContext, TenancyModule } from '@switchboard/tenancy';
+import { AdminKeyVerifier, RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { TenantEventsModule } from '@switchboard/tenant-events';
@@ -43,7 +43,7 @@ export class GatewayModule {
           applicationName: 'switchboard-gateway',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
-        HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness] }),
+        HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness], operatorAccess: AdminKeyVerifier }),
         TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
         RateLimitingModule.forRoot({
           redisUrl: config.REDIS_URL,
@@ -63,6 +63,10 @@ export class GatewayModule {
           stacktraces: development,
           maxDepth: config.GRAPHQL_MAX_DEPTH,
           maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
+          maxAliases: config.GRAPHQL_MAX_ALIASES,
+          maxTokens: config.GRAPHQL_MAX_TOKENS,
+          wsMaxPayloadBytes: config.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
+          maxSubscriptionsPerKey: config.GRAPHQL_MAX_SUBSCRIPTIONS_PER_KEY,
           imports: [templates, messaging],
         }),
         WebhookIngestModule.forRoot(),

@@ -53,7 +53,7 @@ describe('GraphQL at /graphql: the tenant surface of REST over the same services
     redis = createTestRedis('graphql');
     simulator = await createMetaSimulator({ seed });
     await migrateDatabase(database.url, 'test');
-    gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }), GRAPHQL_MAX_DEPTH: '5', GRAPHQL_MAX_COMPLEXITY: '1500', NODE_ENV: 'test' });
+    gateway = await startTestGateway(database, redis, { GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }), GRAPHQL_MAX_DEPTH: '5', GRAPHQL_MAX_COMPLEXITY: '1500', GRAPHQL_MAX_TOKENS: '5000', NODE_ENV: 'test' });
     dataSource = gateway.get(DataSource, { strict: false });
     const call = caller(gateway);
     const admin = (url: string, body?: Json) => call('POST', url, TEST_ADMIN_KEY, body);
@@ -207,6 +207,31 @@ describe('GraphQL at /graphql: the tenant surface of REST over the same services
     expect({ status: costly.status, codes: codesOf(costly) }).toEqual({ status: 400, codes: ['query_too_complex'] });
     expect(costly.errors?.[0]?.extensions['maxComplexity']).toBe(1500);
     expect((await gql(`{ p0: messages(first: 100) { nodes { id to from status events { status at } } } }`)).errors).toBeUndefined();
+  });
+
+  it('refuses 1,000 aliases with 400 query_too_complex before validation and without a key; fragments count where spread', async () => {
+    const aliases = (count: number, field = '__typename') => Array.from({ length: count }, (_, index) => `a${index}: ${field}`).join(' ');
+    const flood = await gql(`{ ${aliases(1000)} }`, {}, null);
+    expect({ status: flood.status, codes: codesOf(flood), data: flood.data }).toEqual({ status: 400, codes: ['query_too_complex'], data: undefined });
+    expect(flood.errors?.[0]).toEqual({ message: 'Aliases limit of 30 exceeded, found 1000.', extensions: { code: 'query_too_complex', maxAliases: 30 } });
+
+    // Declared ahead of the operation, so full validation would reach it first.
+    const spread = await gql(`fragment F on Query { ${aliases(20, 'me { environment }')} } query { ...F ...F }`, {}, null);
+    expect({ status: spread.status, codes: codesOf(spread) }).toEqual({ status: 400, codes: ['query_too_complex'] });
+    expect(spread.errors?.[0]?.extensions['maxAliases']).toBe(30);
+
+    // Within the limit the key is what decides.
+    expect(codesOf(await gql(`{ ${aliases(30, 'me { environment }')} }`, {}, null))).toContain('unauthorized');
+    expect((await gql(`{ ${aliases(30, 'me { environment }')} }`)).errors).toBeUndefined();
+  });
+
+  it('stops reading a document past the token limit (400 query_too_complex), key or not', async () => {
+    const fields = Array.from({ length: 6000 }, () => '__typename').join(' ');
+    for (const apiKey of [null, key]) {
+      const long = await gql(`{ ${fields} }`, {}, apiKey);
+      expect({ status: long.status, codes: codesOf(long) }).toEqual({ status: 400, codes: ['query_too_complex'] });
+      expect(long.errors?.[0]?.extensions['maxTokens']).toBe(5000);
+    }
   });
 
   it('counts operations by type and outcome on /metrics (the HTTP histogram sees only 200s and 400s)', async () => {

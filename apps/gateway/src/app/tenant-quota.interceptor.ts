@@ -1,6 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { TenantRequestQuota, type QuotaDecision } from '@switchboard/rate-limiting';
+import { quotaRefusal, quotaResetSeconds, TenantRequestQuota, type QuotaDecision } from '@switchboard/rate-limiting';
 import { METRICS_REGISTRY } from '@switchboard/telemetry';
 import { RequestContext, type RequestContextStore } from '@switchboard/tenancy';
 import type { FastifyReply } from 'fastify';
@@ -54,7 +53,7 @@ export class TenantQuotaInterceptor implements NestInterceptor {
       }
       return next.handle();
     }
-    const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+    const resetSeconds = quotaResetSeconds(decision.resetMs);
     if (context.getType() === 'http') {
       // IETF RateLimit header fields (draft 6), the form most clients read today.
       void context
@@ -64,13 +63,8 @@ export class TenantQuotaInterceptor implements NestInterceptor {
         .header('RateLimit-Remaining', String(decision.remaining))
         .header('RateLimit-Reset', String(resetSeconds));
     }
-    if (!decision.allowed) {
-      throw new SwitchboardError({
-        code: 'rate_limited',
-        message: `Request quota of this tenant environment (${decision.limit} requests) is spent; retry after ${resetSeconds} s`,
-        retryAfterMs: resetSeconds * 1000,
-      });
-    }
+    const refusal = quotaRefusal(decision);
+    if (refusal) throw refusal;
     return next.handle();
   }
 }

@@ -4,9 +4,10 @@ import type { ReadinessContributor } from '@switchboard/health';
 import { WabasService } from './wabas.service';
 
 /**
- * /health/ready detail `tokens`: WABAs whose token expires within 7 days or is already
- * unusable. Always `up`: an instance cannot fix a token by restarting, so readiness
- * must not fail for it; operators read the details and the metrics.
+ * /health/ready detail `tokens`: how many WABAs have a valid, expiring, expired or invalid
+ * token; for the operator also which ones (`attention`: tenant, WABA, status, expiry).
+ * Always `up`: an instance cannot fix a token by restarting, so readiness must not fail
+ * for it; operators read the details and the metrics.
  */
 @Injectable()
 export class TokenExpiryReadiness implements ReadinessContributor {
@@ -15,7 +16,9 @@ export class TokenExpiryReadiness implements ReadinessContributor {
     private readonly wabas: WabasService,
   ) {}
 
-  async check() {
+  async check(detailed: boolean) {
+    const counts = await this.wabas.countByTokenStatus();
+    if (!detailed) return this.health.check('tokens').up(counts);
     const attention = (await this.wabas.listTokenAttention()).map((waba) => ({
       tenantId: waba.tenantId,
       environment: waba.environment,
@@ -23,6 +26,6 @@ export class TokenExpiryReadiness implements ReadinessContributor {
       status: waba.tokenStatus,
       expiresAt: waba.tokenExpiresAt?.toISOString() ?? null,
     }));
-    return this.health.check('tokens').up({ attention });
+    return this.health.check('tokens').up({ ...counts, attention });
   }
 }

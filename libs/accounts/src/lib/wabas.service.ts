@@ -8,6 +8,7 @@ import { Not, Repository } from 'typeorm';
 import { GraphClients } from './graph-clients';
 import { MetaAppsService } from './meta-apps.service';
 import { inspectToken, type TokenInspection } from './token-inspection';
+import { TOKEN_STATUSES, type TokenStatus } from './token-status';
 import { WabaEntity } from './waba.entity';
 
 export interface WabaView {
@@ -125,6 +126,19 @@ export class WabasService {
   }
 
   /** WABAs whose token is expiring, expired or invalid (readiness details, alerts). */
+  /** WABAs per token status, every status present (0 when none). */
+  async countByTokenStatus(): Promise<Record<TokenStatus, number>> {
+    const rows: Array<{ status: TokenStatus; count: string }> = await this.wabas
+      .createQueryBuilder('waba')
+      .select('waba.tokenStatus', 'status')
+      .addSelect('count(*)', 'count')
+      .groupBy('waba.tokenStatus')
+      .getRawMany();
+    const counts = Object.fromEntries(TOKEN_STATUSES.map((status) => [status, 0])) as Record<TokenStatus, number>;
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+
   listTokenAttention(): Promise<WabaEntity[]> {
     return this.wabas.find({ where: { tokenStatus: Not('valid') }, order: { createdAt: 'ASC' } });
   }

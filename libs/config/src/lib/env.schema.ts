@@ -124,6 +124,14 @@ export const graphqlEnvSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   /** Cost ceiling of one operation: each field costs 1, a list field costs its page size times its selection. */
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  /** Aliases one operation may use (fragments counted where spread); checked before validation. */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Lexical tokens one document may have; parsing stops past it. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(2000),
+  /** Largest graphql-ws frame accepted before authentication; a bigger one closes the socket (1009). */
+  GRAPHQL_WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Live subscriptions one API key may hold on one gateway instance, across its connections. */
+  GRAPHQL_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export const graphEnvSchema = z.object({

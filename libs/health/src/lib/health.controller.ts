@@ -1,6 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Headers, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { READINESS_CONTRIBUTORS, type ReadinessContributor } from './health.constants';
+import { HEALTH_OPERATOR_ACCESS, READINESS_CONTRIBUTORS, type OperatorAccess, type ReadinessContributor } from './health.constants';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { RedisHealthIndicator } from './redis.health-indicator';
 
@@ -11,6 +11,7 @@ export class HealthController {
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     @Inject(READINESS_CONTRIBUTORS) private readonly contributors: ReadinessContributor[],
+    @Inject(HEALTH_OPERATOR_ACCESS) private readonly operators: OperatorAccess,
   ) {}
 
   /** Liveness: the process runs and its event loop turns; dependencies are not asked. */
@@ -19,14 +20,19 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: 200 only when Postgres and Redis answer; 503 names what is down. */
+  /**
+   * Readiness: 200 only when Postgres and Redis answer; 503 names what is down. The
+   * contributors' details (tenants, WABAs) only for the operator key; anyone else,
+   * a load balancer included, gets counts.
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  ready(@Headers('authorization') authorization?: string) {
+    const detailed = this.operators.isOperator(authorization);
     return this.health.check([
       () => this.postgres.isHealthy(),
       () => this.redis.isHealthy(),
-      ...this.contributors.map((contributor) => () => contributor.check()),
+      ...this.contributors.map((contributor) => () => contributor.check(detailed)),
     ]);
   }
 }

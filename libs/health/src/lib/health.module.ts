@@ -1,7 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
-import { HEALTH_REDIS_CLIENT, HEALTH_SETTINGS, READINESS_CONTRIBUTORS, type HealthSettings, type ReadinessContributor } from './health.constants';
+import {
+  HEALTH_OPERATOR_ACCESS,
+  HEALTH_REDIS_CLIENT,
+  HEALTH_SETTINGS,
+  READINESS_CONTRIBUTORS,
+  type HealthSettings,
+  type OperatorAccess,
+  type ReadinessContributor,
+} from './health.constants';
 import { HealthController } from './health.controller';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { RedisHealthIndicator } from './redis.health-indicator';
@@ -15,6 +23,7 @@ import { RedisHealthIndicator } from './redis.health-indicator';
 export class HealthModule {
   static forRoot(settings: HealthSettings): DynamicModule {
     const contributors = settings.contributors ?? [];
+    const nobody: OperatorAccess = { isOperator: () => false };
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -35,6 +44,9 @@ export class HealthModule {
         PostgresHealthIndicator,
         RedisHealthIndicator,
         ...contributors,
+        settings.operatorAccess
+          ? { provide: HEALTH_OPERATOR_ACCESS, useExisting: settings.operatorAccess }
+          : { provide: HEALTH_OPERATOR_ACCESS, useValue: nobody },
         {
           provide: READINESS_CONTRIBUTORS,
           inject: contributors,

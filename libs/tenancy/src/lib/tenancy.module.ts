@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminKeyVerifier } from './admin-key.verifier';
 import { AdminTenantsController } from './admin.controller';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
@@ -26,10 +27,11 @@ export class TenancyModule implements NestModule {
         TenantsService,
         ApiKeysService,
         TenantAuthGuard,
+        AdminKeyVerifier,
         AdminAuthGuard,
       ],
       // Settings too: guards used by other modules' controllers are built in those modules.
-      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminAuthGuard],
+      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminKeyVerifier, AdminAuthGuard],
     };
   }
 

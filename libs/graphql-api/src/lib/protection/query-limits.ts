@@ -2,8 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { SizeLimits } from './operation-size';
 
-export interface QueryLimits {
+export interface QueryLimits extends SizeLimits {
   maxDepth: number;
   maxComplexity: number;
 }

@@ -44,15 +44,16 @@ export class MessageStatusResolver {
     resolve: (change: FeedChange) => change,
   })
   async messageStatusChanged(
-    @Args('messageId', { type: () => ID, nullable: true }) messageId: string | null,
+    // Absent (not null) when the operation leaves the argument out.
+    @Args('messageId', { type: () => ID, nullable: true }) messageId: string | null | undefined,
     @Context() context: GraphqlContext,
   ): Promise<AsyncIterableIterator<FeedChange>> {
     const subscriber: Subscriber | undefined = context.subscriber;
     if (!subscriber || !(await this.apiKeys.authenticate(subscriber.token))) throw unauthorized();
     const { tenantId, environment } = subscriber.principal;
     // The same scoped read as message(id): another tenant's or environment's message is not_found.
-    if (messageId !== null) await RequestContext.run({ principal: subscriber.principal }, () => this.messages.get(messageId));
-    const changes = this.feed.watch({ tenantId, environment }, messageId === null ? {} : { messageId });
+    if (messageId != null) await RequestContext.run({ principal: subscriber.principal }, () => this.messages.get(messageId));
+    const changes = this.feed.watch({ tenantId, environment }, messageId == null ? {} : { messageId });
     return whileAuthorised(changes, async () => (await this.apiKeys.authenticate(subscriber.token)) !== undefined);
   }
 }
