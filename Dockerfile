@@ -10,7 +10,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS builder
 WORKDIR /src
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true CI=true
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: npm ci refuses this lockfile (it lacks other platforms' optional
+# binaries); npm install honours the pinned versions as they are (see tools/scripts/lib.mjs).
+RUN npm install --no-audit --no-fund
 COPY . .
 RUN npx nx run-many -t build -p gateway worker meta-simulator --parallel=2
 
@@ -23,7 +25,7 @@ ENV NODE_ENV=production \
     SIMULATOR_PORT=4010
 COPY --chown=node:node package.json package-lock.json ./
 # Production dependencies only: the bundles keep node_modules external.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=builder --chown=node:node /src/dist/apps ./dist/apps
 COPY --chown=node:node ops/docker/healthcheck.mjs ./ops/docker/healthcheck.mjs
 USER node

@@ -8,12 +8,13 @@ export type MetricKinds = ReadonlyMap<string, string>;
 
 /**
  * The metric names a PromQL expression reads. Enough of PromQL for dashboards and alert rules:
- * label matchers, ranges, string literals and grouping clauses are dropped first, then every
+ * string literals, comments, label matchers, ranges and grouping clauses are dropped first, then every
  * identifier that is not a function call, a keyword or a number is a metric name.
  */
 export function promqlMetricNames(expr: string): string[] {
   const stripped = expr
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, ' ')
+    .replace(/#[^\n]*/g, ' ')
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
