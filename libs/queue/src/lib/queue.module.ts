@@ -1,7 +1,10 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@switchboard/telemetry';
 import type { Queue } from 'bullmq';
+import type { Registry } from 'prom-client';
 import { QUEUE_NAMES, QUEUE_PRODUCER, QUEUE_SETTINGS, type QueueName } from './queue.constants';
+import { QueueMetrics } from './queue.metrics';
 import { QueueProducer } from './queue.producer';
 import { redisConnectionOptions } from './redis-connection';
 
@@ -11,10 +14,13 @@ export interface QueueSettings {
 }
 
 const queueNames = Object.values(QUEUE_NAMES) as QueueName[];
+const queueTokens = queueNames.map((name) => getQueueToken(name));
+const byName = (queues: Queue[]) => new Map(queueNames.map((name, index) => [name, queues[index] as Queue]));
 
 /**
  * Registers every queue of the job map and the typed producer. Gateway and worker
- * import the same module, so both agree on names, prefix and connection settings.
+ * import the same module, so both agree on names, prefix and connection settings; both export
+ * queue depth and lag on their /metrics (MetricsModule provides the registry).
  */
 @Global()
 @Module({})
@@ -31,11 +37,11 @@ export class QueueModule {
       ],
       providers: [
         { provide: QUEUE_SETTINGS, useValue: settings },
+        { provide: QUEUE_PRODUCER, inject: queueTokens, useFactory: (...queues: Queue[]) => new QueueProducer(byName(queues)) },
         {
-          provide: QUEUE_PRODUCER,
-          inject: queueNames.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) =>
-            new QueueProducer(new Map(queueNames.map((name, index) => [name, queues[index] as Queue]))),
+          provide: QueueMetrics,
+          inject: [METRICS_REGISTRY, ...queueTokens],
+          useFactory: (registry: Registry, ...queues: Queue[]) => new QueueMetrics(registry, byName(queues)),
         },
       ],
       exports: [BullModule, QUEUE_PRODUCER, QUEUE_SETTINGS],

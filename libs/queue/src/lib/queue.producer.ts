@@ -1,7 +1,25 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { Job, Queue } from 'bullmq';
 import { JOBS, type JobName, type JobPayload } from './job-map';
 import { jobOptionsFor, jobSettingsFor } from './job-options';
 import type { QueueName } from './queue.constants';
+
+const tracer = trace.getTracer('@switchboard/queue');
+
+/**
+ * OpenTelemetry messaging semantic conventions for a BullMQ job: what every producer and
+ * consumer span of a queue carries, so a trace backend groups them by queue and job.
+ */
+export function messagingSpanAttributes(operation: 'send' | 'process', queue: QueueName, jobName: JobName, jobId?: string): Attributes {
+  return {
+    'messaging.system': 'bullmq',
+    'messaging.operation.type': operation,
+    'messaging.operation.name': operation === 'send' ? 'add' : 'process',
+    'messaging.destination.name': queue,
+    'messaging.bullmq.job.name': jobName,
+    ...(jobId ? { 'messaging.message.id': jobId } : {}),
+  };
+}
 
 /**
  * The only way code enqueues work: the payload is validated against the job map
@@ -10,12 +28,30 @@ import type { QueueName } from './queue.constants';
 export class QueueProducer {
   constructor(private readonly queues: ReadonlyMap<QueueName, Queue>) {}
 
+  /**
+   * Enqueues inside a PRODUCER span `send <queue>`. Its parent is the trace the payload carries
+   * (a sweep re-enqueueing an old message continues that message's trace), else the active one.
+   */
   async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<Job> {
     const definition = JOBS[name];
     const data = definition.payload.parse(payload) as JobPayload<N>;
     const queue = this.queues.get(definition.queue);
     if (!queue) throw new Error(`Queue ${definition.queue} is not registered in this process`);
-    return queue.add(name, data, jobOptionsFor(name, data));
+    const carried = (data as { traceparent?: string }).traceparent;
+    const parent = carried ? propagation.extract(context.active(), { traceparent: carried }) : context.active();
+    const attributes = messagingSpanAttributes('send', definition.queue, name);
+    return tracer.startActiveSpan(`send ${definition.queue}`, { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {
+      try {
+        const job = await queue.add(name, data, jobOptionsFor(name, data));
+        if (job.id) span.setAttribute('messaging.message.id', job.id);
+        return job;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   /**

@@ -6,11 +6,15 @@ export interface HttpMetrics {
   requestDuration: Histogram<'method' | 'route' | 'status_code'>;
 }
 
-/** One registry per process, with Node's runtime metrics and the service name as label. */
+/**
+ * One registry per process, with Node's runtime metrics and the service name as label. The
+ * runtime metrics keep their standard names (process_*, nodejs_*) so stock Node.js dashboards
+ * and alerts work unchanged; the project's own metrics carry the switchboard_ prefix.
+ */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  collectDefaultMetrics({ register: registry });
   return registry;
 }
 

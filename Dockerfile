@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# One image for every app; the command picks it:
+#   docker build -t switchboard .
+#   docker run switchboard                                  # gateway (the default)
+#   docker run switchboard node dist/apps/worker/main.js
+#   docker run switchboard node dist/apps/meta-simulator/main.js
+ARG NODE_VERSION=24
+
+FROM node:${NODE_VERSION}-bookworm-slim AS builder
+WORKDIR /src
+ENV NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true CI=true
+COPY package.json package-lock.json ./
+# npm install, not npm ci: npm ci refuses this lockfile (it lacks other platforms' optional
+# binaries); npm install honours the pinned versions as they are (see tools/scripts/lib.mjs).
+RUN npm install --no-audit --no-fund
+COPY . .
+RUN npx nx run-many -t build -p gateway worker meta-simulator --parallel=2
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    WORKER_PORT=3001 \
+    SIMULATOR_PORT=4010
+COPY --chown=node:node package.json package-lock.json ./
+# Production dependencies only: the bundles keep node_modules external.
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=builder --chown=node:node /src/dist/apps ./dist/apps
+COPY --chown=node:node ops/docker/healthcheck.mjs ./ops/docker/healthcheck.mjs
+USER node
+EXPOSE 3000 3001 4010
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "ops/docker/healthcheck.mjs"]
+CMD ["node", "dist/apps/gateway/main.js"]
