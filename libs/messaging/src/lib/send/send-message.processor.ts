@@ -10,8 +10,10 @@ const tracer = trace.getTracer('@switchboard/messaging');
 
 /**
  * The `messages` queue. Thin: it continues the accept request's trace, asks the sender
- * for one step, and turns "wait N ms" into a delayed job that keeps its attempts
- * (BullMQ's own retries are off for sends: the taxonomy decides).
+ * for one step, and turns "wait N ms" into a delayed job that keeps its attempts (Meta's
+ * answers are the taxonomy's to retry). A step that throws fails the job run, and BullMQ
+ * retries it with backoff (`jobOptionsFor('messages.send')`); once those attempts are
+ * spent, the outbox sweep re-drives the row.
  */
 @Processor(QUEUE_NAMES.messages)
 export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
