@@ -349,6 +349,25 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
     });
   });
 
+  it('a job from before a retry does not send beside the retry', async () => {
+    const id = await withWorkerPaused(async () => {
+      const accepted = await accept();
+      // Meta reported the first send failed while its job still waited (a reconcile window), and the client retried.
+      await dataSource.query(`UPDATE messages SET status = 'failed', wamid = 'wamid.superseded', attempts = 1 WHERE id = $1`, [accepted]);
+      expect((await call('POST', `/v1/messages/${accepted}/retry`, key)).status).toBe(202);
+      await queue.remove(`message-${accepted}-retry-1`);
+      return accepted;
+    });
+    const old = await until('the old job to finish', async () => ((await queue.getJobState(`message-${id}`)) === 'completed' ? queue.getJob(`message-${id}`) : undefined));
+    expect(old?.returnvalue).toEqual({ kind: 'done', outcome: 'skipped' });
+    expect(sendsOf(id)).toHaveLength(0);
+    // The retry's own job (lost here) is the one that sends, once the sweep re-drives it.
+    await dataSource.query(`UPDATE messages SET created_at = created_at - interval '1 minute' WHERE id = $1`, [id]);
+    await sweeperOf(worker).sweep(SWEEP_GRACE_MS);
+    await untilStatus(id, ['sent', 'delivered', 'read']);
+    expect(sendsOf(id)).toHaveLength(1);
+  });
+
   it('a number registered through the admin API is accepted as `from` at once', async () => {
     // The scope's numbers were just read, so they are in the accept cache.
     await accept({ scheduledAt: new Date(Date.now() + 3600_000).toISOString() });

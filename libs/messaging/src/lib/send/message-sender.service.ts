@@ -91,9 +91,10 @@ export class MessageSender {
    * the row as the last completed statement wrote it and the job is retried with backoff (the
    * queue's job options); an attempt mark taken for a call that never left is given back first.
    */
-  async send(messageId: string, now: () => Date = () => new Date()): Promise<SendStep> {
+  async send(job: { messageId: string; retry?: number }, now: () => Date = () => new Date()): Promise<SendStep> {
+    const { messageId } = job;
     try {
-      return await this.step(messageId, now);
+      return await this.step(messageId, job.retry ?? 0, now);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.metrics.outcomes.inc({ outcome: 'error', reason: error instanceof Error ? error.name : 'unknown' });
@@ -102,11 +103,14 @@ export class MessageSender {
     }
   }
 
-  private async step(messageId: string, now: () => Date): Promise<SendStep> {
+  private async step(messageId: string, retry: number, now: () => Date): Promise<SendStep> {
     const message = await this.messages.findOneBy({ id: messageId });
     if (!message || !['queued', 'sending'].includes(message.status) || message.wamid !== null) {
       return this.count({ kind: 'done', outcome: 'skipped' }, message ? message.status : 'missing');
     }
+    // A job from before a retry (say, one waiting out a reconcile window when Meta's `failed`
+    // came and the message was retried) must not send beside the retry's own job.
+    if (message.retries !== retry) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
     trace.getActiveSpan()?.setAttributes({
       'switchboard.tenant_id': message.tenantId,
       'switchboard.environment': message.environment,

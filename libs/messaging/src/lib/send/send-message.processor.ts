@@ -44,7 +44,7 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
     const parent = payload.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: payload.traceparent }) : context.active();
     const step = await tracer.startActiveSpan('messages.send', { kind: SpanKind.CONSUMER }, parent, async (span) => {
       try {
-        const result = await this.sender.send(payload.messageId);
+        const result = await this.sender.send(payload);
         span.setAttribute('switchboard.send_step', result.kind === 'done' ? result.outcome : `delay:${result.reason}`);
         return result;
       } catch (error) {
