@@ -162,8 +162,12 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
         });
         proxy.stall();
         await lock.query('COMMIT');
-        // A failover-length stall: the limiter's 1 s command timeout trips meanwhile.
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        // The stall lasts until the limiter's 1 s command timeout has tripped and the unsent attempt
+        // was given back: the row is `sending` without an attempt mark.
+        await until('the unsent attempt released', async () => {
+          const [row] = (await dataSource.query(`SELECT status, attempt_started_at FROM messages WHERE id = $1`, [id])) as Array<{ status: string; attempt_started_at: Date | null }>;
+          return row?.status === 'sending' && row.attempt_started_at === null ? true : undefined;
+        });
         proxy.resume();
 
         const sent = await untilStatus(id, ['sent', 'delivered', 'read']);
