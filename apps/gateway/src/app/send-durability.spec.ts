@@ -24,7 +24,6 @@ interface MessageView {
   status: string;
   wamid: string | null;
   attempts: number;
-  events: Array<{ status: string }>;
 }
 
 /**
