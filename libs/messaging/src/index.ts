@@ -5,6 +5,7 @@ export * from './lib/message-timelines.service';
 export * from './lib/message-retry.service';
 export * from './lib/outbox.processor';
 export * from './lib/outbox.sweeper';
+export { SendMessageProcessor } from './lib/send/send-message.processor';
 export * from './lib/message-jobs.service';
 export * from './lib/send-time-checks.service';
 export * from './lib/conversation-windows.service';

@@ -3,9 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { AccountsModule, WabasService } from '@switchboard/accounts';
 import { AlertsModule, type AlertsSettings } from '@switchboard/alerts';
 import { ConfigModule } from '@switchboard/config';
-import { MessagingModule } from '@switchboard/messaging';
+import { DEFAULT_MESSAGING_SETTINGS, MessagingModule, type SendSettings } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
 import { TenancyModule } from '@switchboard/tenancy';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
@@ -17,11 +18,13 @@ import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ing
 export interface TestProcessingSettings {
   events?: Partial<TenantEventsSettings>;
   alerts?: Partial<AlertsSettings>;
+  /** Also run the send worker (the `messages` queue) with these settings. */
+  sender?: Partial<SendSettings>;
 }
 
 @Module({})
 class WebhookProcessingTestModule {
-  static forRoot(database: TestDatabase, redis: TestRedis, vaultKeys: MasterKeyRing, graphBaseUrl: string, settings: TestProcessingSettings): DynamicModule {
+  static forRoot(database: TestDatabase, redis: Pick<TestRedis, 'url' | 'prefix'>, vaultKeys: MasterKeyRing, graphBaseUrl: string, settings: TestProcessingSettings): DynamicModule {
     return {
       module: WebhookProcessingTestModule,
       imports: [
@@ -34,7 +37,8 @@ class WebhookProcessingTestModule {
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
         AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { http: false }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
-        MessagingModule.forRoot({ http: false }),
+        MessagingModule.forRoot({ http: false, ...(settings.sender ? { sender: true, send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...settings.sender } } : {}) }),
+        ...(settings.sender ? [RateLimitingModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix })] : []),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
         // The test receivers listen on loopback.
         TenantEventsModule.forRoot({ allowPrivateTargets: true, ...settings.events, http: false }),
@@ -47,12 +51,13 @@ class WebhookProcessingTestModule {
 
 /**
  * The worker's webhook side in-process (processors of the `webhooks` and `tenant-events` queues
- * and their services, alerts), without the send worker; `settings` shortens the delivery backoff
- * and points alerts at a test sink.
+ * and their services, alerts), with the send worker only when `settings.sender` asks for it;
+ * `settings` shortens the delivery backoff and points alerts at a test sink. `redis` may be a
+ * proxy in front of the test's Redis (same prefix).
  */
 export async function startTestWebhookProcessing(
   database: TestDatabase,
-  redis: TestRedis,
+  redis: Pick<TestRedis, 'url' | 'prefix'>,
   vaultKeys: MasterKeyRing,
   graphBaseUrl: string,
   settings: TestProcessingSettings = {},

@@ -1,54 +1,131 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUE_NAMES, QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
-import { Repository } from 'typeorm';
-import { MessageJobs } from './message-jobs.service';
-import { MessageEntity } from './persistence/message.entity';
+import type { JobState } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { MessageJobs, type SendJobSource } from './message-jobs.service';
+import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 
 export interface SweepReport {
+  /** Rows whose job was looked at. */
   examined: number;
+  /** Jobs added again (missing, failed or completed while the row still waits to be sent). */
   reenqueued: number;
 }
 
+type Stranded = 'queued' | 'sending';
+
+interface CandidateRow {
+  id: string;
+  retries: number;
+  scheduled_at: Date | null;
+  /** updated_at as Postgres prints it (microseconds kept): the claim compares it exactly. */
+  version: string;
+  /** The sort key of the row, for the next page. */
+  cursor: string;
+}
+
+/** A job in one of these states will still run: the sweep leaves it alone. */
+const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+/** The rows each sweep looks at, and the order it pages through them. */
+const CANDIDATES: Record<Stranded, { where: string; sortKey: string }> = {
+  // Due (scheduled_at, else created_at) more than the grace ago: its job had time to land.
+  queued: { where: `status = 'queued'`, sortKey: 'coalesce(scheduled_at, created_at)' },
+  // Every send step writes updated_at (begin, retrying, held): untouched for longer than the reconcile
+  // window plus the grace, its job should have run long ago.
+  sending: { where: `status = 'sending' AND wamid IS NULL`, sortKey: 'updated_at' },
+};
+
 /**
- * The row is the truth, the job only names it. A message accepted while Redis was
- * away (or whose job was lost with Redis's memory) is still `queued` in Postgres;
- * every sweep re-creates the job of such rows. Job ids are fixed per message and
- * requeue, so a job that still exists is left alone and nothing is sent twice because
- * of a sweep.
+ * The row is the truth, the job only names it. A message accepted while Redis was away
+ * (or whose job was lost with Redis's memory, or failed after its retries) is still
+ * `queued` or `sending` in Postgres; every sweep re-creates the job of such rows. A job
+ * that will still run (waiting, delayed, active) is left alone; a missing one is added; a
+ * failed or completed one is removed and added again under the same id. Sweeps running at
+ * once (several workers) claim each row with a conditional update, so one of them re-adds
+ * it; and job ids are fixed per message and requeue, so even a re-add that races a late
+ * enqueue makes one job. The send step's own gates (row state, wamid, reconcile window)
+ * decide whether a re-driven job calls Meta.
  */
 @Injectable()
 export class OutboxSweeper {
   private readonly logger = new Logger(OutboxSweeper.name);
 
   constructor(
-    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
+    @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     private readonly jobs: MessageJobs,
   ) {}
 
   /**
-   * Queued rows due more than `graceMs` ago (their job had time to land) are checked,
-   * oldest first. A scheduled message is due at `scheduledAt`: until then its delayed
-   * job is left alone, and if that job was lost the sweep sends it once it is due.
+   * Queued rows due more than `graceMs` ago and sending rows idle for more than the reconcile
+   * window plus `graceMs`, oldest first, at most `maxRows` of each. A scheduled message is due
+   * at `scheduledAt`: until then its delayed job is left alone, and if that job was lost the
+   * sweep sends it once it is due.
    */
-  async sweep(graceMs = 15_000, batchSize = 500): Promise<SweepReport> {
-    const rows = await this.messages
-      .createQueryBuilder('message')
-      .select(['message.id', 'message.retries', 'message.scheduledAt'])
-      .where(`message.status = 'queued'`)
-      .andWhere('coalesce(message.scheduled_at, message.created_at) < :due', { due: new Date(Date.now() - graceMs) })
-      .orderBy('coalesce(message.scheduled_at, message.created_at)', 'ASC')
-      .limit(batchSize)
-      .getMany();
-    let reenqueued = 0;
-    const queue = this.producer.queue(QUEUE_NAMES.messages);
-    for (const row of rows) {
-      if (await queue.getJob(this.jobs.jobIdOf(row))) continue;
-      await this.producer.add('messages.send', this.jobs.payloadOf(row));
-      reenqueued += 1;
+  async sweep(graceMs = 15_000, batchSize = 500, maxRows = 10_000): Promise<SweepReport> {
+    const now = Date.now();
+    const report = { examined: 0, reenqueued: 0 };
+    const redriven: Record<Stranded, number> = { queued: 0, sending: 0 };
+    const cutoffs: Record<Stranded, Date> = {
+      queued: new Date(now - graceMs),
+      sending: new Date(now - this.settings.send.reconcileWindowMs - graceMs),
+    };
+    for (const status of ['queued', 'sending'] as const) {
+      let after: { cursor: string; id: string } | null = null;
+      for (let seen = 0; seen < maxRows; ) {
+        const rows = await this.page(status, cutoffs[status], after, Math.min(batchSize, maxRows - seen));
+        for (const row of rows) {
+          if (await this.redrive(status, row)) redriven[status] += 1;
+        }
+        seen += rows.length;
+        report.examined += rows.length;
+        const last = rows.at(-1);
+        if (!last || rows.length < batchSize) break;
+        after = { cursor: last.cursor, id: last.id };
+      }
     }
-    if (reenqueued > 0) this.logger.warn({ reenqueued }, 'outbox sweep re-enqueued messages whose job was missing');
-    return { examined: rows.length, reenqueued };
+    report.reenqueued = redriven.queued + redriven.sending;
+    if (report.reenqueued > 0) this.logger.warn(redriven, 'outbox sweep re-enqueued messages whose job was missing, failed or finished');
+    return report;
+  }
+
+  private async page(status: Stranded, cutoff: Date, after: { cursor: string; id: string } | null, limit: number): Promise<CandidateRow[]> {
+    const { where, sortKey } = CANDIDATES[status];
+    const params: unknown[] = [cutoff, limit];
+    const keyset = after ? `AND (${sortKey}, id) > ($3::timestamptz, $4)` : '';
+    if (after) params.push(after.cursor, after.id);
+    return this.dataSource.query(
+      `SELECT id, retries, scheduled_at, updated_at::text AS version, ${sortKey}::text AS cursor
+         FROM messages WHERE ${where} AND ${sortKey} < $1 ${keyset}
+        ORDER BY ${sortKey}, id LIMIT $2`,
+      params,
+    );
+  }
+
+  /** True when this sweep added the row's job again. */
+  private async redrive(status: Stranded, row: CandidateRow): Promise<boolean> {
+    const source: SendJobSource = { id: row.id, retries: row.retries, scheduledAt: row.scheduled_at };
+    const jobId = this.jobs.jobIdOf(source);
+    const queue = this.producer.queue(QUEUE_NAMES.messages);
+    const state = await queue.getJobState(jobId);
+    if (LIVE_STATES.has(state)) return false;
+    if (!(await this.claim(status, row))) return false;
+    // A finished job under this id would turn the add into a no-op. BullMQ refuses to remove a job a
+    // worker holds: another sweep re-added it and a worker took it meanwhile, so it runs anyway.
+    if (state !== 'unknown' && !(await queue.remove(jobId).then(() => true, () => false))) return false;
+    await this.producer.add('messages.send', this.jobs.payloadOf(source));
+    return true;
+  }
+
+  /** Only the sweep whose conditional update changed the row re-adds its job; the row moved on otherwise. */
+  private async claim(status: Stranded, row: CandidateRow): Promise<boolean> {
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE messages SET updated_at = now() WHERE id = $1 AND status = $2 AND updated_at = $3::timestamptz`,
+      [row.id, status, row.version],
+    )) as [unknown[], number];
+    return affected === 1;
   }
 }

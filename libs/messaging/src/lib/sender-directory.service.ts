@@ -16,8 +16,9 @@ export interface Sender {
 
 /**
  * How long a tenant environment's numbers are reused by accept: every request needs
- * them, and a change (a new number, a test number's list) shows within a second, as
- * an API key revocation does. The send-time checks read them fresh.
+ * them, and a change (a test number's list, a removed number) shows within a second, as
+ * an API key revocation does; a new number shows at once (a miss reads again). The
+ * send-time checks read them fresh.
  */
 export const SENDERS_TTL_MS = 1000;
 
@@ -33,11 +34,20 @@ export class SenderDirectory {
     private readonly numbers: PhoneNumbersService,
   ) {}
 
+  /**
+   * A miss in a reused list is read again from the database before it is believed: a number
+   * registered a moment ago is found at once. (A removed number may still be found for the TTL.)
+   */
   async resolve(scope: { tenantId: string; environment: Environment }, from: string, maxAgeMs = SENDERS_TTL_MS): Promise<Sender | null> {
     const wanted = digits(from);
     if (wanted.length === 0) return null;
-    const senders = await this.cache.get(`${scope.tenantId}:${scope.environment}`, () => this.load(scope), maxAgeMs);
-    return senders.find((sender) => sender.phoneNumberId === from.trim() || digits(sender.displayPhoneNumber) === wanted) ?? null;
+    const key = `${scope.tenantId}:${scope.environment}`;
+    const find = (senders: readonly Sender[]) => senders.find((sender) => sender.phoneNumberId === from.trim() || digits(sender.displayPhoneNumber) === wanted) ?? null;
+    const asked = Date.now();
+    const found = find(await this.cache.get(key, () => this.load(scope), maxAgeMs));
+    if (found || maxAgeMs === 0) return found;
+    // Any list read since this call began is fresh enough: concurrent misses share one read.
+    return find(await this.cache.get(key, () => this.load(scope), Date.now() - asked + 1));
   }
 
   private async load(scope: { tenantId: string; environment: Environment }): Promise<readonly Sender[]> {

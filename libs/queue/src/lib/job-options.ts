@@ -21,9 +21,16 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnComplete: true,
     removeOnFail: { age: 3600, count: 100 },
   },
-  // Retries and their delays are the send worker's decision (taxonomy retryAfterMs), not BullMQ's.
   'messages.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
-  'messages.send': { attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  // Meta's answers are retried by the send worker (taxonomy retryAfterMs), which moves the job itself.
+  // BullMQ's attempts only cover a step that threw (database, Redis or the limiter away): about 2 min
+  // of backoff, then the job fails and the outbox sweep re-drives the row.
+  'messages.send': {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  },
   // A failed batch is retried; each inbox row also counts its own attempts and stops at a bound.
   'webhooks.process': {
     attempts: 5,

@@ -86,11 +86,31 @@ export class MessageSender {
     this.transitions = new MessageTransitions(dataSource, feed);
   }
 
-  async send(messageId: string, now: () => Date = () => new Date()): Promise<SendStep> {
+  /**
+   * One step. A step that throws (the database, Redis or the limiter's connection away) leaves
+   * the row as the last completed statement wrote it and the job is retried with backoff (the
+   * queue's job options); an attempt mark taken for a call that never left is given back first.
+   */
+  async send(job: { messageId: string; retry?: number }, now: () => Date = () => new Date()): Promise<SendStep> {
+    const { messageId } = job;
+    try {
+      return await this.step(messageId, job.retry ?? 0, now);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.metrics.outcomes.inc({ outcome: 'error', reason: error instanceof Error ? error.name : 'unknown' });
+      this.logger.warn({ messageId, reason }, 'send step failed unexpectedly; the job is retried with backoff');
+      throw error;
+    }
+  }
+
+  private async step(messageId: string, retry: number, now: () => Date): Promise<SendStep> {
     const message = await this.messages.findOneBy({ id: messageId });
     if (!message || !['queued', 'sending'].includes(message.status) || message.wamid !== null) {
       return this.count({ kind: 'done', outcome: 'skipped' }, message ? message.status : 'missing');
     }
+    // A job from before a retry (say, one waiting out a reconcile window when Meta's `failed`
+    // came and the message was retried) must not send beside the retry's own job.
+    if (message.retries !== retry) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
     trace.getActiveSpan()?.setAttributes({
       'switchboard.tenant_id': message.tenantId,
       'switchboard.environment': message.environment,
@@ -124,7 +144,13 @@ export class MessageSender {
     if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
     // The permit is taken last, right before the call: a permit that waits on the database
     // arrives at Meta later than granted, and several such land in one second (130429).
-    const limit = await this.acquireLimits(message, businessInitiated);
+    let limit: SendPermit;
+    try {
+      limit = await this.acquireLimits(message, businessInitiated);
+    } catch (error) {
+      await this.releaseUnsent(message.id, started);
+      throw error;
+    }
     if (!limit.ok) {
       await this.transitions.release(message.id, started);
       return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
@@ -153,16 +179,29 @@ export class MessageSender {
       return this.onFailure(message, waba, toError(thrown), now());
     }
     this.metrics.sendDuration.observe({ outcome: 'sent' }, (now().getTime() - started.getTime()) / 1000);
-    await this.circuit.recordSuccess(message.wabaId);
+    // The wamid first: once it is stored, a throw below only costs a retried job that finds the row sent.
     await this.transitions.sent(message.id, now(), {
       wamid: result.providerMessageId,
       providerStatus: result.providerStatus,
       sendTraceparent: traceparent ?? null,
     });
+    await this.circuit.recordSuccess(message.wabaId);
     if (result.usage) await this.limiter.recordGraphUsage(message.wabaId, result.usage);
     // A status webhook may have come before the wamid was stored: it waits in the pending table.
     await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
     return this.count({ kind: 'done', outcome: 'sent' });
+  }
+
+  /**
+   * The call never left: the attempt mark goes, so the retried job does not wait out a reconcile
+   * window for nothing. When even that statement fails the mark stays, which only delays the resend.
+   */
+  private async releaseUnsent(id: string, startedAt: Date): Promise<void> {
+    try {
+      await this.transitions.release(id, startedAt);
+    } catch (error) {
+      this.logger.warn({ messageId: id, reason: error instanceof Error ? error.message : String(error) }, 'could not release the attempt of an unsent step');
+    }
   }
 
   /** Meta's limits for this send, shared by every worker; business-initiated when no window is open. */

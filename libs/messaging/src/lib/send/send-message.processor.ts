@@ -10,8 +10,10 @@ const tracer = trace.getTracer('@switchboard/messaging');
 
 /**
  * The `messages` queue. Thin: it continues the accept request's trace, asks the sender
- * for one step, and turns "wait N ms" into a delayed job that keeps its attempts
- * (BullMQ's own retries are off for sends: the taxonomy decides).
+ * for one step, and turns "wait N ms" into a delayed job that keeps its attempts (Meta's
+ * answers are the taxonomy's to retry). A step that throws fails the job run, and BullMQ
+ * retries it with backoff (`jobOptionsFor('messages.send')`); once those attempts are
+ * spent, the outbox sweep re-drives the row.
  */
 @Processor(QUEUE_NAMES.messages)
 export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,7 +44,7 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
     const parent = payload.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: payload.traceparent }) : context.active();
     const step = await tracer.startActiveSpan('messages.send', { kind: SpanKind.CONSUMER }, parent, async (span) => {
       try {
-        const result = await this.sender.send(payload.messageId);
+        const result = await this.sender.send(payload);
         span.setAttribute('switchboard.send_step', result.kind === 'done' ? result.outcome : `delay:${result.reason}`);
         return result;
       } catch (error) {

@@ -5,7 +5,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 /** What the send worker did with each job, and how long Graph took. */
 @Injectable()
 export class SendMetrics {
-  /** outcome: sent, failed, dead, retry, reconcile, held, delayed, skipped; code: taxonomy code or ''. */
+  /** outcome: sent, failed, dead, retry, reconcile, held, delayed, skipped, error (the step threw); reason: taxonomy code, why it waited, or the error's name. */
   readonly outcomes: Counter<'outcome' | 'reason'>;
   readonly metaErrors: Counter<'meta_code'>;
   readonly sendDuration: Histogram<'outcome'>;

@@ -244,7 +244,9 @@ export class MessageStatusService implements OnModuleInit {
     update: StatusUpdate,
     onMetaCode: (code: number) => void,
   ): Promise<{ outcome: StatusOutcome; error: MessageError | undefined; inserted: boolean }> {
-    const forward = isForwardStatus(message.status, update.status);
+    // A status of a wamid the retry route replaced is history of that earlier send, not of this one.
+    const superseded = await isSupersededWamidOf(manager, message, update.wamid);
+    const forward = !superseded && isForwardStatus(message.status, update.status);
     const firstError = update.errors?.[0];
     const classification = update.status === 'failed' ? classify((firstError ?? { code: 'missing' }) as unknown as WebhookErrorEntry) : undefined;
     if (classification?.meta) onMetaCode(classification.meta.code);
@@ -253,7 +255,7 @@ export class MessageStatusService implements OnModuleInit {
     const wamid = message.wamid ?? update.wamid;
     const status = forward ? update.status : message.status;
     const error = forward && classification ? { ...messageErrorOf(classification) } : message.error;
-    if (forward || message.wamid === null) {
+    if (forward || (message.wamid === null && !superseded)) {
       await manager.query(`UPDATE messages SET wamid = $2, status = $3, error = $4, updated_at = now() WHERE id = $1`, [message.id, wamid, status, error === null ? null : JSON.stringify(error)]);
       Object.assign(message, { wamid, status, error });
     }
@@ -281,6 +283,15 @@ export class MessageStatusService implements OnModuleInit {
     }
     return { outcome: forward ? 'applied' : 'recorded', error: classification ? messageErrorOf(classification) : undefined, inserted: !repeatedSent };
   }
+}
+
+async function isSupersededWamidOf(manager: EntityManager, message: MessageEntity, wamid: string): Promise<boolean> {
+  if (message.retries === 0 || message.wamid === wamid) return false;
+  const found: unknown[] = await manager.query(
+    `SELECT 1 FROM message_events WHERE message_id = $1 AND status = 'queued' AND detail -> 'previous' ->> 'wamid' = $2 LIMIT 1`,
+    [message.id, wamid],
+  );
+  return found.length > 0;
 }
 
 function ourMessageId(update: StatusUpdate): string | null {

@@ -13,6 +13,7 @@ import { CreateTenantEvents1732430910000 } from './1732430910000-create-tenant-e
 import { CreateMetaErrorCodesSeen1732430920000 } from './1732430920000-create-meta-error-codes-seen.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
 import { EventDeliveriesRetentionIndex1732431200000 } from './1732431200000-event-deliveries-retention-index.migration';
+import { MessagesSweepSending1732431300000 } from './1732431300000-messages-sweep-sending.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateMetaErrorCodesSeen1732430920000,
   MessagesSendState1732430950000,
   EventDeliveriesRetentionIndex1732431200000,
+  MessagesSweepSending1732431300000,
 ];
