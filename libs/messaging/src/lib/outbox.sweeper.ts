@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QUEUE_NAMES, QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
-import type { JobState } from 'bullmq';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import { DataSource } from 'typeorm';
 import { MessageJobs, type SendJobSource } from './message-jobs.service';
 import { MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
@@ -24,9 +23,6 @@ interface CandidateRow {
   /** The sort key of the row, for the next page. */
   cursor: string;
 }
-
-/** A job in one of these states will still run: the sweep leaves it alone. */
-const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 /** The rows each sweep looks at, and the order it pages through them. */
 const CANDIDATES: Record<Stranded, { where: string; sortKey: string }> = {
@@ -106,18 +102,9 @@ export class OutboxSweeper {
   }
 
   /** True when this sweep added the row's job again. */
-  private async redrive(status: Stranded, row: CandidateRow): Promise<boolean> {
+  private redrive(status: Stranded, row: CandidateRow): Promise<boolean> {
     const source: SendJobSource = { id: row.id, retries: row.retries, scheduledAt: row.scheduled_at };
-    const jobId = this.jobs.jobIdOf(source);
-    const queue = this.producer.queue(QUEUE_NAMES.messages);
-    const state = await queue.getJobState(jobId);
-    if (LIVE_STATES.has(state)) return false;
-    if (!(await this.claim(status, row))) return false;
-    // A finished job under this id would turn the add into a no-op. BullMQ refuses to remove a job a
-    // worker holds: another sweep re-added it and a worker took it meanwhile, so it runs anyway.
-    if (state !== 'unknown' && !(await queue.remove(jobId).then(() => true, () => false))) return false;
-    await this.producer.add('messages.send', this.jobs.payloadOf(source));
-    return true;
+    return this.producer.redrive('messages.send', this.jobs.payloadOf(source), () => this.claim(status, row));
   }
 
   /** Only the sweep whose conditional update changed the row re-adds its job; the row moved on otherwise. */

@@ -57,20 +57,21 @@ export class QueueProducer {
   /**
    * Enqueues the job again unless a live one (waiting, delayed, active) of its id exists. Adding
    * an id BullMQ still keeps as failed or completed is a no-op, so such a job is removed first:
-   * what sweeps use for work the database says is still to do. Whether the job ran was the
-   * caller's question; true when a job was added.
+   * what sweeps use for work the database says is still to do. `claim` runs once the job is known
+   * not to be live and before anything changes (e.g. a conditional update, so of several sweeps
+   * only one re-adds); false leaves everything as it was. True when a job was added.
    */
-  async redrive<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+  async redrive<N extends JobName>(name: N, payload: JobPayload<N>, claim: () => Promise<boolean> = async () => true): Promise<boolean> {
     const data = JOBS[name].payload.parse(payload) as JobPayload<N>;
-    const options = jobOptionsFor(name, data);
+    const { jobId } = jobOptionsFor(name, data);
     const queue = this.queue(JOBS[name].queue);
-    const existing = options.jobId === undefined ? undefined : await queue.getJob(options.jobId);
-    if (existing) {
-      const state = await existing.getState();
-      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
-      await existing.remove();
-    }
-    await queue.add(name, data, options);
+    const state = jobId === undefined ? 'unknown' : await queue.getJobState(jobId);
+    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+    if (!(await claim())) return false;
+    // BullMQ refuses to remove a job a worker holds: another sweep re-added it and a worker took it
+    // meanwhile, so it runs anyway.
+    if (jobId !== undefined && state !== 'unknown' && !(await queue.remove(jobId).then(() => true, () => false))) return false;
+    await this.add(name, data);
     return true;
   }
 
