@@ -12,6 +12,7 @@ import { CreateWebhookIngest1732430900000 } from './1732430900000-create-webhook
 import { CreateTenantEvents1732430910000 } from './1732430910000-create-tenant-events.migration';
 import { CreateMetaErrorCodesSeen1732430920000 } from './1732430920000-create-meta-error-codes-seen.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
+import { CreateTemplateOperations1732431100000 } from './1732431100000-create-template-operations.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CreateTenantEvents1732430910000,
   CreateMetaErrorCodesSeen1732430920000,
   MessagesSendState1732430950000,
+  CreateTemplateOperations1732431100000,
 ];
