@@ -522,13 +522,28 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
         for (const id of ids.slice(1)) expect(await finished(id)).toMatchObject({ state: 'succeeded' });
         expect(await operation(lost)).toMatchObject({ state: 'queued' });
         const runner = worker?.get(TemplateOperationRunner);
-        expect(await runner?.sweep(new Date())).toBe(0);
-        expect(await runner?.sweep(new Date(Date.now() + 10 * 60 * 1000))).toBe(1);
+        expect(await runner?.sweep(new Date())).toEqual({ readded: 0, pruned: 0 });
+        expect(await runner?.sweep(new Date(Date.now() + 10 * 60 * 1000))).toEqual({ readded: 1, pruned: 0 });
         expect(await finished(lost)).toMatchObject({ state: 'succeeded', attempts: 1, result: { template: { name: 'capped_notice_0' } } });
       } finally {
         await processor.worker.resume();
       }
       await settle();
+    }, 30_000);
+
+    it('forgets finished operations after the 30-day retention, not before', async () => {
+      await settle();
+      const runner = worker?.get(TemplateOperationRunner);
+      if (!runner) throw new Error('no worker');
+      const synced = await call('POST', '/v1/templates/sync', 'alpha:live');
+      const id = synced.body['id'] as string;
+      expect(await finished(id)).toMatchObject({ state: 'succeeded' });
+      await settle();
+      const before = await operationCount();
+      expect(await runner.sweep(new Date(Date.now() + 29 * 24 * 3600 * 1000))).toEqual({ readded: 0, pruned: 0 });
+      expect((await runner.sweep(new Date(Date.now() + 31 * 24 * 3600 * 1000))).pruned).toBe(before);
+      expect((await call('GET', `/v1/template-operations/${id}`, 'alpha:live')).status).toBe(404);
+      expect(await operationCount()).toBe(0);
     }, 30_000);
 
     it('documents every template route in OpenAPI', async () => {

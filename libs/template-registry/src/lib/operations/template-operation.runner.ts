@@ -11,6 +11,8 @@ export const TEMPLATE_OPERATION_MAX_ATTEMPTS = jobSettingsFor('templates.operati
 
 /** An operation untouched this long while unfinished has lost its job (or its worker) and is re-driven. */
 export const TEMPLATE_OPERATION_STALE_MS = 5 * 60 * 1000;
+/** Finished operations are kept this long for clients to read, then deleted by the sweep. */
+export const TEMPLATE_OPERATION_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const SWEEP_BATCH = 500;
 
 function failureOf(error: unknown): TemplateOperationFailure {
@@ -61,14 +63,18 @@ export class TemplateOperationRunner {
     });
   }
 
-  /** Gives every unfinished operation untouched for a while a job that will run; returns how many were re-added. */
-  async sweep(now = new Date()): Promise<number> {
+  /**
+   * Gives every unfinished operation untouched for a while a job that will run, and
+   * forgets operations finished longer ago than the retention.
+   */
+  async sweep(now = new Date()): Promise<{ readded: number; pruned: number }> {
     const stale = await this.operations.unfinishedBefore(new Date(now.getTime() - TEMPLATE_OPERATION_STALE_MS), SWEEP_BATCH);
     let readded = 0;
     for (const operation of stale) {
       if (await this.jobs.ensure(operation.id)) readded += 1;
     }
     if (readded > 0) this.logger.warn({ readded }, 'template operations without a live job were enqueued again');
-    return readded;
+    const pruned = await this.operations.deleteFinishedBefore(new Date(now.getTime() - TEMPLATE_OPERATION_RETENTION_MS));
+    return { readded, pruned };
   }
 }

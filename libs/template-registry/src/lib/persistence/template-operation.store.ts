@@ -16,9 +16,9 @@ const UNFINISHED = ['queued', 'running'] as const;
 
 /**
  * Reads and writes of template operations. Everything a request or a run does goes
- * through the request context's tenant and environment; only `findForRun` and
- * `unfinishedBefore` are unscoped, because a job and the sweep name an operation by
- * id alone and learn its scope from the row.
+ * through the request context's tenant and environment; only `findForRun`,
+ * `unfinishedBefore` and `deleteFinishedBefore` are unscoped, because a job and the
+ * sweep name operations by id or age alone and learn their scope from the row.
  */
 @Injectable()
 export class TemplateOperationStore {
@@ -68,6 +68,11 @@ export class TemplateOperationStore {
   /** Unfinished operations untouched since `before`, oldest first (for the sweep). */
   unfinishedBefore(before: Date, limit: number): Promise<TemplateOperationEntity[]> {
     return this.repository.find({ where: { state: In([...UNFINISHED]), updatedAt: LessThan(before) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  /** Forgets operations that finished before `before`; returns how many. */
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    return (await this.repository.delete({ state: In(['succeeded', 'failed']), finishedAt: LessThan(before) })).affected ?? 0;
   }
 
   /** Claims an unfinished operation for one attempt; null when it already finished (a repeated job). */

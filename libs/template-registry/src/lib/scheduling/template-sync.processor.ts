@@ -35,7 +35,7 @@ export class TemplateSyncProcessor extends WorkerHost implements OnApplicationBo
     }
   }
 
-  async process(job: Job): Promise<ScopeSyncResult | number | null> {
+  async process(job: Job): Promise<ScopeSyncResult | { readded: number; pruned: number } | null> {
     switch (job.name) {
       case 'templates.sync': {
         const scope = parseJobPayload('templates.sync', job.data);
