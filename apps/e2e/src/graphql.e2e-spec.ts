@@ -3,6 +3,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
+import { waitForTemplateOperation } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'g'.repeat(32)}`;
 const GATEWAY = 'dist/apps/gateway/main.js';
@@ -118,7 +119,10 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
     ).toBe(201);
     key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
     otherKey = (await admin('POST', `/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    expect((await gql(first, 'mutation { syncTemplates { syncedAt } }')).errors).toBeUndefined();
+    const synced = await gql(first, 'mutation { syncTemplates { syncedAt operation { id state } } }');
+    expect(synced.errors).toBeUndefined();
+    const operation = (synced.data?.['syncTemplates'] as { operation: { id: string } }).operation;
+    expect(await waitForTemplateOperation(first, key, operation.id)).toMatchObject({ state: 'succeeded' });
   });
 
   afterAll(async () => {

@@ -34,6 +34,7 @@ describe('the typed client generated from /docs-json, against the built gateway'
   let redis: TestRedis;
   let simulator: MetaSimulator;
   let gateway: RunningProcess;
+  let worker: RunningProcess;
   let url: string;
   let operator: Client;
   let tenant: Client;
@@ -55,12 +56,24 @@ describe('the typed client generated from /docs-json, against the built gateway'
       ADMIN_API_KEY,
       GRAPH_API_BASE_URL: graphUrl,
     });
+    // Template syncs are queued operations: a worker carries them out.
+    const workerPort = await freePort();
+    worker = startNode('dist/apps/worker/main.js', {
+      WORKER_PORT: String(workerPort),
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      LOG_LEVEL: 'warn',
+      GRAPH_API_BASE_URL: graphUrl,
+    });
     await waitFor(`${url}/health/ready`);
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
     operator = createClient<paths>({ baseUrl: url, headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
   });
 
   afterAll(async () => {
     await gateway?.stop();
+    await worker?.stop();
     await simulator?.close();
     await redis?.cleanup();
     await database?.drop();
@@ -126,7 +139,14 @@ describe('the typed client generated from /docs-json, against the built gateway'
     const numbers = ok(await tenant.GET('/v1/phone-numbers'));
     expect(numbers.data.map((number) => number.phoneNumberId)).toContain(DEMO_IDS.phoneNumberId);
 
-    ok(await tenant.POST('/v1/templates/sync'));
+    const queued = ok(await tenant.POST('/v1/templates/sync'));
+    expect(queued).toMatchObject({ kind: 'sync', state: 'queued', result: null, error: null });
+    let operation = queued;
+    while (operation.state === 'queued' || operation.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      operation = ok(await tenant.GET('/v1/template-operations/{id}', { params: { path: { id: queued.id } } }));
+    }
+    expect(operation).toMatchObject({ id: queued.id, state: 'succeeded', result: { wabas: [{ wabaId: DEMO_IDS.wabaId }] } });
     const templates = ok(await tenant.GET('/v1/templates', { params: { query: { name: 'hello_world', limit: 10 } } }));
     expect(templates.data.map((template) => `${template.name}/${template.language}/${template.status}`)).toContain('hello_world/en_US/APPROVED');
   });

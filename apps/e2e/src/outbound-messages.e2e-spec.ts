@@ -23,6 +23,7 @@ import {
   type RunningProcess,
 } from './support/app-process';
 import { startTcpCutProxy, type TcpCutProxy } from './support/tcp-cut-proxy';
+import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'o'.repeat(32)}`;
 /** A second WABA of the demo app, so the tenant has a number in its test environment too. */
@@ -276,10 +277,26 @@ describe('POST /v1/messages against the built gateway', () => {
         environment: 'live',
       })
     ).body['key'] as string;
-    for (const key of [liveKey, testKey])
-      expect((await request('POST', '/v1/templates/sync', key)).status).toBe(
-        200,
-      );
+    // Template syncs are queued; a worker runs them and stops before the tests, which
+    // count the messages queue's jobs and must find every accepted one still waiting.
+    const workerPort = await freePort();
+    const worker = startNode('dist/apps/worker/main.js', {
+      WORKER_PORT: String(workerPort),
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      LOG_LEVEL: 'warn',
+      GRAPH_API_BASE_URL: graphUrl,
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+      for (const key of [liveKey, testKey])
+        expect(await syncTemplates(url, key)).toMatchObject({
+          state: 'succeeded',
+        });
+    } finally {
+      expect((await worker.stop()).code).toBe(0);
+    }
     // Webhook processing writes windows; here the contact wrote an hour ago.
     await pg.query(
       `INSERT INTO conversation_windows (tenant_id, environment, phone_number_id, wa_id, last_inbound_at) VALUES ($1, 'live', $2, $3, now() - interval '1 hour')`,

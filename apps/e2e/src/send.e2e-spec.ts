@@ -2,6 +2,7 @@ import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@sw
 import { Client } from 'pg';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
+import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'s'.repeat(32)}`;
 const GATEWAY = 'dist/apps/gateway/main.js';
@@ -120,7 +121,7 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
     ).toBe(201);
     expect((await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers/sync`)).status).toBe(200);
     key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    expect((await call('POST', '/v1/templates/sync')).status).toBe(200);
+    expect(await syncTemplates(url, key)).toMatchObject({ state: 'succeeded' });
   });
 
   afterAll(async () => {

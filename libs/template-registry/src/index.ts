@@ -16,5 +16,14 @@ export * from './lib/scheduling/template-sync.scheduler';
 export * from './lib/scheduling/template-sync.processor';
 export { TemplateEntity, type TemplateStatusDetail, type TemplateCategoryChange } from './lib/persistence/template.entity';
 export { TemplatesService } from './lib/http/templates.service';
+export { TemplateOperationRunner } from './lib/operations/template-operation.runner';
+export { templateOperationViewSchema, type TemplateOperationView } from './lib/operations/template-operation.view';
+export {
+  TemplateOperationEntity,
+  TEMPLATE_OPERATION_KINDS,
+  TEMPLATE_OPERATION_STATES,
+  type TemplateOperationKind,
+  type TemplateOperationState,
+} from './lib/persistence/template-operation.entity';
 export { templateViewSchema, type TemplateView } from './lib/http/template.view';
 export { listTemplatesQuerySchema, oneTemplateQuerySchema, lintResultSchema, syncResultSchema } from './lib/http/templates.schemas';

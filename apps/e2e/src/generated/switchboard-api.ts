@@ -270,7 +270,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read every template of every WABA of this environment from Graph into the registry */
+        /** Queue a sync of every template of every WABA of this environment from Graph; read its outcome at GET /v1/template-operations/{id} */
         post: operations["syncTemplates"];
         delete?: never;
         options?: never;
@@ -305,7 +305,7 @@ export interface paths {
         /** Templates of this environment, by name and language, with a cursor */
         get: operations["listTemplates"];
         put?: never;
-        /** Lint a template and submit it to Meta */
+        /** Lint a template and queue its submission to Meta; the operation (GET /v1/template-operations/{id}) ends with the template and its lint, or with Meta's refusal */
         post: operations["createTemplate"];
         delete?: never;
         options?: never;
@@ -324,12 +324,29 @@ export interface paths {
         get: operations["getTemplate"];
         put?: never;
         post?: never;
-        /** Delete a template at Meta and from the registry */
+        /** Queue the deletion of a template at Meta and from the registry; read its outcome at GET /v1/template-operations/{id} */
         delete: operations["deleteTemplate"];
         options?: never;
         head?: never;
         /** Set or clear the backup template sent while this one is PAUSED or DISABLED */
         patch: operations["updateTemplate"];
+        trace?: never;
+    };
+    "/v1/template-operations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A queued template sync, creation or deletion: its state and, once finished, its result or error */
+        get: operations["getTemplateOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/messages": {
@@ -3428,38 +3445,165 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every template of every WABA of this environment, read from Graph */
-            200: {
+            /** @description The queued sync; while one is queued or running, that one is the answer */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "syncedAt": "2025-01-15T09:50:00.000Z",
-                     *       "wabas": [
-                     *         {
-                     *           "wabaId": "2000000000000001",
-                     *           "templates": 12,
-                     *           "removed": 0
-                     *         }
-                     *       ],
-                     *       "removedFromOtherWabas": 0
+                     *       "id": "7b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *       "environment": "live",
+                     *       "kind": "sync",
+                     *       "state": "queued",
+                     *       "wabaId": null,
+                     *       "name": null,
+                     *       "language": null,
+                     *       "result": null,
+                     *       "error": null,
+                     *       "attempts": 0,
+                     *       "createdAt": "2025-01-15T09:50:00.000Z",
+                     *       "updatedAt": "2025-01-15T09:50:00.000Z",
+                     *       "startedAt": null,
+                     *       "finishedAt": null
                      *     }
                      */
                     "application/json": {
-                        /** Format: date-time */
-                        syncedAt: string;
-                        wabas: {
-                            wabaId: string;
-                            templates: number;
-                            removed: number;
-                            error?: {
-                                code: string;
-                                message: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        /** @enum {string} */
+                        kind: "sync" | "create" | "delete";
+                        /**
+                         * @description queued, running, succeeded or failed; succeeded and failed are final
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "succeeded" | "failed";
+                        /** @description the WABA a create or delete goes to; null for a sync (every WABA) */
+                        wabaId: string | null;
+                        /** @description template name of a create or delete */
+                        name: string | null;
+                        /** @description template language of a create, or of a delete limited to one language */
+                        language: string | null;
+                        /** @description once succeeded: a sync its per-WABA counts, a create the template and its lint, a delete the rows removed */
+                        result: ({
+                            /** Format: date-time */
+                            syncedAt: string;
+                            wabas: {
+                                wabaId: string;
+                                templates: number;
+                                removed: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            }[];
+                            removedFromOtherWabas: number;
+                        } | {
+                            template: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                environment: "live" | "test";
+                                wabaId: string;
+                                metaTemplateId: string;
+                                name: string;
+                                language: string;
+                                category: string;
+                                /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+                                status: string;
+                                rejectionReason: string | null;
+                                qualityScore: string | null;
+                                /** @enum {string} */
+                                parameterFormat: "POSITIONAL" | "NAMED";
+                                components: {
+                                    [key: string]: unknown;
+                                }[];
+                                placeholders: {
+                                    /** @enum {string} */
+                                    format: "POSITIONAL" | "NAMED";
+                                    header: {
+                                        format: string;
+                                        placeholders: string[];
+                                    } | null;
+                                    body: {
+                                        placeholders: string[];
+                                    } | null;
+                                    buttons: {
+                                        index: number;
+                                        type: string;
+                                        subType: string | null;
+                                        parameter: {
+                                            /** @enum {string} */
+                                            type: "payload" | "text" | "coupon_code" | "action";
+                                            required: boolean;
+                                        } | null;
+                                        placeholders: string[];
+                                    }[];
+                                    unchecked: string[];
+                                };
+                                backup: {
+                                    name: string;
+                                    language: string;
+                                } | null;
+                                statusDetail: {
+                                    event: string;
+                                    reason: string | null;
+                                    info?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                categoryChange: {
+                                    category: string;
+                                    effectiveAt: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                lastSyncedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                             };
-                        }[];
-                        removedFromOtherWabas: number;
+                            lint: {
+                                valid: boolean;
+                                errors: number;
+                                warnings: number;
+                                issues: {
+                                    /** @enum {string} */
+                                    rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
+                                    /** @enum {string} */
+                                    severity: "error" | "warning";
+                                    message: string;
+                                    /** @description JSON path into the submitted template, e.g. components[1].text */
+                                    path: string;
+                                }[];
+                            };
+                        } | {
+                            /** @description registry rows removed (one per language) */
+                            deleted: number;
+                        }) | null;
+                        error: {
+                            /** @description taxonomy code, as in the contract error body */
+                            code: string;
+                            message: string;
+                            /** @description Meta's error, when Graph refused */
+                            meta?: {
+                                code: number;
+                                title: string;
+                            };
+                        } | null;
+                        /** @description Graph attempts so far */
+                        attempts: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
                     };
                 };
             };
@@ -3474,28 +3618,6 @@ export interface operations {
                      *       "error": {
                      *         "code": "unauthorized",
                      *         "message": "Missing or invalid API key",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "window_closed",
-                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
-                     *         "meta": {
-                     *           "code": 131047,
-                     *           "title": "Re-engagement message"
-                     *         },
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -3534,60 +3656,6 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal_error",
                      *         "message": "Internal error",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta answered with an error or something unreadable (upstream_error, upstream_protocol_error) */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_error",
-                     *         "message": "Graph API answered 500",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta is unavailable or in maintenance (upstream_unavailable, account_maintenance) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_unavailable",
-                     *         "message": "Graph API is unavailable",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description upstream_timeout: Meta did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_timeout",
-                     *         "message": "Graph API did not answer within 10000 ms",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -4047,172 +4115,165 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Linted and submitted to Meta (usually PENDING); lint warnings included */
-            201: {
+            /** @description Linted; the submission to Meta is queued */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "template": {
-                     *         "id": "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
-                     *         "environment": "live",
-                     *         "wabaId": "2000000000000001",
-                     *         "metaTemplateId": "4000000000000001",
-                     *         "name": "order_update",
-                     *         "language": "en_US",
-                     *         "category": "UTILITY",
-                     *         "status": "PENDING",
-                     *         "rejectionReason": null,
-                     *         "qualityScore": null,
-                     *         "parameterFormat": "POSITIONAL",
-                     *         "components": [
-                     *           {
-                     *             "type": "BODY",
-                     *             "text": "Hi {{1}}, your order {{2}} is on its way.",
-                     *             "example": {
-                     *               "body_text": [
-                     *                 [
-                     *                   "John",
-                     *                   "#4521"
-                     *                 ]
-                     *               ]
-                     *             }
-                     *           },
-                     *           {
-                     *             "type": "BUTTONS",
-                     *             "buttons": [
-                     *               {
-                     *                 "type": "URL",
-                     *                 "text": "Track order",
-                     *                 "url": "https://example.com/orders/{{1}}",
-                     *                 "example": [
-                     *                   "https://example.com/orders/4521"
-                     *                 ]
-                     *               }
-                     *             ]
-                     *           }
-                     *         ],
-                     *         "placeholders": {
-                     *           "format": "POSITIONAL",
-                     *           "header": null,
-                     *           "body": {
-                     *             "placeholders": [
-                     *               "1",
-                     *               "2"
-                     *             ]
-                     *           },
-                     *           "buttons": [
-                     *             {
-                     *               "index": 0,
-                     *               "type": "URL",
-                     *               "subType": "url",
-                     *               "parameter": {
-                     *                 "type": "text",
-                     *                 "required": true
-                     *               },
-                     *               "placeholders": [
-                     *                 "1"
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "unchecked": []
-                     *         },
-                     *         "backup": null,
-                     *         "statusDetail": null,
-                     *         "categoryChange": null,
-                     *         "lastSyncedAt": null,
-                     *         "createdAt": "2025-01-15T09:45:00.000Z",
-                     *         "updatedAt": "2025-01-15T09:50:00.000Z"
-                     *       },
-                     *       "lint": {
-                     *         "valid": true,
-                     *         "errors": 0,
-                     *         "warnings": 0,
-                     *         "issues": []
-                     *       }
+                     *       "id": "7b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *       "environment": "live",
+                     *       "kind": "create",
+                     *       "state": "queued",
+                     *       "wabaId": "2000000000000001",
+                     *       "name": "order_update",
+                     *       "language": "en_US",
+                     *       "result": null,
+                     *       "error": null,
+                     *       "attempts": 0,
+                     *       "createdAt": "2025-01-15T09:50:00.000Z",
+                     *       "updatedAt": "2025-01-15T09:50:00.000Z",
+                     *       "startedAt": null,
+                     *       "finishedAt": null
                      *     }
                      */
                     "application/json": {
-                        template: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            environment: "live" | "test";
-                            wabaId: string;
-                            metaTemplateId: string;
-                            name: string;
-                            language: string;
-                            category: string;
-                            /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
-                            status: string;
-                            rejectionReason: string | null;
-                            qualityScore: string | null;
-                            /** @enum {string} */
-                            parameterFormat: "POSITIONAL" | "NAMED";
-                            components: {
-                                [key: string]: unknown;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        /** @enum {string} */
+                        kind: "sync" | "create" | "delete";
+                        /**
+                         * @description queued, running, succeeded or failed; succeeded and failed are final
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "succeeded" | "failed";
+                        /** @description the WABA a create or delete goes to; null for a sync (every WABA) */
+                        wabaId: string | null;
+                        /** @description template name of a create or delete */
+                        name: string | null;
+                        /** @description template language of a create, or of a delete limited to one language */
+                        language: string | null;
+                        /** @description once succeeded: a sync its per-WABA counts, a create the template and its lint, a delete the rows removed */
+                        result: ({
+                            /** Format: date-time */
+                            syncedAt: string;
+                            wabas: {
+                                wabaId: string;
+                                templates: number;
+                                removed: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
                             }[];
-                            placeholders: {
+                            removedFromOtherWabas: number;
+                        } | {
+                            template: {
+                                /** Format: uuid */
+                                id: string;
                                 /** @enum {string} */
-                                format: "POSITIONAL" | "NAMED";
-                                header: {
-                                    format: string;
-                                    placeholders: string[];
-                                } | null;
-                                body: {
-                                    placeholders: string[];
-                                } | null;
-                                buttons: {
-                                    index: number;
-                                    type: string;
-                                    subType: string | null;
-                                    parameter: {
-                                        /** @enum {string} */
-                                        type: "payload" | "text" | "coupon_code" | "action";
-                                        required: boolean;
-                                    } | null;
-                                    placeholders: string[];
-                                }[];
-                                unchecked: string[];
-                            };
-                            backup: {
+                                environment: "live" | "test";
+                                wabaId: string;
+                                metaTemplateId: string;
                                 name: string;
                                 language: string;
-                            } | null;
-                            statusDetail: {
-                                event: string;
-                                reason: string | null;
-                                info?: {
-                                    [key: string]: unknown;
-                                };
-                            } | null;
-                            categoryChange: {
                                 category: string;
-                                effectiveAt: string | null;
-                            } | null;
-                            /** Format: date-time */
-                            lastSyncedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                        lint: {
-                            valid: boolean;
-                            errors: number;
-                            warnings: number;
-                            issues: {
+                                /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+                                status: string;
+                                rejectionReason: string | null;
+                                qualityScore: string | null;
                                 /** @enum {string} */
-                                rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
-                                /** @enum {string} */
-                                severity: "error" | "warning";
-                                message: string;
-                                /** @description JSON path into the submitted template, e.g. components[1].text */
-                                path: string;
-                            }[];
-                        };
+                                parameterFormat: "POSITIONAL" | "NAMED";
+                                components: {
+                                    [key: string]: unknown;
+                                }[];
+                                placeholders: {
+                                    /** @enum {string} */
+                                    format: "POSITIONAL" | "NAMED";
+                                    header: {
+                                        format: string;
+                                        placeholders: string[];
+                                    } | null;
+                                    body: {
+                                        placeholders: string[];
+                                    } | null;
+                                    buttons: {
+                                        index: number;
+                                        type: string;
+                                        subType: string | null;
+                                        parameter: {
+                                            /** @enum {string} */
+                                            type: "payload" | "text" | "coupon_code" | "action";
+                                            required: boolean;
+                                        } | null;
+                                        placeholders: string[];
+                                    }[];
+                                    unchecked: string[];
+                                };
+                                backup: {
+                                    name: string;
+                                    language: string;
+                                } | null;
+                                statusDetail: {
+                                    event: string;
+                                    reason: string | null;
+                                    info?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                categoryChange: {
+                                    category: string;
+                                    effectiveAt: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                lastSyncedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            lint: {
+                                valid: boolean;
+                                errors: number;
+                                warnings: number;
+                                issues: {
+                                    /** @enum {string} */
+                                    rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
+                                    /** @enum {string} */
+                                    severity: "error" | "warning";
+                                    message: string;
+                                    /** @description JSON path into the submitted template, e.g. components[1].text */
+                                    path: string;
+                                }[];
+                            };
+                        } | {
+                            /** @description registry rows removed (one per language) */
+                            deleted: number;
+                        }) | null;
+                        error: {
+                            /** @description taxonomy code, as in the contract error body */
+                            code: string;
+                            message: string;
+                            /** @description Meta's error, when Graph refused */
+                            meta?: {
+                                code: number;
+                                title: string;
+                            };
+                        } | null;
+                        /** @description Graph attempts so far */
+                        attempts: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
                     };
                 };
             };
@@ -4269,30 +4330,6 @@ export interface operations {
                      *       "error": {
                      *         "code": "not_found",
                      *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description The request conflicts with what exists: a value already taken (conflict), an Idempotency-Key reused with another body (idempotency_conflict), a state that forbids it */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "The resource already exists",
-                     *         "details": [
-                     *           {
-                     *             "path": "slug",
-                     *             "issue": "already taken"
-                     *           }
-                     *         ],
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -4389,60 +4426,6 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal_error",
                      *         "message": "Internal error",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta answered with an error or something unreadable (upstream_error, upstream_protocol_error) */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_error",
-                     *         "message": "Graph API answered 500",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta is unavailable or in maintenance (upstream_unavailable, account_maintenance) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_unavailable",
-                     *         "message": "Graph API is unavailable",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description upstream_timeout: Meta did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_timeout",
-                     *         "message": "Graph API did not answer within 10000 ms",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -4731,12 +4714,167 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted at Meta and from the registry */
-            204: {
+            /** @description The deletion is queued */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *       "environment": "live",
+                     *       "kind": "delete",
+                     *       "state": "queued",
+                     *       "wabaId": "2000000000000001",
+                     *       "name": "order_update",
+                     *       "language": "en_US",
+                     *       "result": null,
+                     *       "error": null,
+                     *       "attempts": 0,
+                     *       "createdAt": "2025-01-15T09:50:00.000Z",
+                     *       "updatedAt": "2025-01-15T09:50:00.000Z",
+                     *       "startedAt": null,
+                     *       "finishedAt": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        /** @enum {string} */
+                        kind: "sync" | "create" | "delete";
+                        /**
+                         * @description queued, running, succeeded or failed; succeeded and failed are final
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "succeeded" | "failed";
+                        /** @description the WABA a create or delete goes to; null for a sync (every WABA) */
+                        wabaId: string | null;
+                        /** @description template name of a create or delete */
+                        name: string | null;
+                        /** @description template language of a create, or of a delete limited to one language */
+                        language: string | null;
+                        /** @description once succeeded: a sync its per-WABA counts, a create the template and its lint, a delete the rows removed */
+                        result: ({
+                            /** Format: date-time */
+                            syncedAt: string;
+                            wabas: {
+                                wabaId: string;
+                                templates: number;
+                                removed: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            }[];
+                            removedFromOtherWabas: number;
+                        } | {
+                            template: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                environment: "live" | "test";
+                                wabaId: string;
+                                metaTemplateId: string;
+                                name: string;
+                                language: string;
+                                category: string;
+                                /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+                                status: string;
+                                rejectionReason: string | null;
+                                qualityScore: string | null;
+                                /** @enum {string} */
+                                parameterFormat: "POSITIONAL" | "NAMED";
+                                components: {
+                                    [key: string]: unknown;
+                                }[];
+                                placeholders: {
+                                    /** @enum {string} */
+                                    format: "POSITIONAL" | "NAMED";
+                                    header: {
+                                        format: string;
+                                        placeholders: string[];
+                                    } | null;
+                                    body: {
+                                        placeholders: string[];
+                                    } | null;
+                                    buttons: {
+                                        index: number;
+                                        type: string;
+                                        subType: string | null;
+                                        parameter: {
+                                            /** @enum {string} */
+                                            type: "payload" | "text" | "coupon_code" | "action";
+                                            required: boolean;
+                                        } | null;
+                                        placeholders: string[];
+                                    }[];
+                                    unchecked: string[];
+                                };
+                                backup: {
+                                    name: string;
+                                    language: string;
+                                } | null;
+                                statusDetail: {
+                                    event: string;
+                                    reason: string | null;
+                                    info?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                categoryChange: {
+                                    category: string;
+                                    effectiveAt: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                lastSyncedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            lint: {
+                                valid: boolean;
+                                errors: number;
+                                warnings: number;
+                                issues: {
+                                    /** @enum {string} */
+                                    rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
+                                    /** @enum {string} */
+                                    severity: "error" | "warning";
+                                    message: string;
+                                    /** @description JSON path into the submitted template, e.g. components[1].text */
+                                    path: string;
+                                }[];
+                            };
+                        } | {
+                            /** @description registry rows removed (one per language) */
+                            deleted: number;
+                        }) | null;
+                        error: {
+                            /** @description taxonomy code, as in the contract error body */
+                            code: string;
+                            message: string;
+                            /** @description Meta's error, when Graph refused */
+                            meta?: {
+                                code: number;
+                                title: string;
+                            };
+                        } | null;
+                        /** @description Graph attempts so far */
+                        attempts: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                    };
+                };
             };
             /** @description validation_failed: the input is not valid; `details` names each problem */
             400: {
@@ -4798,28 +4936,6 @@ export interface operations {
                     "application/json": components["schemas"]["ContractError"];
                 };
             };
-            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "window_closed",
-                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
-                     *         "meta": {
-                     *           "code": 131047,
-                     *           "title": "Re-engagement message"
-                     *         },
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
             /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
             429: {
                 headers: {
@@ -4851,60 +4967,6 @@ export interface operations {
                      *       "error": {
                      *         "code": "internal_error",
                      *         "message": "Internal error",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta answered with an error or something unreadable (upstream_error, upstream_protocol_error) */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_error",
-                     *         "message": "Graph API answered 500",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Meta is unavailable or in maintenance (upstream_unavailable, account_maintenance) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_unavailable",
-                     *         "message": "Graph API is unavailable",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description upstream_timeout: Meta did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "upstream_timeout",
-                     *         "message": "Graph API did not answer within 10000 ms",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -5203,6 +5265,263 @@ export interface operations {
                      *           "code": 131047,
                      *           "title": "Re-engagement message"
                      *         },
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    getTemplateOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the id answered by POST /v1/templates/sync, POST /v1/templates or DELETE /v1/templates/{name} */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation; succeeded and failed are final */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *       "environment": "live",
+                     *       "kind": "create",
+                     *       "state": "failed",
+                     *       "wabaId": "2000000000000001",
+                     *       "name": "order_update",
+                     *       "language": "en_US",
+                     *       "result": null,
+                     *       "error": {
+                     *         "code": "template_already_exists",
+                     *         "message": "Content in this language already exists",
+                     *         "meta": {
+                     *           "code": 2388024,
+                     *           "title": "Content in this language already exists"
+                     *         }
+                     *       },
+                     *       "attempts": 1,
+                     *       "createdAt": "2025-01-15T09:50:00.000Z",
+                     *       "updatedAt": "2025-01-15T09:50:00.000Z",
+                     *       "startedAt": "2025-01-15T09:50:01.000Z",
+                     *       "finishedAt": "2025-01-15T09:50:02.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        /** @enum {string} */
+                        kind: "sync" | "create" | "delete";
+                        /**
+                         * @description queued, running, succeeded or failed; succeeded and failed are final
+                         * @enum {string}
+                         */
+                        state: "queued" | "running" | "succeeded" | "failed";
+                        /** @description the WABA a create or delete goes to; null for a sync (every WABA) */
+                        wabaId: string | null;
+                        /** @description template name of a create or delete */
+                        name: string | null;
+                        /** @description template language of a create, or of a delete limited to one language */
+                        language: string | null;
+                        /** @description once succeeded: a sync its per-WABA counts, a create the template and its lint, a delete the rows removed */
+                        result: ({
+                            /** Format: date-time */
+                            syncedAt: string;
+                            wabas: {
+                                wabaId: string;
+                                templates: number;
+                                removed: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            }[];
+                            removedFromOtherWabas: number;
+                        } | {
+                            template: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                environment: "live" | "test";
+                                wabaId: string;
+                                metaTemplateId: string;
+                                name: string;
+                                language: string;
+                                category: string;
+                                /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+                                status: string;
+                                rejectionReason: string | null;
+                                qualityScore: string | null;
+                                /** @enum {string} */
+                                parameterFormat: "POSITIONAL" | "NAMED";
+                                components: {
+                                    [key: string]: unknown;
+                                }[];
+                                placeholders: {
+                                    /** @enum {string} */
+                                    format: "POSITIONAL" | "NAMED";
+                                    header: {
+                                        format: string;
+                                        placeholders: string[];
+                                    } | null;
+                                    body: {
+                                        placeholders: string[];
+                                    } | null;
+                                    buttons: {
+                                        index: number;
+                                        type: string;
+                                        subType: string | null;
+                                        parameter: {
+                                            /** @enum {string} */
+                                            type: "payload" | "text" | "coupon_code" | "action";
+                                            required: boolean;
+                                        } | null;
+                                        placeholders: string[];
+                                    }[];
+                                    unchecked: string[];
+                                };
+                                backup: {
+                                    name: string;
+                                    language: string;
+                                } | null;
+                                statusDetail: {
+                                    event: string;
+                                    reason: string | null;
+                                    info?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                categoryChange: {
+                                    category: string;
+                                    effectiveAt: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                lastSyncedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            lint: {
+                                valid: boolean;
+                                errors: number;
+                                warnings: number;
+                                issues: {
+                                    /** @enum {string} */
+                                    rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
+                                    /** @enum {string} */
+                                    severity: "error" | "warning";
+                                    message: string;
+                                    /** @description JSON path into the submitted template, e.g. components[1].text */
+                                    path: string;
+                                }[];
+                            };
+                        } | {
+                            /** @description registry rows removed (one per language) */
+                            deleted: number;
+                        }) | null;
+                        error: {
+                            /** @description taxonomy code, as in the contract error body */
+                            code: string;
+                            message: string;
+                            /** @description Meta's error, when Graph refused */
+                            meta?: {
+                                code: number;
+                                title: string;
+                            };
+                        } | null;
+                        /** @description Graph attempts so far */
+                        attempts: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }

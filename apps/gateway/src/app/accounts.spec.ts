@@ -5,7 +5,7 @@ import { TokenLifecycleService, WabaProbeService } from '@switchboard/accounts';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
-import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 
 const DAY_S = 24 * 3600;
 const nowS = Math.floor(Date.now() / 1000);
@@ -123,8 +123,7 @@ describe('Meta apps, WABAs, tokens and phone numbers through the admin API (simu
 
   it('lets the tenant sync its templates through the registered WABA (accounts as the registry port)', async () => {
     const key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    const synced = await call('POST', '/v1/templates/sync', key);
-    expect(synced.status).toBe(200);
+    expect(await syncTemplates(gateway, key)).toMatchObject({ state: 'succeeded', result: { wabas: [{ wabaId: DEMO_IDS.wabaId }] } });
     const listed = await call('GET', '/v1/templates?status=APPROVED', key);
     expect(listed.status).toBe(200);
     expect((listed.body['data'] as Json[]).map((template) => template['name'])).toEqual(expect.arrayContaining(['hello_world', 'order_update']));

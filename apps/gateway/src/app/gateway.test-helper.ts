@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayEnvSchema, loadConfig } from '@switchboard/config';
 import { createHttpApp } from '@switchboard/platform';
+import { TemplateOperationRunner } from '@switchboard/template-registry';
 import type { TestDatabase, TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
 import { GatewayModule } from './gateway.module';
@@ -41,4 +42,17 @@ export function caller(app: NestFastifyApplication) {
     });
     return { status: response.statusCode, body: response.body ? (response.json() as Json) : {} };
   };
+}
+
+/**
+ * Queues a template sync through the API and carries it out in-process with the code a
+ * worker's processor runs (these specs start no worker); returns the final operation.
+ */
+export async function syncTemplates(app: NestFastifyApplication, key: string): Promise<Json> {
+  const call = caller(app);
+  const queued = await call('POST', '/v1/templates/sync', key);
+  if (queued.status !== 202) throw new Error(`template sync answered ${queued.status}`);
+  const id = queued.body['id'] as string;
+  await app.get(TemplateOperationRunner, { strict: false }).run(id);
+  return (await call('GET', `/v1/template-operations/${id}`, key)).body;
 }

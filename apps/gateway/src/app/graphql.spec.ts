@@ -6,6 +6,7 @@ import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@sw
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { printSchema } from 'graphql';
+import { TemplateOperationRunner } from '@switchboard/template-registry';
 import { DataSource } from 'typeorm';
 import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 
@@ -85,9 +86,25 @@ describe('GraphQL at /graphql: the tenant surface of REST over the same services
   });
 
   it('answers me, phoneNumbers, templates and a template with the same data as REST', async () => {
-    const synced = await gql('mutation { syncTemplates { wabas { wabaId templates error { code } } } }');
+    // The sync is queued: the mutation answers with its operation, which a worker carries out (here in-process).
+    const synced = await gql('mutation { syncTemplates { syncedAt wabas { wabaId } operation { id kind state result error { code } } } }');
     expect(synced.errors).toBeUndefined();
-    expect(synced.data?.['syncTemplates']).toEqual({ wabas: [{ wabaId: DEMO_IDS.wabaId, templates: expect.any(Number), error: null }] });
+    const queued = synced.data?.['syncTemplates'] as { operation: Json };
+    expect(queued).toEqual({ syncedAt: null, wabas: [], operation: { id: expect.any(String), kind: 'sync', state: 'queued', result: null, error: null } });
+    const operationId = queued.operation['id'] as string;
+    await gateway.get(TemplateOperationRunner, { strict: false }).run(operationId);
+    const operation = await gql('query($id: ID!) { templateOperation(id: $id) { id state attempts result error { code } } }', { id: operationId });
+    expect(operation.data?.['templateOperation']).toEqual({
+      id: operationId,
+      state: 'succeeded',
+      attempts: 1,
+      result: expect.objectContaining({ wabas: [{ wabaId: DEMO_IDS.wabaId, templates: expect.any(Number), removed: 0 }] }),
+      error: null,
+    });
+    // Another tenant or environment does not see it.
+    for (const other of [otherKey, testKey]) {
+      expect(codesOf(await gql('query($id: ID!) { templateOperation(id: $id) { id } }', { id: operationId }, other))).toEqual(['not_found']);
+    }
 
     const answer = await gql(`{
       me { environment tenant { id slug } }

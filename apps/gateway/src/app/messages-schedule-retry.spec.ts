@@ -7,7 +7,7 @@ import { QUEUE_NAMES } from '@switchboard/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 
 const seed = demoSeed();
 const [demoApp] = seed.apps;
@@ -89,7 +89,7 @@ describe('Outbound messages: country hints, test numbers, scheduledAt, retry and
     key = (await admin(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
     liveKey = (await admin(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
     otherKey = (await admin(`/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
-    expect((await call('POST', '/v1/templates/sync', key)).status).toBe(200);
+    expect(await syncTemplates(gateway, key)).toMatchObject({ state: 'succeeded' });
     await dataSource.query(
       `INSERT INTO conversation_windows (tenant_id, environment, phone_number_id, wa_id, last_inbound_at) VALUES ($1, 'test', $2, $3, now() - interval '1 hour')`,
       [tenantId, DEMO_IDS.phoneNumberId, WINDOW_OPEN_RECIPIENT],

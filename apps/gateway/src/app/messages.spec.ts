@@ -7,7 +7,7 @@ import { QUEUE_NAMES } from '@switchboard/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 
 const seed = demoSeed();
 const [demoApp] = seed.apps;
@@ -92,7 +92,7 @@ describe('Outbound messages: accept, check, store and enqueue (simulator as Meta
     key = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
     testKey = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'test' })).body['key'] as string;
     otherKey = (await admin('POST', `/v1/admin/tenants/${otherTenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    expect((await call('POST', '/v1/templates/sync', key)).status).toBe(200);
+    expect(await syncTemplates(gateway, key)).toMatchObject({ state: 'succeeded' });
     // Webhook processing writes windows (a later issue); here the contact wrote an hour ago.
     await dataSource.query(
       `INSERT INTO conversation_windows (tenant_id, environment, phone_number_id, wa_id, last_inbound_at) VALUES ($1, 'live', $2, $3, now() - interval '1 hour'), ($1, 'live', $2, $4, now() - interval '25 hours')`,

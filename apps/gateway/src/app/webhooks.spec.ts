@@ -15,7 +15,7 @@ import { verifyEvent } from '@switchboard/tenant-events';
 import { InboxSweeper } from '@switchboard/webhook-ingest';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
 
 const seed = demoSeed();
@@ -165,7 +165,7 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
     expect((await admin(`/v1/admin/tenants/${tenantId}/wabas`, { environment: 'live', wabaId: DEMO_IDS.wabaId, appId: APP, accessToken: demoToken.token })).status).toBe(201);
     expect((await admin(`/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`, { phoneNumberId: PHONE, displayPhoneNumber: '+1 555-010-0001' })).status).toBe(201);
     key = (await admin(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
-    expect((await call('POST', '/v1/templates/sync', key)).status).toBe(200);
+    expect(await syncTemplates(gateway, key)).toMatchObject({ state: 'succeeded' });
   });
 
   afterAll(async () => {

@@ -28,6 +28,16 @@ export const JOBS = {
     queue: QUEUE_NAMES.templates,
     payload: z.object({ tenantId: z.uuid(), environment: z.enum(['live', 'test']) }),
   },
+  /** Carry out one template operation (sync, create or delete); the row in `template_operations` is the truth. */
+  'templates.operation': {
+    queue: QUEUE_NAMES.templates,
+    payload: z.object({ operationId: z.uuid() }),
+  },
+  /** Re-drive template operations whose job was lost (Redis flush, a worker killed more than once mid-run). */
+  'templates.operations-sweep': {
+    queue: QUEUE_NAMES.templates,
+    payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
+  },
   /** Send one accepted message; the row in `messages` is the truth, the job only names it. */
   'messages.send': {
     queue: QUEUE_NAMES.messages,

@@ -21,6 +21,15 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
     removeOnComplete: true,
     removeOnFail: { age: 3600, count: 100 },
   },
+  // Retryable Graph failures (5xx, timeouts, throttling) run again; the operation row counts the
+  // attempts and turns final after the last one, whatever BullMQ still holds.
+  'templates.operation': {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  },
+  'templates.operations-sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   'messages.sweep': { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   // Meta's answers are retried by the send worker (taxonomy retryAfterMs), which moves the job itself.
   // BullMQ's attempts only cover a step that threw (database, Redis or the limiter away): about 2 min
@@ -61,6 +70,8 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'accounts.probe': () => `accounts-probe-start-${new Date().toISOString().slice(0, 13)}`,
   // One pending sync per tenant environment; BullMQ ids cannot contain ':'.
   'templates.sync': (payload) => `templates-sync-${payload.tenantId}-${payload.environment}`,
+  'templates.operation': (payload) => `template-operation-${payload.operationId}`,
+  'templates.operations-sweep': () => `template-operations-sweep-start-${new Date().toISOString().slice(0, 16)}`,
   // One job per message and requeue: a re-enqueue (replay, sweeper) of the same message is a no-op,
   // while a retry gets a new id (BullMQ keeps finished jobs, and adding a kept id does nothing).
   'messages.send': (payload) => `message-${payload.messageId}${payload.retry ? `-retry-${payload.retry}` : ''}`,
@@ -87,6 +98,7 @@ export const SCHEDULES = [
   { id: 'webhooks.sweep', job: 'webhooks.sweep', everyMs: 30 * 1000 },
   { id: 'events.sweep', job: 'events.sweep', everyMs: 30 * 1000 },
   { id: 'events.prune', job: 'events.prune', everyMs: 3600 * 1000 },
+  { id: 'templates.operations-sweep', job: 'templates.operations-sweep', everyMs: 60 * 1000 },
   { id: 'alerts.check', job: 'alerts.check', everyMs: 60 * 1000 },
 ] as const satisfies ReadonlyArray<{ id: string; job: JobName; everyMs: number }>;
 

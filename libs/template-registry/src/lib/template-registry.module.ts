@@ -9,8 +9,15 @@ import {
   type ValueProvider,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TemplateOperationsController } from './http/template-operations.controller';
 import { TemplatesController } from './http/templates.controller';
 import { TemplatesService } from './http/templates.service';
+import { TemplateOperationExecutor } from './operations/template-operation.executor';
+import { TemplateOperationJobs } from './operations/template-operation.jobs';
+import { TemplateOperationRunner } from './operations/template-operation.runner';
+import { TemplateOperationsService } from './operations/template-operations.service';
+import { TemplateOperationEntity } from './persistence/template-operation.entity';
+import { TemplateOperationStore } from './persistence/template-operation.store';
 import { TemplateEntity } from './persistence/template.entity';
 import { TemplateStore } from './persistence/template.store';
 import { TemplateSyncScheduler } from './scheduling/template-sync.scheduler';
@@ -24,7 +31,7 @@ import {
 } from './template-registry.constants';
 import { WABA_ACCESS_RESOLVER, type WabaAccessResolver } from './waba-access.port';
 
-export const TEMPLATE_REGISTRY_ENTITIES = [TemplateEntity];
+export const TEMPLATE_REGISTRY_ENTITIES = [TemplateEntity, TemplateOperationEntity];
 
 /** How the host provides the WABA access port: `{useExisting: X}`, `{useClass}`, `{useFactory, inject}` or `{useValue}`. */
 export type WabaAccessResolverProvider =
@@ -37,7 +44,7 @@ export interface TemplateRegistryModuleOptions extends Partial<TemplateRegistryS
   wabaAccess: WabaAccessResolverProvider;
   /** Modules the resolver provider needs (e.g. the accounts module). */
   imports?: ModuleMetadata['imports'];
-  /** Mount the /v1/templates routes (the gateway); the worker passes false. Default true. */
+  /** Mount the /v1/templates and /v1/template-operations routes (the gateway); the worker passes false. Default true. */
   http?: boolean;
 }
 
@@ -52,12 +59,25 @@ export class TemplateRegistryModule {
     const settings: TemplateRegistrySettings = {
       syncEveryMs: options.syncEveryMs ?? DEFAULT_TEMPLATE_REGISTRY_SETTINGS.syncEveryMs,
       syncPageSize: options.syncPageSize ?? DEFAULT_TEMPLATE_REGISTRY_SETTINGS.syncPageSize,
+      maxPendingOperations: options.maxPendingOperations ?? DEFAULT_TEMPLATE_REGISTRY_SETTINGS.maxPendingOperations,
     };
-    const services = [TemplateStore, TemplateSyncService, TemplateStatusService, TemplatePreSendService, TemplatesService, TemplateSyncScheduler];
+    const services = [
+      TemplateStore,
+      TemplateSyncService,
+      TemplateStatusService,
+      TemplatePreSendService,
+      TemplatesService,
+      TemplateSyncScheduler,
+      TemplateOperationStore,
+      TemplateOperationJobs,
+      TemplateOperationsService,
+      TemplateOperationExecutor,
+      TemplateOperationRunner,
+    ];
     return {
       module: TemplateRegistryModule,
       imports: [TypeOrmModule.forFeature(TEMPLATE_REGISTRY_ENTITIES), ...(options.imports ?? [])],
-      controllers: options.http === false ? [] : [TemplatesController],
+      controllers: options.http === false ? [] : [TemplatesController, TemplateOperationsController],
       providers: [
         { provide: TEMPLATE_REGISTRY_SETTINGS, useValue: settings },
         { ...options.wabaAccess, provide: WABA_ACCESS_RESOLVER } as Provider,

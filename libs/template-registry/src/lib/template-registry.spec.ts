@@ -11,6 +11,7 @@ import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { Client } from 'pg';
+import { TemplateOperationRunner } from './operations/template-operation.runner';
 import { TemplateSyncProcessor } from './scheduling/template-sync.processor';
 import { TemplateSyncScheduler } from './scheduling/template-sync.scheduler';
 import { TemplatePreSendService, type TemplateSendRequest } from './send/template-pre-send.service';
@@ -26,6 +27,8 @@ type Template = NonNullable<SimulatorSeed['templates']>[number];
 const ADMIN_KEY = `admin-${'x'.repeat(40)}`;
 const WABA = DEMO_IDS.wabaId;
 const BULK = 40;
+const MAX_PENDING = 3;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The demo seed plus enough templates to need several pages of 25, and a backup for order_update. */
 function seed(): SimulatorSeed {
@@ -81,7 +84,7 @@ class GatewayTestModule {
         PersistenceModule.forRoot({ url: database.url, poolSize: 4 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
         TenancyModule.forRoot({ adminApiKey: ADMIN_KEY }),
-        TemplateRegistryModule.forRoot({ wabaAccess: { useValue: resolver }, syncPageSize: 25 }),
+        TemplateRegistryModule.forRoot({ wabaAccess: { useValue: resolver }, syncPageSize: 25, maxPendingOperations: MAX_PENDING }),
       ],
     };
   }
@@ -121,6 +124,13 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
   const keys: Record<string, string> = {};
   const scopes: Record<string, TemplateScope> = {};
   let seededCount = 0;
+  /** The worker (templates queue processor) in-process; started only once the request side has been checked alone. */
+  let worker: INestApplicationContext | undefined;
+  const startWorker = async (): Promise<INestApplicationContext> => {
+    const context = await NestFactory.createApplicationContext(WorkerTestModule.forRoot(database, redis, resolver), { logger: false });
+    await context.init();
+    return context;
+  };
 
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, who?: string, body?: Json) => {
     const response = await app.inject({
@@ -136,6 +146,27 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
     const found = scopes[who];
     if (!found) throw new Error(`no scope ${who}`);
     return found;
+  };
+  const templatesQueue = () => app.get<QueueProducer>(QUEUE_PRODUCER).queue(QUEUE_NAMES.templates);
+  const operation = async (id: string, who = 'alpha:live') => (await call('GET', `/v1/template-operations/${id}`, who)).body;
+  /** Reads the operation until it is final. */
+  const finished = (id: string, who = 'alpha:live', timeoutMs = 15_000) =>
+    eventually(() => operation(id, who), (op) => op['state'] === 'succeeded' || op['state'] === 'failed', timeoutMs);
+  const operationCount = async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return Number((await client.query<{ count: string }>('SELECT count(*) FROM template_operations')).rows[0]?.count);
+    } finally {
+      await client.end();
+    }
+  };
+  /** Waits until the worker has nothing to do (scheduled syncs started by an operation included). */
+  const settle = async () => {
+    await eventually(
+      async () => templatesQueue().getJobCounts('waiting', 'active', 'prioritized'),
+      (counts) => Object.values(counts).every((count) => count === 0),
+    );
   };
 
   beforeAll(async () => {
@@ -169,6 +200,7 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
   }, 30_000);
 
   afterAll(async () => {
+    await worker?.close();
     await app?.close();
     await graph?.close();
     await sim?.close();
@@ -177,15 +209,65 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
   });
 
   describe('sync', () => {
-    it('stores every template of the WABA, reading past the first page', async () => {
+    let syncId = '';
+
+    it('queues a sync: 202 with the operation and no Graph call; a second request answers the same operation', async () => {
       sim.clearRequests();
       const synced = await call('POST', '/v1/templates/sync', 'alpha:live');
-      expect(synced.status).toBe(200);
-      expect(synced.body['wabas']).toEqual([{ wabaId: WABA, templates: seededCount, removed: 0 }]);
+      expect(synced.status).toBe(202);
+      expect(synced.body).toEqual({
+        id: expect.stringMatching(UUID),
+        environment: 'live',
+        kind: 'sync',
+        state: 'queued',
+        wabaId: null,
+        name: null,
+        language: null,
+        result: null,
+        error: null,
+        attempts: 0,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        startedAt: null,
+        finishedAt: null,
+      });
+      syncId = synced.body['id'] as string;
+      const again = await call('POST', '/v1/templates/sync', 'alpha:live');
+      expect({ status: again.status, id: again.body['id'] }).toEqual({ status: 202, id: syncId });
+      // Another environment has its own.
+      const elsewhere = await call('POST', '/v1/templates/sync', 'beta:live');
+      expect(elsewhere.status).toBe(202);
+      expect(elsewhere.body['id']).not.toBe(syncId);
 
+      // No worker runs yet: Graph was not called, nothing is stored, the job waits in Redis.
+      expect(sim.requests({ route: 'templates' })).toEqual([]);
+      expect((await call('GET', '/v1/templates', 'alpha:live')).body['data']).toEqual([]);
+      expect((await templatesQueue().getJob(`template-operation-${syncId}`))?.data).toEqual({ operationId: syncId });
+      expect(await operation(syncId)).toMatchObject({ id: syncId, state: 'queued', attempts: 0 });
+
+      worker = await startWorker();
+      expect(await finished(syncId)).toMatchObject({
+        state: 'succeeded',
+        attempts: 1,
+        result: { syncedAt: expect.any(String), wabas: [{ wabaId: WABA, templates: seededCount, removed: 0 }], removedFromOtherWabas: 0 },
+        error: null,
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+      });
+      // A scope without WABAs syncs nothing.
+      expect(await finished(elsewhere.body['id'] as string, 'beta:live')).toMatchObject({ state: 'succeeded', result: { wabas: [] } });
+      await settle();
+      // Once finished, a new request queues a new sync.
+      const later = await call('POST', '/v1/templates/sync', 'alpha:live');
+      expect(later.body['id']).not.toBe(syncId);
+      await finished(later.body['id'] as string);
+      await settle();
+    }, 30_000);
+
+    it('stores every template of the WABA, reading past the first page', async () => {
       const pages = sim.requests({ route: 'templates' }).filter((request) => request.method === 'GET');
-      expect(pages.length).toBe(Math.ceil(seededCount / 25));
-      expect(pages.slice(1).every((request) => typeof request.query['after'] === 'string')).toBe(true);
+      expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(seededCount / 25));
+      expect(pages.filter((request) => typeof request.query['after'] === 'string').length).toBeGreaterThan(0);
 
       const listed = await call('GET', '/v1/templates?limit=1000', 'alpha:live');
       expect(listed.status).toBe(200);
@@ -226,13 +308,14 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
         expect({ who, status: one.status, code: errorOf(one.body).code }).toEqual({ who, status: 404, code: 'not_found' });
         const deleted = await call('DELETE', '/v1/templates/order_update?language=en_US', who);
         expect({ who, status: deleted.status }).toEqual({ who, status: 404 });
+        const read = await call('GET', `/v1/template-operations/${syncId}`, who);
+        expect({ who, status: read.status, code: errorOf(read.body).code }).toEqual({ who, status: 404, code: 'not_found' });
         await expect(
           app.get(TemplatePreSendService).check(scope(who), { wabaId: WABA, name: 'order_update', language: 'en_US' }),
         ).rejects.toMatchObject({ code: 'template_not_found' });
       }
-      // A scope without WABAs syncs nothing and still sees nothing.
-      const empty = await call('POST', '/v1/templates/sync', 'beta:live');
-      expect(empty).toMatchObject({ status: 200, body: { wabas: [] } });
+      expect((await call('GET', '/v1/template-operations/not-an-id', 'alpha:live')).status).toBe(404);
+      expect((await call('GET', `/v1/template-operations/${syncId}`)).status).toBe(401);
 
       const client = new Client({ connectionString: database.url });
       await client.connect();
@@ -273,7 +356,8 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
       await graph.deleteTemplate(WABA, { name: 'bulk_notice_39' }, { accessToken: sim.seed.tokens[0]?.token ?? '' });
 
       const synced = await call('POST', '/v1/templates/sync', 'alpha:live');
-      expect(synced.body['wabas']).toEqual([{ wabaId: WABA, templates: seededCount - 1, removed: 1 }]);
+      expect(synced.status).toBe(202);
+      expect((await finished(synced.body['id'] as string))['result']).toMatchObject({ wabas: [{ wabaId: WABA, templates: seededCount - 1, removed: 1 }] });
       expect((await call('GET', '/v1/templates/bulk_notice_39?language=en_US', 'alpha:live')).status).toBe(404);
       expect((await call('GET', '/v1/templates/order_update?language=en_US', 'alpha:live')).body['backup']).toEqual({
         name: 'order_update_backup',
@@ -282,10 +366,12 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
     });
 
     it('reports a WABA Graph refuses with the taxonomy error', async () => {
+      await settle();
       sim.injectFault({ kind: 'error', code: 190, count: 1, match: { route: 'templates' } });
-      const failed = await call('POST', '/v1/templates/sync', 'alpha:live');
-      expect(failed.status).toBe(422);
-      expect(errorOf(failed.body)).toMatchObject({ code: 'token_invalid', details: [{ path: `wabas.${WABA}` }] });
+      const queued = await call('POST', '/v1/templates/sync', 'alpha:live');
+      expect(queued.status).toBe(202);
+      // A refused token is not retried: the operation fails at once with Graph's taxonomy code.
+      expect(await finished(queued.body['id'] as string)).toMatchObject({ state: 'failed', attempts: 1, result: null, error: { code: 'token_invalid' } });
       // Nothing was removed because of the failure.
       expect(((await call('GET', '/v1/templates?limit=1000', 'alpha:live')).body['data'] as Json[]).length).toBe(seededCount - 1);
     });
@@ -322,8 +408,10 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
       expect((await call('POST', '/v1/templates/validate', undefined, valid)).status).toBe(401);
     });
 
-    it('refuses a template that breaks a rule without calling Meta', async () => {
+    it('refuses a template that breaks a rule without calling Meta or storing an operation', async () => {
+      await settle();
       sim.clearRequests();
+      const operationsBefore = await operationCount();
       const refused = await call('POST', '/v1/templates', 'alpha:live', {
         ...valid,
         components: [{ type: 'BODY', text: 'Your parcel left our warehouse today, {{1}}', example: { body_text: [['Ana']] } }],
@@ -334,11 +422,13 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
         details: [{ path: 'components[0].text', issue: expect.stringMatching(/^placeholder-position: /) }],
       });
       expect(sim.requests({ route: 'templates' })).toEqual([]);
+      expect(await operationCount()).toBe(operationsBefore);
     });
 
-    it('creates through Graph, keeps lint warnings, and deletes at Meta and in the registry', async () => {
+    it('queues a creation, which a worker submits to Meta (lint warnings kept), and a deletion at Meta and in the registry', async () => {
+      await settle();
       sim.clearRequests();
-      // A backup must take the same parameters (this one also has a URL button): refused before Graph is called.
+      // A backup must take the same parameters (this one also has a URL button): refused before anything is queued.
       const incompatible = await call('POST', '/v1/templates', 'alpha:live', { ...valid, backup: { name: 'order_update_backup', language: 'en_US' } });
       expect(incompatible.status).toBe(422);
       expect(errorOf(incompatible.body)).toMatchObject({ code: 'template_param_mismatch', details: [{ path: 'backup' }] });
@@ -349,18 +439,30 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
         components: [...valid.components, { type: 'HEADER', format: 'TEXT', text: 'Shipping 📦' }],
         backup: { name: 'order_update', language: 'es' },
       });
-      expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({
-        template: { name: 'shipping_notice', language: 'en_US', status: 'PENDING', wabaId: WABA, backup: { name: 'order_update', language: 'es' } },
-        lint: { valid: true, errors: 0, warnings: 1, issues: [{ rule: 'header-symbols', severity: 'warning', path: 'components[2].text' }] },
+      expect(created.status).toBe(202);
+      expect(created.body).toMatchObject({ kind: 'create', state: 'queued', wabaId: WABA, name: 'shipping_notice', language: 'en_US', result: null });
+      const done = await finished(created.body['id'] as string);
+      expect(done).toMatchObject({
+        state: 'succeeded',
+        result: {
+          template: { name: 'shipping_notice', language: 'en_US', status: 'PENDING', wabaId: WABA, backup: { name: 'order_update', language: 'es' } },
+          lint: { valid: true, errors: 0, warnings: 1, issues: [{ rule: 'header-symbols', severity: 'warning', path: 'components[2].text' }] },
+        },
       });
-      const metaId = (created.body['template'] as Json)['metaTemplateId'] as string;
+      const metaId = ((done['result'] as Json)['template'] as Json)['metaTemplateId'] as string;
       const atMeta = await graph.listTemplates(WABA, { accessToken: sim.seed.tokens[0]?.token ?? '' }, { name: 'shipping_notice' });
       expect(atMeta.data.map((t) => [t.id, t.status])).toEqual([[metaId, 'PENDING']]);
+      expect((await call('GET', '/v1/templates/shipping_notice?language=en_US', 'alpha:live')).body).toMatchObject({ metaTemplateId: metaId, status: 'PENDING' });
 
+      // Meta refuses a second one: the operation fails with Meta's code in the taxonomy.
       const again = await call('POST', '/v1/templates', 'alpha:live', valid);
-      expect(again.status).toBe(409);
-      expect(errorOf(again.body)).toMatchObject({ code: 'template_already_exists', meta: { code: 2388024 } });
+      expect(again.status).toBe(202);
+      expect(await finished(again.body['id'] as string)).toMatchObject({
+        state: 'failed',
+        attempts: 1,
+        result: null,
+        error: { code: 'template_already_exists', message: expect.any(String), meta: { code: 2388024 } },
+      });
 
       // Another environment has no WABA to create it in.
       const elsewhere = await call('POST', '/v1/templates', 'alpha:test', valid);
@@ -369,22 +471,94 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
       expect((await call('POST', '/v1/templates', 'alpha:live', { ...valid, wabaId: '2999999999999999' })).status).toBe(404);
 
       const deleted = await call('DELETE', '/v1/templates/shipping_notice?language=en_US', 'alpha:live');
-      expect(deleted.status).toBe(204);
+      expect(deleted.status).toBe(202);
+      expect(deleted.body).toMatchObject({ kind: 'delete', state: 'queued', wabaId: WABA, name: 'shipping_notice', language: 'en_US' });
+      expect(await finished(deleted.body['id'] as string)).toMatchObject({ state: 'succeeded', result: { deleted: 1 } });
       expect((await graph.listTemplates(WABA, { accessToken: sim.seed.tokens[0]?.token ?? '' }, { name: 'shipping_notice' })).data).toEqual([]);
       expect((await call('GET', '/v1/templates/shipping_notice?language=en_US', 'alpha:live')).status).toBe(404);
       expect((await call('DELETE', '/v1/templates/shipping_notice?language=en_US', 'alpha:live')).status).toBe(404);
       expect((await call('DELETE', '/v1/templates/Not-A-Name', 'alpha:live')).status).toBe(404);
-    });
+    }, 30_000);
+
+    it('runs a creation again after a Graph 5xx', async () => {
+      await settle();
+      sim.injectFault({ kind: 'empty-5xx', httpStatus: 503, count: 1, match: { route: 'templates', method: 'POST' } });
+      const created = await call('POST', '/v1/templates', 'alpha:live', { ...valid, name: 'shipping_retry' });
+      expect(created.status).toBe(202);
+      // The first attempt meets the 503; BullMQ runs the job again after its backoff (10 s).
+      expect(await finished(created.body['id'] as string, 'alpha:live', 30_000)).toMatchObject({
+        state: 'succeeded',
+        attempts: 2,
+        error: null,
+        result: { template: { name: 'shipping_retry', status: 'PENDING' } },
+      });
+    }, 40_000);
+
+    it('caps the creations and deletions an environment may have waiting', async () => {
+      await settle();
+      const processor = worker?.get(TemplateSyncProcessor);
+      if (!processor) throw new Error('no worker');
+      await processor.worker.pause();
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < MAX_PENDING; i += 1) {
+          const queued = await call('POST', '/v1/templates', 'alpha:live', { ...valid, name: `capped_notice_${i}` });
+          expect(queued.status).toBe(202);
+          ids.push(queued.body['id'] as string);
+        }
+        const refused = await app.inject({ method: 'POST', url: '/v1/templates', headers: { authorization: `Bearer ${keys['alpha:live'] ?? ''}` }, payload: { ...valid, name: 'capped_notice_x' } });
+        expect(refused.statusCode).toBe(429);
+        expect((refused.json() as Json)['error']).toMatchObject({ code: 'rate_limited' });
+        expect(refused.headers['retry-after']).toBe('10');
+        // Other environments have their own allowance (this one has no WABA, hence 404, not 429).
+        expect((await call('POST', '/v1/templates', 'alpha:test', valid)).status).toBe(404);
+        // Syncs are not counted: one more is still queued.
+        expect((await call('POST', '/v1/templates/sync', 'alpha:live')).status).toBe(202);
+
+        // A job lost from Redis (a flush, a failover) leaves its operation queued until the sweep enqueues it again.
+        const lost = ids[0] ?? '';
+        await (await templatesQueue().getJob(`template-operation-${lost}`))?.remove();
+        await processor.worker.resume();
+        for (const id of ids.slice(1)) expect(await finished(id)).toMatchObject({ state: 'succeeded' });
+        expect(await operation(lost)).toMatchObject({ state: 'queued' });
+        const runner = worker?.get(TemplateOperationRunner);
+        expect(await runner?.sweep(new Date())).toEqual({ readded: 0, pruned: 0 });
+        expect(await runner?.sweep(new Date(Date.now() + 10 * 60 * 1000))).toEqual({ readded: 1, pruned: 0 });
+        expect(await finished(lost)).toMatchObject({ state: 'succeeded', attempts: 1, result: { template: { name: 'capped_notice_0' } } });
+      } finally {
+        await processor.worker.resume();
+      }
+      await settle();
+    }, 30_000);
+
+    it('forgets finished operations after the 30-day retention, not before', async () => {
+      await settle();
+      const runner = worker?.get(TemplateOperationRunner);
+      if (!runner) throw new Error('no worker');
+      const synced = await call('POST', '/v1/templates/sync', 'alpha:live');
+      const id = synced.body['id'] as string;
+      expect(await finished(id)).toMatchObject({ state: 'succeeded' });
+      await settle();
+      const before = await operationCount();
+      expect(await runner.sweep(new Date(Date.now() + 29 * 24 * 3600 * 1000))).toEqual({ readded: 0, pruned: 0 });
+      expect((await runner.sweep(new Date(Date.now() + 31 * 24 * 3600 * 1000))).pruned).toBe(before);
+      expect((await call('GET', `/v1/template-operations/${id}`, 'alpha:live')).status).toBe(404);
+      expect(await operationCount()).toBe(0);
+    }, 30_000);
 
     it('documents every template route in OpenAPI', async () => {
       const document = (await app.inject({ method: 'GET', url: '/docs-json' })).json() as { paths: Record<string, Record<string, { responses: Json }>> };
-      expect(Object.keys(document.paths).filter((path) => path.startsWith('/v1/templates')).sort()).toEqual([
+      expect(Object.keys(document.paths).filter((path) => path.startsWith('/v1/template')).sort()).toEqual([
+        '/v1/template-operations/{id}',
         '/v1/templates',
         '/v1/templates/sync',
         '/v1/templates/validate',
         '/v1/templates/{name}',
       ]);
-      expect(Object.keys(document.paths['/v1/templates']?.['post']?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '409', '422']));
+      expect(Object.keys(document.paths['/v1/templates']?.['post']?.responses ?? {})).toEqual(expect.arrayContaining(['202', '400', '401', '404', '422', '429']));
+      expect(Object.keys(document.paths['/v1/templates/sync']?.['post']?.responses ?? {})).toContain('202');
+      expect(Object.keys(document.paths['/v1/templates/{name}']?.['delete']?.responses ?? {})).toEqual(expect.arrayContaining(['202', '404']));
+      expect(Object.keys(document.paths['/v1/template-operations/{id}']?.['get']?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '404']));
       expect(Object.keys(document.paths['/v1/templates/{name}'] ?? {}).sort()).toEqual(['delete', 'get', 'patch']);
     });
   });
@@ -566,6 +740,9 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
         categoryChange: { category: 'MARKETING', effectiveAt: new Date(1_900_000_000_000).toISOString() },
       });
 
+      // Held, so the queued sync can be seen before a worker takes it.
+      const processor = worker?.get(TemplateSyncProcessor);
+      await processor?.worker.pause();
       const unknown = await status.updateFromWebhook(live, {
         wabaId: WABA,
         field: 'message_template_status_update',
@@ -575,6 +752,7 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
       const queue = app.get<QueueProducer>(QUEUE_PRODUCER).queue(QUEUE_NAMES.templates);
       const job = await queue.getJob(`templates-sync-${live.tenantId}-live`);
       expect(job?.data).toEqual({ tenantId: live.tenantId, environment: 'live' });
+      await processor?.worker.resume();
 
       expect(await status.updateFromWebhook(live, { wabaId: WABA, field: 'messages', value: {} })).toMatchObject({ outcome: 'ignored' });
       expect(templateWebhookChanges({ object: 'whatsapp_business_account', entry: [{ id: WABA, changes: [{ field: 'messages', value: {} }] }] })).toEqual([]);
@@ -582,10 +760,10 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
   });
 
   describe('scheduled sync', () => {
-    let worker: INestApplicationContext | undefined;
+    let late: INestApplicationContext | undefined;
 
     afterAll(async () => {
-      await worker?.close();
+      await late?.close();
     });
 
     it('keeps one scheduler per scope however many processes upsert it, and a worker runs the sync', async () => {
@@ -596,14 +774,13 @@ describe('template registry (real Postgres, Redis and the Meta simulator)', () =
       // A worker puts every scope it finds templates for back on the schedule at start.
       const alphaLive = TemplateSyncScheduler.schedulerId(scope('alpha:live'));
       await queue.removeJobScheduler(alphaLive);
-      worker = await NestFactory.createApplicationContext(WorkerTestModule.forRoot(database, redis, resolver), { logger: false });
-      await worker.init();
+      late = await startWorker();
       expect(await queue.getJobScheduler(alphaLive)).toMatchObject({ key: alphaLive, every: 15 * 60 * 1000 });
       // The gateway (after an on-demand sync) and two workers at start all upsert the same scheduler.
       await Promise.all([
         app.get(TemplateSyncScheduler).ensure(target),
-        worker.get(TemplateSyncScheduler).ensure(target),
-        worker.get(TemplateSyncScheduler).ensure(target),
+        late.get(TemplateSyncScheduler).ensure(target),
+        late.get(TemplateSyncScheduler).ensure(target),
       ]);
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.filter((s) => s.key === TemplateSyncScheduler.schedulerId(target))).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { parseInput } from '@switchboard/platform';
 import { listTemplatesQuerySchema, oneTemplateQuerySchema, TemplatesService } from '@switchboard/template-registry';
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { JsonScalar } from '../types/scalars';
-import { LintResult, Template, TemplateConnection, TemplateFilter, TemplateSyncResult } from '../types/template.types';
+import { LintResult, Template, TemplateConnection, TemplateFilter, TemplateOperation, TemplateSyncResult } from '../types/template.types';
 import { definedFields, pageComplexity, pageQuery } from './resolver-helpers';
 
 const DEFAULT_PAGE = 100;
@@ -33,9 +33,15 @@ export class TemplatesResolver {
     return this.registry.get(name, parseInput(oneTemplateQuerySchema, definedFields({ language, wabaId })));
   }
 
-  @Mutation(() => TemplateSyncResult, { description: 'Reads every template of every WABA of this environment from Graph' })
-  syncTemplates() {
-    return this.registry.syncNow();
+  @Query(() => TemplateOperation, { description: 'A queued template sync, creation or deletion, by id' })
+  templateOperation(@Args('id', { type: () => ID }) id: string) {
+    return this.registry.operation(id);
+  }
+
+  @Mutation(() => TemplateSyncResult, { description: 'Queues a sync of every template of every WABA of this environment from Graph; its outcome is the operation\'s' })
+  async syncTemplates(): Promise<TemplateSyncResult> {
+    const operation = await this.registry.sync();
+    return { syncedAt: null, wabas: [], removedFromOtherWabas: 0, operation };
   }
 
   @Mutation(() => LintResult, { description: "Lints a template in Meta's creation shape; nothing is submitted" })

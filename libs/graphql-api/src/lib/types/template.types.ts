@@ -1,4 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import type { TemplateOperationKind, TemplateOperationState } from '@switchboard/template-registry';
+import { TemplateOperationKindEnum, TemplateOperationStateEnum } from './enums';
+import { MetaErrorRef } from './message.types';
 import { PageInfo } from './page-info.type';
 import { DateTimeScalar, JsonScalar } from './scalars';
 
@@ -113,16 +116,73 @@ export class WabaSyncResult {
   error?: SyncError;
 }
 
-@ObjectType({ description: 'What a sync read from Graph' })
-export class TemplateSyncResult {
-  @Field(() => DateTimeScalar)
-  syncedAt!: string;
+@ObjectType({ description: "Why a template operation failed: the taxonomy code and, when Graph refused, Meta's error" })
+export class TemplateOperationError {
+  @Field({ description: 'taxonomy code, e.g. template_already_exists' })
+  code!: string;
 
-  @Field(() => [WabaSyncResult])
-  wabas!: WabaSyncResult[];
+  @Field()
+  message!: string;
+
+  @Field(() => MetaErrorRef, { nullable: true })
+  meta?: MetaErrorRef;
+}
+
+@ObjectType({ description: 'A queued template sync, creation or deletion (REST: GET /v1/template-operations/{id})' })
+export class TemplateOperation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => TemplateOperationKindEnum)
+  kind!: TemplateOperationKind;
+
+  @Field(() => TemplateOperationStateEnum)
+  state!: TemplateOperationState;
+
+  @Field(() => String, { nullable: true, description: 'the WABA of a create or delete' })
+  wabaId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'template name of a create or delete' })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  language!: string | null;
+
+  @Field(() => JsonScalar, { nullable: true, description: "once succeeded: REST's result (sync counts, created template and lint, rows deleted)" })
+  result!: unknown;
+
+  @Field(() => TemplateOperationError, { nullable: true })
+  error!: TemplateOperationError | null;
 
   @Field(() => Int)
+  attempts!: number;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: string | null;
+}
+
+@ObjectType({ description: 'A sync of the registry from Graph, queued: follow `operation` (query templateOperation) for its outcome' })
+export class TemplateSyncResult {
+  @Field(() => DateTimeScalar, { nullable: true, description: 'null until the queued sync has run; read templateOperation(id).result' })
+  syncedAt!: string | null;
+
+  @Field(() => [WabaSyncResult], { description: 'empty until the queued sync has run; read templateOperation(id).result' })
+  wabas!: WabaSyncResult[];
+
+  @Field(() => Int, { description: '0 until the queued sync has run' })
   removedFromOtherWabas!: number;
+
+  @Field(() => TemplateOperation, { description: 'the queued (or already queued or running) sync' })
+  operation!: TemplateOperation;
 }
 
 @ObjectType()

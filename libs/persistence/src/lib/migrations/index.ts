@@ -12,6 +12,7 @@ import { CreateWebhookIngest1732430900000 } from './1732430900000-create-webhook
 import { CreateTenantEvents1732430910000 } from './1732430910000-create-tenant-events.migration';
 import { CreateMetaErrorCodesSeen1732430920000 } from './1732430920000-create-meta-error-codes-seen.migration';
 import { MessagesSendState1732430950000 } from './1732430950000-messages-send-state.migration';
+import { CreateTemplateOperations1732431100000 } from './1732431100000-create-template-operations.migration';
 import { EventDeliveriesRetentionIndex1732431200000 } from './1732431200000-event-deliveries-retention-index.migration';
 import { MessagesSweepSending1732431300000 } from './1732431300000-messages-sweep-sending.migration';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   CreateTenantEvents1732430910000,
   CreateMetaErrorCodesSeen1732430920000,
   MessagesSendState1732430950000,
+  CreateTemplateOperations1732431100000,
   EventDeliveriesRetentionIndex1732431200000,
   MessagesSweepSending1732431300000,
 ];

@@ -4,7 +4,9 @@ import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodQuery, ApiZodResponse, openApiSchema, parseInput } from '@switchboard/platform';
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
-import { templateViewSchema, type TemplateView } from './template.view';
+import { templateOperationViewSchema } from '../operations/template-operation.view';
+import { EXAMPLE_OPERATION, EXAMPLE_VIEW } from './template-examples';
+import { templateViewSchema } from './template.view';
 import {
   createTemplateSchema,
   deleteTemplateQuerySchema,
@@ -12,7 +14,6 @@ import {
   lintResultSchema,
   listTemplatesQuerySchema,
   oneTemplateQuerySchema,
-  syncResultSchema,
   templateNameSchema,
   updateTemplateSchema,
 } from './templates.schemas';
@@ -29,33 +30,6 @@ const WABA_ID = "Meta's WABA id; needed only when the environment has several";
 const LANGUAGE = 'exact code, e.g. en_US';
 const templateNameParam = ApiParam({ name: 'name', description: 'template name', schema: openApiSchema(templateNameSchema) });
 
-const EXAMPLE_VIEW: TemplateView = {
-  id: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a',
-  environment: 'live',
-  wabaId: '2000000000000001',
-  metaTemplateId: '4000000000000001',
-  name: 'order_update',
-  language: 'en_US',
-  category: 'UTILITY',
-  status: 'APPROVED',
-  rejectionReason: null,
-  qualityScore: 'GREEN',
-  parameterFormat: 'POSITIONAL',
-  components: EXAMPLE_TEMPLATE.components,
-  placeholders: {
-    format: 'POSITIONAL',
-    header: null,
-    body: { placeholders: ['1', '2'] },
-    buttons: [{ index: 0, type: 'URL', subType: 'url', parameter: { type: 'text', required: true }, placeholders: ['1'] }],
-    unchecked: [],
-  },
-  backup: null,
-  statusDetail: null,
-  categoryChange: null,
-  lastSyncedAt: '2025-01-15T09:50:00.000Z',
-  createdAt: '2025-01-15T09:45:00.000Z',
-  updatedAt: '2025-01-15T09:50:00.000Z',
-};
 const EXAMPLE_LINT = { valid: true, errors: 0, warnings: 0, issues: [] };
 
 @ApiTags('templates')
@@ -66,16 +40,14 @@ export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
 
   @Post('sync')
-  @HttpCode(200)
-  @ApiOperation({ operationId: 'syncTemplates', summary: 'Read every template of every WABA of this environment from Graph into the registry' })
-  @ApiZodResponse(200, 'Every template of every WABA of this environment, read from Graph', syncResultSchema, {
-    syncedAt: '2025-01-15T09:50:00.000Z',
-    wabas: [{ wabaId: '2000000000000001', templates: 12, removed: 0 }],
-    removedFromOtherWabas: 0,
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'syncTemplates',
+    summary: 'Queue a sync of every template of every WABA of this environment from Graph; read its outcome at GET /v1/template-operations/{id}',
   })
-  @ApiContractErrors(422, 429, 502, 503, 504)
+  @ApiZodResponse(202, 'The queued sync; while one is queued or running, that one is the answer', templateOperationViewSchema, EXAMPLE_OPERATION)
   sync() {
-    return this.templates.syncNow();
+    return this.templates.sync();
   }
 
   @Post('validate')
@@ -88,13 +60,20 @@ export class TemplatesController {
   }
 
   @Post()
-  @ApiOperation({ operationId: 'createTemplate', summary: 'Lint a template and submit it to Meta' })
-  @ApiZodBody(createTemplateSchema, EXAMPLE_TEMPLATE)
-  @ApiZodResponse(201, 'Linted and submitted to Meta (usually PENDING); lint warnings included', z.object({ template: templateViewSchema, lint: lintResultSchema }), {
-    template: { ...EXAMPLE_VIEW, status: 'PENDING', qualityScore: null, lastSyncedAt: null },
-    lint: EXAMPLE_LINT,
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'createTemplate',
+    summary: 'Lint a template and queue its submission to Meta; the operation (GET /v1/template-operations/{id}) ends with the template and its lint, or with Meta\'s refusal',
   })
-  @ApiContractErrors(404, 409, 422, 429, 502, 503, 504)
+  @ApiZodBody(createTemplateSchema, EXAMPLE_TEMPLATE)
+  @ApiZodResponse(202, 'Linted; the submission to Meta is queued', templateOperationViewSchema, {
+    ...EXAMPLE_OPERATION,
+    kind: 'create',
+    wabaId: EXAMPLE_VIEW.wabaId,
+    name: EXAMPLE_VIEW.name,
+    language: EXAMPLE_VIEW.language,
+  })
+  @ApiContractErrors(404, 422)
   create(@Body() body: unknown) {
     return this.templates.create(parseInput(createTemplateSchema, body));
   }
@@ -143,13 +122,19 @@ export class TemplatesController {
   }
 
   @Delete(':name')
-  @HttpCode(204)
-  @ApiOperation({ operationId: 'deleteTemplate', summary: 'Delete a template at Meta and from the registry' })
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'deleteTemplate', summary: 'Queue the deletion of a template at Meta and from the registry; read its outcome at GET /v1/template-operations/{id}' })
   @templateNameParam
   @ApiZodQuery(deleteTemplateQuerySchema, { language: 'only this language; without it every language of the name is deleted (as on Meta)', wabaId: WABA_ID })
-  @ApiZodResponse(204, 'Deleted at Meta and from the registry')
-  @ApiContractErrors(404, 422, 429, 502, 503, 504)
-  async remove(@Param('name') name: string, @Query() query: unknown): Promise<void> {
-    await this.templates.remove(nameParam(name), parseInput(deleteTemplateQuerySchema, query));
+  @ApiZodResponse(202, 'The deletion is queued', templateOperationViewSchema, {
+    ...EXAMPLE_OPERATION,
+    kind: 'delete',
+    wabaId: EXAMPLE_VIEW.wabaId,
+    name: EXAMPLE_VIEW.name,
+    language: EXAMPLE_VIEW.language,
+  })
+  @ApiContractErrors(404)
+  remove(@Param('name') name: string, @Query() query: unknown) {
+    return this.templates.remove(nameParam(name), parseInput(deleteTemplateQuerySchema, query));
   }
 }

@@ -1,17 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isTaxonomyCode, SwitchboardError } from '@switchboard/error-taxonomy';
-import type { NewTemplate } from '@switchboard/graph-api-client';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { Like, type FindOptionsWhere } from 'typeorm';
 import type { z } from 'zod';
 import { lintTemplate } from '../lint/template-linter';
 import type { LintResult } from '../lint/lint-rules';
+import type { CreateOperationInput, DeleteOperationInput } from '../operations/template-operation.inputs';
+import type { TemplateOperationView } from '../operations/template-operation.view';
+import { TemplateOperationsService } from '../operations/template-operations.service';
 import { buildPlaceholderMap, placeholderSignature, type StoredTemplateComponent } from '../placeholders/placeholder-map';
 import type { TemplateEntity } from '../persistence/template.entity';
 import { TemplateStore } from '../persistence/template.store';
-import { TemplateSyncScheduler } from '../scheduling/template-sync.scheduler';
-import { TemplateSyncService, type ScopeSyncResult } from '../sync/template-sync.service';
+import { invalid, notFound } from '../template-errors';
 import { requestScope } from '../template-scope';
-import { WABA_ACCESS_RESOLVER, type TemplateScope, type WabaAccess, type WabaAccessResolver } from '../waba-access.port';
+import { WABA_ACCESS_RESOLVER, type WabaAccess, type WabaAccessResolver } from '../waba-access.port';
+import { selectWaba } from '../waba-selection';
 import { templateView, type TemplateView } from './template.view';
 import type {
   createTemplateSchema,
@@ -22,14 +24,6 @@ import type {
 } from './templates.schemas';
 
 type CreateTemplateInput = z.infer<typeof createTemplateSchema>;
-
-function notFound(message: string, path?: string): SwitchboardError {
-  return new SwitchboardError({ code: 'not_found', message, ...(path ? { details: [{ path, issue: message }] } : {}) });
-}
-
-function invalid(path: string, issue: string, message = 'The request is not valid'): SwitchboardError {
-  return new SwitchboardError({ code: 'validation_failed', message, details: [{ path, issue }] });
-}
 
 const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 
@@ -46,41 +40,29 @@ function decodeCursor(cursor: string | undefined): number {
 
 /**
  * The tenant-facing operations behind the REST routes. Every call runs inside an
- * authenticated request; the scope comes from the request context only.
+ * authenticated request; the scope comes from the request context only. Sync, create
+ * and delete check what can be checked without Meta, then queue an operation: Graph
+ * is called by a worker, never while the request waits.
  */
 @Injectable()
 export class TemplatesService {
   constructor(
     private readonly store: TemplateStore,
-    private readonly sync: TemplateSyncService,
-    private readonly scheduler: TemplateSyncScheduler,
+    private readonly operations: TemplateOperationsService,
     @Inject(WABA_ACCESS_RESOLVER) private readonly resolver: WabaAccessResolver,
   ) {}
 
-  /** Syncs now and keeps the scope on the periodic schedule. */
-  async syncNow(): Promise<ScopeSyncResult> {
-    const scope = requestScope();
-    const result = await this.sync.syncScope(scope);
-    if (result.wabas.length > 0) await this.scheduler.ensure(scope);
-    const failures = result.wabas.filter((waba) => waba.error !== undefined);
-    const first = failures[0]?.error;
-    if (first && failures.length === result.wabas.length) {
-      throw new SwitchboardError({
-        code: isTaxonomyCode(first.code) ? first.code : 'upstream_error',
-        message: first.message,
-        details: failures.map((waba) => ({ path: `wabas.${waba.wabaId}`, issue: waba.error?.message ?? '' })),
-      });
-    }
-    return result;
+  /** Queues a sync of every WABA of the environment (or answers the one already queued or running). */
+  sync(): Promise<TemplateOperationView> {
+    return this.operations.requestSync();
   }
 
   validate(body: unknown): LintResult {
     return lintTemplate(body);
   }
 
-  /** Lint, then create through Graph in the chosen WABA; the registry holds it at once (PENDING). */
-  async create(input: CreateTemplateInput): Promise<{ template: TemplateView; lint: LintResult }> {
-    const scope = requestScope();
+  /** Lints, resolves the WABA and checks the backup, then queues the creation through Graph. */
+  async create(input: CreateTemplateInput): Promise<TemplateOperationView> {
     const { wabaId, backup, ...definition } = input;
     const lint = lintTemplate(definition);
     if (!lint.valid) {
@@ -90,50 +72,26 @@ export class TemplatesService {
         details: lint.issues.filter((i) => i.severity === 'error').map((i) => ({ path: i.path || '(body)', issue: `${i.rule}: ${i.message}` })),
       });
     }
-    const access = await this.wabaFor(scope, wabaId);
-    const { name, language, category, parameter_format: parameterFormat, components: submitted, ...extra } = definition;
-    const components = submitted as StoredTemplateComponent[];
-    const placeholderMap = buildPlaceholderMap(components, parameterFormat);
+    const access = await this.wabaFor(wabaId);
+    const { name, language, category, parameter_format: parameterFormat, components, ...extra } = definition;
     if (backup) {
       const backupRow = await this.store.findOne({ wabaId: access.wabaId, name: backup.name, language: backup.language });
-      this.assertBackup(backupRow, backup, placeholderSignature(placeholderMap));
+      this.assertBackup(backupRow, backup, placeholderSignature(buildPlaceholderMap(components as StoredTemplateComponent[], parameterFormat)));
     }
-
-    const submission = {
+    const submission: CreateOperationInput['submission'] = {
       ...extra,
       name,
       language,
-      category: category.toUpperCase() as NewTemplate['category'],
+      category: category.toUpperCase() as CreateOperationInput['submission']['category'],
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat.toLowerCase() as 'positional' | 'named' } : {}),
       components,
-    } satisfies NewTemplate;
-    const created = await access.graph.createTemplate(access.wabaId, submission, { accessToken: access.accessToken });
-
-    const now = new Date();
-    await this.store.upsertFromMeta([
-      {
-        wabaId: access.wabaId,
-        metaTemplateId: created.data.id,
-        name,
-        language,
-        category: (created.data.category ?? category).toUpperCase(),
-        status: (created.data.status ?? 'PENDING').toUpperCase(),
-        rejectionReason: null,
-        qualityScore: null,
-        parameterFormat: placeholderMap.format,
-        components,
-        placeholderMap,
-        lastSyncedAt: now,
-      },
-    ]);
-    const row = await this.requireOne({ wabaId: access.wabaId, name, language });
-    const saved = await this.store.save({ ...row, backupTemplateName: backup?.name ?? null, backupLanguage: backup?.language ?? null });
-    await this.scheduler.ensure(scope);
-    return { template: templateView(saved), lint };
+    };
+    const operationInput: CreateOperationInput = { submission, backup: backup ?? null, lint: { ...lint, issues: [...lint.issues] } };
+    return this.operations.request({ kind: 'create', wabaId: access.wabaId, templateName: name, language, input: operationInput });
   }
 
-  async remove(name: string, query: z.infer<typeof deleteTemplateQuerySchema>): Promise<void> {
-    const scope = requestScope();
+  /** Finds what to delete (404 when nothing), then queues the deletion at Meta and in the registry. */
+  async remove(name: string, query: z.infer<typeof deleteTemplateQuerySchema>): Promise<TemplateOperationView> {
     const where: FindOptionsWhere<TemplateEntity> = {
       name,
       ...(query.language !== undefined ? { language: query.language } : {}),
@@ -144,14 +102,14 @@ export class TemplatesService {
     if (!first) throw notFound(`No template ${name}${query.language ? ` (${query.language})` : ''}`);
     const wabaIds = [...new Set(rows.map((row) => row.wabaId))];
     if (wabaIds.length > 1) throw invalid('wabaId', `required: ${name} exists in WABAs ${wabaIds.join(', ')}`);
-    const access = await this.wabaFor(scope, first.wabaId);
-    // By name alone Meta deletes every language; hsm_id narrows it to one.
-    await access.graph.deleteTemplate(
-      access.wabaId,
-      query.language !== undefined ? { name, hsmId: first.metaTemplateId } : { name },
-      { accessToken: access.accessToken },
-    );
-    await this.store.delete({ ...where, wabaId: access.wabaId });
+    const access = await this.wabaFor(first.wabaId);
+    const operationInput: DeleteOperationInput = { hsmId: query.language !== undefined ? first.metaTemplateId : null };
+    return this.operations.request({ kind: 'delete', wabaId: access.wabaId, templateName: name, language: query.language ?? null, input: operationInput });
+  }
+
+  /** One template operation of this environment (404 for another's). */
+  operation(id: string): Promise<TemplateOperationView> {
+    return this.operations.get(id);
   }
 
   async list(query: z.infer<typeof listTemplatesQuerySchema>): Promise<{ data: TemplateView[]; nextCursor: string | null }> {
@@ -217,16 +175,8 @@ export class TemplatesService {
   }
 
   /** The WABA a create/delete goes to: the given one, or the scope's only one. */
-  private async wabaFor(scope: TemplateScope, wabaId: string | undefined): Promise<WabaAccess> {
-    const accesses = await this.resolver.resolve({ tenantId: scope.tenantId, environment: scope.environment });
-    if (wabaId !== undefined) {
-      const access = accesses.find((candidate) => candidate.wabaId === wabaId);
-      if (!access) throw notFound(`No WABA ${wabaId} in this environment`, 'wabaId');
-      return access;
-    }
-    const only = accesses[0];
-    if (!only) throw notFound('No WABA is registered for this environment', 'wabaId');
-    if (accesses.length > 1) throw invalid('wabaId', `required: this environment has ${accesses.length} WABAs`);
-    return only;
+  private async wabaFor(wabaId: string | undefined): Promise<WabaAccess> {
+    const { tenantId, environment } = requestScope();
+    return selectWaba(await this.resolver.resolve({ tenantId, environment }), wabaId);
   }
 }

@@ -2,13 +2,15 @@ import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
 import type { Job } from 'bullmq';
+import { TemplateOperationRunner } from '../operations/template-operation.runner';
 import { TemplateSyncService, type ScopeSyncResult } from '../sync/template-sync.service';
 import { TemplateSyncScheduler } from './template-sync.scheduler';
 
 /**
- * Runs `templates.sync` jobs (scheduled or requested), and at start puts every scope
- * the registry knows on the schedule. Register it in the worker only: a process that
- * lists it consumes the templates queue.
+ * Runs the templates queue: `templates.sync` jobs (scheduled or requested), template
+ * operations (sync, create, delete requested through the API) and their sweep. At start
+ * it puts every scope the registry knows on the schedule. Register it in the worker
+ * only: a process that lists it consumes the templates queue.
  */
 @Processor(QUEUE_NAMES.templates)
 export class TemplateSyncProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -17,6 +19,7 @@ export class TemplateSyncProcessor extends WorkerHost implements OnApplicationBo
   constructor(
     private readonly sync: TemplateSyncService,
     private readonly scheduler: TemplateSyncScheduler,
+    private readonly operations: TemplateOperationRunner,
   ) {
     super();
   }
@@ -32,7 +35,7 @@ export class TemplateSyncProcessor extends WorkerHost implements OnApplicationBo
     }
   }
 
-  async process(job: Job): Promise<ScopeSyncResult> {
+  async process(job: Job): Promise<ScopeSyncResult | { readded: number; pruned: number } | null> {
     switch (job.name) {
       case 'templates.sync': {
         const scope = parseJobPayload('templates.sync', job.data);
@@ -48,6 +51,12 @@ export class TemplateSyncProcessor extends WorkerHost implements OnApplicationBo
         }
         return result;
       }
+      case 'templates.operation':
+        await this.operations.run(parseJobPayload('templates.operation', job.data).operationId);
+        return null;
+      case 'templates.operations-sweep':
+        parseJobPayload('templates.operations-sweep', job.data);
+        return this.operations.sweep();
       default:
         throw new Error(`templates queue has no job named ${job.name}`);
     }

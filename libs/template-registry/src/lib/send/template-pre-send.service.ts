@@ -134,7 +134,7 @@ export class TemplatePreSendService {
   private async notFound(request: { wabaId: string; name: string; language: string }): Promise<SwitchboardError> {
     // Case and language are exact on Meta; point at the near miss when there is one.
     const escaped = request.name.replace(/[\\%_]/g, (char) => `\\${char}`);
-    const similar = await this.store.find({ wabaId: request.wabaId, name: ILike(escaped) }, { take: 20 });
+    const similar = await this.store.find({ wabaId: request.wabaId, name: ILike(escaped) }, { take: 20, order: { name: 'ASC', language: 'ASC' } });
     const sameName = similar.filter((template) => template.name === request.name);
     const details: ErrorDetail[] =
       sameName.length > 0
