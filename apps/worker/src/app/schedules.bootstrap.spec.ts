@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { QUEUE_NAMES, QueueModule } from '@switchboard/queue';
+import { MetricsModule } from '@switchboard/telemetry';
 import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import type { Queue } from 'bullmq';
 import { SCHEDULES_REFRESH_MS, SchedulesBootstrap } from './schedules.bootstrap';
@@ -12,7 +13,7 @@ describe('SchedulesBootstrap (real Redis)', () => {
   beforeAll(async () => {
     redis = createTestRedis('schedules');
     app = await Test.createTestingModule({
-      imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix })],
+      imports: [MetricsModule.forRoot('test'), QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix })],
       providers: [SchedulesBootstrap, { provide: SCHEDULES_REFRESH_MS, useValue: 300 }],
     }).compile();
     await app.init();

@@ -96,6 +96,7 @@ class WorkerTestModule {
     return {
       module: WorkerTestModule,
       imports: [
+        MetricsModule.forRoot('test'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 2 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useValue: resolver }, http: false, syncPageSize: 25 }),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JOBS, jobOptionsFor, QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 
 const JOB = 'templates.operation' as const;
 
@@ -14,19 +14,9 @@ export class TemplateOperationJobs {
 
   /**
    * Makes sure an unfinished operation has a job that will run: adds it when missing,
-   * and replaces one BullMQ already finished (adding a kept id would be a no-op).
-   * Returns whether a job was (re)added.
+   * and replaces one BullMQ already finished. Returns whether a job was (re)added.
    */
-  async ensure(operationId: string): Promise<boolean> {
-    const queue = this.producer.queue(JOBS[JOB].queue);
-    const { jobId } = jobOptionsFor(JOB, { operationId });
-    const job = jobId === undefined ? undefined : await queue.getJob(jobId);
-    if (job) {
-      const state = await job.getState();
-      if (state !== 'completed' && state !== 'failed') return false;
-      await job.remove();
-    }
-    await this.add(operationId);
-    return true;
+  ensure(operationId: string): Promise<boolean> {
+    return this.producer.redrive(JOB, { operationId });
   }
 }
