@@ -5,9 +5,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { endpointSecretScope, newEndpointSecret, standardWebhooksSecret } from './endpoint-secret';
 import { signStandardWebhook, verifyEvent } from './event-signature';
 import { TenantEventsPublisher } from './tenant-events.publisher';
-import { startDeliveryWorker, startEventReceiver, startTenantEventsApp, type EventReceiver, type ReceivedEvent, type TenantEventsTestApp } from './tenant-events.test-helper';
-
-const headersOf = (request: ReceivedEvent) => Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+import { headersOf, startDeliveryWorker, startEventReceiver, startTenantEventsApp, type EventReceiver, type TenantEventsTestApp } from './tenant-events.test-helper';
 
 describe('Standard Webhooks signature', () => {
   const body = '{"id":"evt","type":"message.status"}';

@@ -92,6 +92,11 @@ export interface ReceivedEvent {
   body: string;
 }
 
+/** Headers as plain strings, what the standardwebhooks verifier takes. */
+export function headersOf(request: ReceivedEvent): Record<string, string> {
+  return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+}
+
 export interface EventReceiver {
   url(path: string): string;
   received: ReceivedEvent[];
