@@ -5,5 +5,8 @@ export * from './lib/tenant-events.processor';
 export * from './lib/event-delivery.service';
 export * from './lib/event-endpoints.service';
 export * from './lib/event-endpoints.schemas';
+export * from './lib/event-deliveries.service';
+export * from './lib/event-deliveries.schemas';
 export * from './lib/event-signature';
+export { newEndpointSecret, standardWebhooksSecret } from './lib/endpoint-secret';
 export { EventEndpointEntity } from './lib/event-endpoint.entity';

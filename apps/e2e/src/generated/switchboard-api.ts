@@ -463,7 +463,7 @@ export interface paths {
         /** Event endpoints of this environment */
         get: operations["listEndpoints"];
         put?: never;
-        /** Register a URL that receives signed events of this environment */
+        /** Register a URL that receives signed events of this environment (Standard Webhooks) */
         post: operations["createEndpoint"];
         delete?: never;
         options?: never;
@@ -499,6 +499,57 @@ export interface paths {
         put?: never;
         /** Queue the dead-lettered deliveries of an endpoint again */
         post: operations["replayEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries of an endpoint, newest first, with a cursor */
+        get: operations["listEndpointDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivered or dead delivery again, as a new attempt of the same event */
+        post: operations["replayEndpointDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an endpoint.test event to this endpoint only */
+        post: operations["sendEndpointTestEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7445,7 +7496,7 @@ export interface operations {
                      *       ],
                      *       "description": null,
                      *       "createdAt": "2025-01-15T10:10:00.000Z",
-                     *       "secret": "whsec_3q2-7wEXAMPLEbmV2ZXIgdXNlIHRoaXM"
+                     *       "secret": "whsec_c3dpdGNoYm9hcmQtZXhhbXBsZS1zZWNyZXQtMzI="
                      *     }
                      */
                     "application/json": {
@@ -7744,6 +7795,473 @@ export interface operations {
                      */
                     "application/json": {
                         replayed: number;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    listEndpointDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only deliveries in this state */
+                status?: "pending" | "delivered" | "dead";
+                /** @description page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description id of the endpoint */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries of the endpoint, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
+                     *           "endpointId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *           "eventId": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *           "type": "message.status",
+                     *           "status": "dead",
+                     *           "attempts": 10,
+                     *           "replays": 0,
+                     *           "nextAttemptAt": null,
+                     *           "lastStatusCode": 500,
+                     *           "lastError": "HTTP 500",
+                     *           "createdAt": "2025-01-15T10:00:00.000Z",
+                     *           "deliveredAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** Format: uuid */
+                            eventId: string;
+                            /** @enum {string} */
+                            type: "message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert" | "endpoint.test";
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "dead";
+                            attempts: number;
+                            replays: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deliveredAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    replayEndpointDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id of the endpoint */
+                id: string;
+                /** @description id of the delivery */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again with a fresh retry budget */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
+                     *       "endpointId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *       "eventId": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *       "type": "message.status",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "replays": 1,
+                     *       "nextAttemptAt": "2025-01-16T09:00:00.000Z",
+                     *       "lastStatusCode": 500,
+                     *       "lastError": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "deliveredAt": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        /** @enum {string} */
+                        type: "message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert" | "endpoint.test";
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "dead";
+                        attempts: number;
+                        replays: number;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description The request conflicts with what exists: a value already taken (conflict), an Idempotency-Key reused with another body (idempotency_conflict), a state that forbids it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "The resource already exists",
+                     *         "details": [
+                     *           {
+                     *             "path": "slug",
+                     *             "issue": "already taken"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    sendEndpointTestEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id of the endpoint */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test event, queued for this endpoint */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
+                     *       "endpointId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *       "eventId": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *       "type": "endpoint.test",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "replays": 0,
+                     *       "nextAttemptAt": "2025-01-15T10:00:00.000Z",
+                     *       "lastStatusCode": null,
+                     *       "lastError": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "deliveredAt": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        /** @enum {string} */
+                        type: "message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert" | "endpoint.test";
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "dead";
+                        attempts: number;
+                        replays: number;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
                     };
                 };
             };

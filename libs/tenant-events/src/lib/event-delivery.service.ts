@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { egressDispatcher, PrivateAddressRefusedError } from '@switchboard/net-guard';
 import { request, type Dispatcher } from 'undici';
 import { endpointSecretScope } from './endpoint-secret';
-import { signEvent } from './event-signature';
+import { signEvent, signStandardWebhook } from './event-signature';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped';
@@ -28,9 +28,12 @@ interface DueDelivery {
 const SWEEP_GRACE_MS = 60_000;
 
 /**
- * One attempt to POST one event to one endpoint, signed with the endpoint's secret. A 2xx
+ * One attempt to POST one event to one endpoint, signed with the endpoint's secret as Standard
+ * Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and, for receivers built
+ * before those, `Switchboard-Signature`. A 2xx
  * is delivered; anything else waits the next delay of the backoff schedule (about 24 h in
- * all), after which the delivery is dead until `POST /v1/endpoints/{id}/replay`.
+ * all), after which the delivery is dead until replayed (`POST /v1/endpoints/{id}/replay`, or one
+ * delivery's `.../deliveries/{deliveryId}/replay`).
  */
 @Injectable()
 export class EventDeliveryService implements OnModuleDestroy {
@@ -134,13 +137,16 @@ export class EventDeliveryService implements OnModuleDestroy {
     try {
       const secret = await this.vault.get(endpointSecretScope({ id: delivery.endpoint_id, tenantId: delivery.tenant_id, environment: delivery.environment }));
       const body = JSON.stringify(delivery.payload);
+      const eventId = String(delivery.payload['id']);
+      const now = Math.floor(Date.now() / 1000);
       const response = await request(delivery.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Switchboard-Events/1',
-          'switchboard-signature': signEvent(secret, body, Math.floor(Date.now() / 1000)),
-          'switchboard-event-id': String(delivery.payload['id']),
+          ...signStandardWebhook(secret, eventId, body, now),
+          'switchboard-signature': signEvent(secret, body, now),
+          'switchboard-event-id': eventId,
           'switchboard-event-type': delivery.type,
         },
         body,

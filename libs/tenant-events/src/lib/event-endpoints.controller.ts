@@ -4,6 +4,7 @@ import { ApiContractErrors, ApiTenantAuth, ApiZodBody, ApiZodResponse, parseInpu
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
 import { createdEndpointSchema, createEndpointSchema, createPublicEndpointSchema, endpointViewSchema, replayResultSchema, type CreateEndpoint } from './event-endpoints.schemas';
+import { EventDeliveriesService } from './event-deliveries.service';
 import { EventEndpointsService } from './event-endpoints.service';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
@@ -15,7 +16,7 @@ const EXAMPLE_ENDPOINT = {
   createdAt: '2025-01-15T10:10:00.000Z',
 };
 
-const endpointIdParam = (description: string) => ApiParam({ name: 'id', description, schema: { type: 'string', format: 'uuid' } });
+export const endpointIdParam = (description: string) => ApiParam({ name: 'id', description, schema: { type: 'string', format: 'uuid' } });
 
 @ApiTags('endpoints')
 @ApiTenantAuth()
@@ -26,6 +27,7 @@ export class EventEndpointsController {
 
   constructor(
     private readonly endpoints: EventEndpointsService,
+    private readonly deliveries: EventDeliveriesService,
     @Inject(TENANT_EVENTS_SETTINGS) settings: TenantEventsSettings,
   ) {
     // Refused here so the tenant hears at once; the worker judges names again at each delivery.
@@ -34,11 +36,11 @@ export class EventEndpointsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ operationId: 'createEndpoint', summary: 'Register a URL that receives signed events of this environment' })
+  @ApiOperation({ operationId: 'createEndpoint', summary: 'Register a URL that receives signed events of this environment (Standard Webhooks)' })
   @ApiZodBody(createEndpointSchema, { url: 'https://example.com/switchboard-events', events: ['message.status', 'message.received'] })
   @ApiZodResponse(201, 'Created; `secret` signs every delivery and is shown only here', createdEndpointSchema, {
     ...EXAMPLE_ENDPOINT,
-    secret: 'whsec_3q2-7wEXAMPLEbmV2ZXIgdXNlIHRoaXM',
+    secret: 'whsec_c3dpdGNoYm9hcmQtZXhhbXBsZS1zZWNyZXQtMzI=',
   })
   // 409 conflict: the environment already has this URL; 422 endpoint_limit_reached: it has as many endpoints as allowed.
   @ApiContractErrors(409, 422)
@@ -70,6 +72,6 @@ export class EventEndpointsController {
   @ApiZodResponse(202, 'Dead-lettered deliveries of the endpoint queued again', replayResultSchema, { replayed: 3 })
   @ApiContractErrors(404)
   replay(@Param('id') id: string) {
-    return this.endpoints.replay(id);
+    return this.deliveries.replayDead(id);
   }
 }

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import type { Repository } from 'typeorm';
-import { endpointSecretScope } from './endpoint-secret';
+import { endpointSecretScope, newEndpointSecret } from './endpoint-secret';
 import { EventEndpointEntity } from './event-endpoint.entity';
+import { isUuid } from './is-uuid';
 import type { CreateEndpoint, EndpointView } from './event-endpoints.schemas';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
@@ -20,8 +19,6 @@ function sameUrl(a: string, b: string): boolean {
   return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `/v1/endpoints`: a tenant environment's event endpoints; everything through the tenant-scoped repository. */
 @Injectable()
 export class EventEndpointsService {
@@ -30,7 +27,6 @@ export class EventEndpointsService {
   constructor(
     @InjectRepository(EventEndpointEntity) private readonly rows: Repository<EventEndpointEntity>,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
-    @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
     @Inject(TENANT_EVENTS_SETTINGS) private readonly settings: TenantEventsSettings,
   ) {
     this.endpoints = new TenantScopedRepository(rows);
@@ -43,7 +39,7 @@ export class EventEndpointsService {
    */
   async create(input: CreateEndpoint): Promise<EndpointView & { secret: string }> {
     const { tenantId, environment } = RequestContext.principal();
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newEndpointSecret();
     const saved = await this.rows.manager.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`event-endpoints ${tenantId} ${environment}`]);
       const existing = await manager.find(EventEndpointEntity, { where: { tenantId, environment }, select: { id: true, url: true } });
@@ -82,27 +78,16 @@ export class EventEndpointsService {
   }
 
   async remove(id: string): Promise<void> {
-    const endpoint = await this.require(id);
+    const endpoint = await this.owned(id);
     await this.rows.manager.transaction(async (manager) => {
       await manager.delete(EventEndpointEntity, { id: endpoint.id });
       await this.vault.withManager(manager).delete(endpointSecretScope(endpoint));
     });
   }
 
-  /** Dead deliveries of the endpoint go out again, from a fresh retry budget. */
-  async replay(id: string): Promise<{ replayed: number }> {
-    const endpoint = await this.require(id);
-    const [rows] = (await this.rows.manager.query(
-      `UPDATE event_deliveries SET state = 'pending', attempts = 0, replays = replays + 1, next_attempt_at = now(), last_error = NULL
-       WHERE endpoint_id = $1 AND state = 'dead' RETURNING id, replays`,
-      [endpoint.id],
-    )) as [Array<{ id: string; replays: number }>, number];
-    for (const row of rows) await this.producer.add('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: 0 });
-    return { replayed: rows.length };
-  }
-
-  private async require(id: string): Promise<EventEndpointEntity> {
-    const endpoint = UUID.test(id) ? await this.endpoints.findOne({ id }) : null;
+  /** The endpoint of the caller's tenant environment, or `404 not_found` (another tenant's or environment's included). */
+  async owned(id: string): Promise<EventEndpointEntity> {
+    const endpoint = isUuid(id) ? await this.endpoints.findOne({ id }) : null;
     if (!endpoint) throw new SwitchboardError({ code: 'not_found', message: `No endpoint ${id.slice(0, 40)}` });
     return endpoint;
   }

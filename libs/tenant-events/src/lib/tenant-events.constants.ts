@@ -2,6 +2,11 @@
 export const TENANT_EVENT_TYPES = ['message.status', 'message.received', 'template.status', 'phone_number.quality', 'alert'] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
+/** Sent by `POST /v1/endpoints/{id}/test` to that endpoint only, whatever it subscribes to; never published. */
+export const ENDPOINT_TEST_EVENT_TYPE = 'endpoint.test';
+/** What a delivery can carry: a subscribable event or the test event. */
+export type DeliveredEventType = TenantEventType | typeof ENDPOINT_TEST_EVENT_TYPE;
+
 export interface TenantEventsSettings {
   /** Wait after the n-th failed attempt; after the last one the delivery is dead (replayable). */
   retryDelaysMs: readonly number[];

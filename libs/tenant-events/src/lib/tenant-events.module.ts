@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventDeliveriesController } from './event-deliveries.controller';
+import { EventDeliveriesService } from './event-deliveries.service';
 import { EventDeliveryService } from './event-delivery.service';
 import { EventEndpointEntity } from './event-endpoint.entity';
 import { EventEndpointsController } from './event-endpoints.controller';
@@ -8,7 +10,7 @@ import { DEFAULT_TENANT_EVENTS_SETTINGS, TENANT_EVENTS_SETTINGS, type TenantEven
 import { TenantEventsPublisher } from './tenant-events.publisher';
 
 export interface TenantEventsModuleOptions extends Partial<TenantEventsSettings> {
-  /** Mount /v1/endpoints (the gateway). Default true. */
+  /** Mount /v1/endpoints and its deliveries routes (the gateway). Default true. */
   http?: boolean;
 }
 
@@ -22,11 +24,11 @@ export class TenantEventsModule {
   static forRoot(options: TenantEventsModuleOptions = {}): DynamicModule {
     const { http, ...overrides } = options;
     const settings: TenantEventsSettings = { ...DEFAULT_TENANT_EVENTS_SETTINGS, ...overrides };
-    const services = [EventEndpointsService, TenantEventsPublisher, EventDeliveryService];
+    const services = [EventEndpointsService, EventDeliveriesService, TenantEventsPublisher, EventDeliveryService];
     return {
       module: TenantEventsModule,
       imports: [TypeOrmModule.forFeature([EventEndpointEntity])],
-      controllers: http === false ? [] : [EventEndpointsController],
+      controllers: http === false ? [] : [EventEndpointsController, EventDeliveriesController],
       providers: [{ provide: TENANT_EVENTS_SETTINGS, useValue: settings }, ...services],
       exports: services,
     };

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import type { Environment } from '@switchboard/tenancy';
 import type { EntityManager } from 'typeorm';
-import type { TenantEventType } from './tenant-events.constants';
+import type { DeliveredEventType, TenantEventType } from './tenant-events.constants';
 
 export interface TenantEventScope {
   tenantId: string;
@@ -13,10 +13,15 @@ export interface TenantEventScope {
 /** What an endpoint receives: one JSON object per POST. */
 export interface TenantEvent<T = Record<string, unknown>> {
   id: string;
-  type: TenantEventType;
+  type: DeliveredEventType;
   environment: Environment;
   createdAt: string;
   data: T;
+}
+
+/** A new event: its `id` is the delivery's `webhook-id` on every attempt and replay. */
+export function newTenantEvent(scope: TenantEventScope, type: DeliveredEventType, data: Record<string, unknown>): TenantEvent {
+  return { id: randomUUID(), type, environment: scope.environment, createdAt: new Date().toISOString(), data };
 }
 
 /**
@@ -33,7 +38,7 @@ export class TenantEventsPublisher {
 
   /** Delivery ids to pass to `dispatch` after the commit. */
   async publish(manager: EntityManager, scope: TenantEventScope, type: TenantEventType, data: Record<string, unknown>): Promise<string[]> {
-    const event: TenantEvent = { id: randomUUID(), type, environment: scope.environment, createdAt: new Date().toISOString(), data };
+    const event = newTenantEvent(scope, type, data);
     const rows = (await manager.query(
       `INSERT INTO event_deliveries (endpoint_id, tenant_id, environment, event_id, type, payload)
        SELECT id, tenant_id, environment, $3, $4::text, $5 FROM event_endpoints WHERE tenant_id = $1 AND environment = $2 AND $4::text = ANY(events)
