@@ -123,16 +123,14 @@ describe('secrets stay out of the logs and the traces', () => {
     expect(attributes('/debug_token').length).toBeGreaterThan(0);
     expect(attributes('/oauth/access_token').length).toBeGreaterThan(0);
     expect(attributes(`/webhooks/whatsapp/${app.id}`).length).toBeGreaterThan(0);
-    expect(attributes('client_secret=[redacted]').length).toBeGreaterThan(0);
-
     const logs = `${gateway.output()}\n${worker.output()}`;
     expect(logs.length).toBeGreaterThan(1000);
-    expect(logs).toContain('hub.verify_token=[redacted]');
     const exported = JSON.stringify(spans);
-    for (const secret of [token.token, NEVER_ISSUED, app.secret, app.verifyToken, apiKey, ADMIN_API_KEY]) {
-      expect({ secret, inLogs: logs.includes(secret), inSpans: exported.includes(secret) }).toEqual({ secret, inLogs: false, inSpans: false });
-    }
-    expect(logs.match(SIMULATOR_TOKEN)?.[0] ?? null).toBeNull();
-    expect(exported.match(SIMULATOR_TOKEN)?.[0] ?? null).toBeNull();
+    const found = [token.token, NEVER_ISSUED, app.secret, app.verifyToken, apiKey, ADMIN_API_KEY].map((secret) => ({ secret, inLogs: logs.includes(secret), inSpans: exported.includes(secret) }));
+    expect(found.filter((entry) => entry.inLogs || entry.inSpans)).toEqual([]);
+    expect({ inLogs: logs.match(SIMULATOR_TOKEN)?.[0] ?? null, inSpans: exported.match(SIMULATOR_TOKEN)?.[0] ?? null }).toEqual({ inLogs: null, inSpans: null });
+    // Redacted, not dropped: the parameter names stay readable.
+    expect(logs).toContain('hub.verify_token=[redacted]');
+    expect(attributes('client_secret=[redacted]').length).toBeGreaterThan(0);
   });
 });
