@@ -237,6 +237,7 @@ describe('public inputs under fuzzing (fast-check, fixed seed)', () => {
       fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((hex) => `sha256=${hex}`),
       fc.constantFrom('sha256=', 'sha1=abc', 'sha256=' + 'z'.repeat(64), 'SHA256=' + '0'.repeat(64), 'sha256=' + '0'.repeat(65)),
     );
+    let storedTotal = 0;
     const appId = fc.oneof({ weight: 4, arbitrary: fc.constant(demoApp.id) }, fc.constantFrom('0', '9'.repeat(40), 'abc', '%00', '..%2F..', '1000000000000002'));
     await run(
       fc.asyncProperty(rawBody(hostileValue), signature, fc.boolean(), appId, async (payload, header, signProperly, app) => {
@@ -249,14 +250,17 @@ describe('public inputs under fuzzing (fast-check, fixed seed)', () => {
         const stored = (await count('webhook_inbox')) - before;
         expect(answer.status).toBeLessThan(500);
         if (signed) {
+          // Stored (a redelivery of the same bytes may be recognised as one): Meta's retries must never see a 5xx.
           expect(answer.status).toBe(200);
-          expect(stored).toBe(1);
+          expect([0, 1]).toContain(stored);
+          storedTotal += stored;
         } else {
           expect(answer.status).toBeGreaterThanOrEqual(400);
           expect(stored).toBe(0);
         }
       }),
     );
+    expect(storedTotal).toBeGreaterThan(0);
     // The route itself, unsigned and empty, for the record: the contract's 401.
     expect((await inject('POST', WEBHOOK, '', {})).status).toBe(401);
   });
