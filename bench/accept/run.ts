@@ -7,6 +7,7 @@
 //
 // SWC_NODE_PROJECT makes @swc-node/register resolve the @switchboard/* path aliases.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +109,9 @@ async function main(): Promise<void> {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
       ADMIN_API_KEY,
+      VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
       GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }),
     },
     stdio: ['ignore', 'inherit', 'inherit'],

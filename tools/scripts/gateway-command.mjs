@@ -1,7 +1,7 @@
 // `npm run migrate` / `npm run vault:rotate`: build the gateway if stale, then run one
 // of its maintenance commands (`node dist/apps/gateway/main.js <command>`) and exit.
 import { join } from 'node:path';
-import { ensureDependencies, root, run } from './lib.mjs';
+import { ensureDependencies, nxEnv, root, run } from './lib.mjs';
 
 const command = process.argv[2];
 if (!['migrate', 'vault:rotate'].includes(command)) {
@@ -10,4 +10,8 @@ if (!['migrate', 'vault:rotate'].includes(command)) {
 }
 ensureDependencies();
 run('npx', ['nx', 'build', 'gateway']);
-run(process.execPath, [join(root, 'dist', 'apps', 'gateway', 'main.js'), command]);
+// Like `npm start`, a checkout's command is development unless NODE_ENV says otherwise
+// (the built gateway alone defaults to production).
+run(process.execPath, [join(root, 'dist', 'apps', 'gateway', 'main.js'), command], {
+  env: { ...nxEnv, NODE_ENV: nxEnv.NODE_ENV || 'development' },
+});

@@ -5,7 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDependencies, nxEnv, redisAnswers, root, run } from './lib.mjs';
 
-const env = { ...nxEnv };
+// The built apps run as production unless told otherwise; the sandbox is development
+// (embedded Postgres, generated keys, private event targets, GraphQL sandbox).
+const env = { ...nxEnv, NODE_ENV: nxEnv.NODE_ENV || 'development' };
 const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
 const host = env.HOST || '127.0.0.1';
 const gatewayPort = Number(env.PORT || 3000);

@@ -98,6 +98,23 @@ describe('configuration and dependency failures', () => {
     expect(lines[0]).toContain('DATABASE_URL');
   });
 
+  it('runs as production when NODE_ENV is unset: refuses to start without the vault key, the operator key or DATABASE_URL', async () => {
+    const vaultKey = Buffer.alloc(32, 7).toString('base64');
+    const cases: Array<[string, Record<string, string | undefined>, string]> = [
+      [GATEWAY, { DATABASE_URL: 'postgres://127.0.0.1:1/none', ADMIN_API_KEY: 'k'.repeat(40) }, 'VAULT_MASTER_KEY is required when NODE_ENV=production'],
+      [GATEWAY, { DATABASE_URL: 'postgres://127.0.0.1:1/none', VAULT_MASTER_KEY: vaultKey }, 'ADMIN_API_KEY is required when NODE_ENV=production'],
+      [GATEWAY, { ADMIN_API_KEY: 'k'.repeat(40), VAULT_MASTER_KEY: vaultKey }, 'DATABASE_URL is required when NODE_ENV=production'],
+      [WORKER, { DATABASE_URL: 'postgres://127.0.0.1:1/none' }, 'VAULT_MASTER_KEY is required when NODE_ENV=production'],
+    ];
+    for (const [script, env, line] of cases) {
+      const app = startNode(script, { ...env, NODE_ENV: undefined, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) });
+      expect(await app.exited()).toBe(1);
+      const lines = app.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(line);
+    }
+  });
+
   it('starts without Redis and answers 503 on /health/ready naming redis', async () => {
     const database = await createTestDatabase('e2e_noredis');
     const port = await freePort();

@@ -35,6 +35,8 @@ describe('npm start (tools/scripts/start.mjs)', () => {
       QUEUE_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
       ADMIN_API_KEY,
+      // The script itself must choose development: the built apps alone run as production.
+      NODE_ENV: undefined,
     });
     const deadline = Date.now() + 120_000;
     while (!sandbox.output().includes('Switchboard sandbox is up') && Date.now() < deadline) {

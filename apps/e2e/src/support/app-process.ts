@@ -16,18 +16,22 @@ export interface RunningProcess {
 
 /**
  * Starts `node <script> [...args]` from the repo root with exactly the given
- * environment; development-only state (generated keys, embedded Postgres) goes to a
+ * environment. The built apps default to production; tests run them as development
+ * (generated keys, the printed operator key) unless they say otherwise, and a test
+ * removes a variable by passing it as undefined. Development-only state goes to a
  * temporary DATA_DIR unless the test names one, never into the checkout.
  */
-export function startNode(script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+export function startNode(script: string, env: Record<string, string | undefined>, args: string[] = []): RunningProcess {
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? tmpdir(),
+    DATA_DIR: join(tmpdir(), `switchboard-e2e-${process.pid}`),
+    NODE_ENV: 'development',
+    ...env,
+  };
   const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
     cwd: repoRoot,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? tmpdir(),
-      DATA_DIR: join(tmpdir(), `switchboard-e2e-${process.pid}`),
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -41,7 +41,12 @@ const bool = z
 
 /** Process-wide settings every app shares. */
 export const coreEnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * Unset means production: a deployment that forgets it gets the safe behaviour (no
+   * generated keys, no embedded Postgres, no private event targets, no GraphQL
+   * introspection or stack traces). The sandbox and the tests set development themselves.
+   */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where development-only state lives (embedded Postgres, generated keys). */
   DATA_DIR: z.string().default('.data'),

@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(loadConfig(workerEnvSchema, {}).WORKER_PORT).toBe(3001);
   });
 
+  it('runs as production when NODE_ENV is unset, in the gateway and the worker', () => {
+    for (const schema of [gatewayEnvSchema, workerEnvSchema]) {
+      expect(loadConfig(schema, {}).NODE_ENV).toBe('production');
+      expect(loadConfig(schema, { NODE_ENV: '' }).NODE_ENV).toBe('production');
+      expect(loadConfig(schema, { NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig(gatewayEnvSchema, { PORT: '' }).PORT).toBe(3000);
   });

@@ -24,10 +24,15 @@ const HTTP_CODES: Partial<Record<number, { code: TaxonomyCode; message: string }
   [HttpStatus.TOO_MANY_REQUESTS]: { code: 'rate_limited', message: 'Too many requests' },
 };
 
+/** The contract's GraphQL endpoint (§7); its HTTP-level refusals get GraphQL's error shape. */
+const GRAPHQL_PATH = '/graphql';
+
 /**
  * The one place HTTP errors get the contract's body (§3). /v1 routes always; other
  * routes (health, webhooks) keep Nest's own body unless a SwitchboardError escapes.
- * Errors of GraphQL resolvers pass through to the GraphQL error formatter.
+ * Errors of GraphQL resolvers pass through to the GraphQL error formatter; what fails
+ * on /graphql before Apollo runs (a body that is not JSON, or too large) is answered
+ * as GraphQL errors with the taxonomy code in extensions.code, like the rest of it.
  */
 @Catch()
 export class ContractExceptionFilter implements ExceptionFilter {
@@ -38,7 +43,16 @@ export class ContractExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const isContractRoute = request.url.startsWith('/v1/');
+    const path = request.url.split('?', 1)[0] ?? '';
+    const isContractRoute = path.startsWith('/v1/');
+
+    if (path === GRAPHQL_PATH) {
+      const { status, body } = this.toContract(exception, String(request.id));
+      if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+      const error = { message: body.error.message, extensions: { code: body.error.code, requestId: body.error.requestId } };
+      void reply.status(status).header('content-type', 'application/json; charset=utf-8').send({ errors: [error] });
+      return undefined;
+    }
 
     if (!isContractRoute && !(exception instanceof SwitchboardError)) {
       if (exception instanceof HttpException) {

@@ -7,6 +7,7 @@ import { HTTP_METRICS, registerHttpMetrics, type HttpMetrics } from '@switchboar
 import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
 import { Logger } from 'nestjs-pino';
 import { ContractExceptionFilter } from './contract-exception.filter';
+import { registerWellFormedBodyCheck } from './well-formed-body.hook';
 import { resolveDatabase } from './database.resolver';
 import { migrateDatabase } from './maintenance-commands';
 import { setupOpenApi } from './openapi';
@@ -46,6 +47,7 @@ export async function createHttpApp(module: DynamicModule, settings: HttpAppSett
   );
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ContractExceptionFilter());
+  registerWellFormedBodyCheck(app.getHttpAdapter().getInstance());
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
   if (settings.openApi) setupOpenApi(app, 'v1');
   return app;

@@ -1,14 +1,8 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
-import { REDACTED_LOG_PATHS } from './log-redaction';
-import { traceLogFields } from './trace-context';
+import { loggerOptions, type LoggerSettings } from './logger.options';
 
-export interface LoggerSettings {
-  level: string;
-  service: string;
-  /** Request-scoped fields for every line (tenant, environment), from the caller's context. */
-  contextFields?: () => Record<string, unknown>;
-}
+export type { LoggerSettings } from './logger.options';
 
 /**
  * pino through nestjs-pino: JSON lines with service, request id (Fastify's, taken from
@@ -21,12 +15,7 @@ export class LoggerModule {
       module: LoggerModule,
       imports: [
         PinoLoggerModule.forRoot({
-          pinoHttp: {
-            level: settings.level,
-            base: { service: settings.service },
-            redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
-            mixin: () => ({ ...traceLogFields(), ...settings.contextFields?.() }),
-          },
+          pinoHttp: loggerOptions(settings),
           // Probes and scrapes every few seconds would drown real traffic.
           exclude: [
             { method: RequestMethod.ALL, path: 'health/*path' },

@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, telemetryEnvSchema, type TelemetryEnv } from '@switchboard/config';
+import { UrlRedactionSpanProcessor } from './url-redaction.span-processor';
 
 let sdk: NodeSDK | undefined;
 
@@ -27,7 +28,8 @@ export function startTelemetry(serviceName: string): boolean {
   if (!exporter) return false;
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    // Redaction first: processors see a span in this order, the exporter's last.
+    spanProcessors: [new UrlRedactionSpanProcessor(), new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
     // Only traces are exported here; metrics are served by /metrics and logs by pino.
     metricReaders: [],
     logRecordProcessors: [],

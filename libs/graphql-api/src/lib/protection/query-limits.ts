@@ -47,7 +47,14 @@ export function complexityLimitPlugin(maxComplexity: number): ApolloServerPlugin
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ request, document, schema }) => {
-          const complexity = operationComplexity(schema, document, request.variables ?? {}, request.operationName ?? undefined);
+          let complexity: number;
+          try {
+            complexity = operationComplexity(schema, document, request.variables ?? {}, request.operationName ?? undefined);
+          } catch (error) {
+            // The cost is read with the variables coerced: a missing or mistyped one is the caller's mistake (400), not ours.
+            if (error instanceof GraphQLError) return Promise.reject(new GraphQLError(error.message, { extensions: { code: 'validation_failed', http: { status: 400 } } }));
+            throw error;
+          }
           if (complexity > maxComplexity) return Promise.reject(tooComplex(complexity, maxComplexity));
           return Promise.resolve();
         },
