@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './app-process';
 import type { FaultStack } from './fault-stack';
@@ -7,7 +7,17 @@ import type { FaultStack } from './fault-stack';
 const CLIENT_CONCURRENCY = 32;
 /** A client gives a message up (and the scenario fails) when it is not accepted within this. */
 const ACCEPT_DEADLINE_MS = 120_000;
-const RESULTS_FILE = join(repoRoot, 'dist', 'faults', 'results.json');
+/**
+ * The slowest recoveries take a stalled-job check (BullMQ: up to 2 x 30 s after a worker
+ * dies) or an outbox sweep (every 30 s, rows queued over 15 s), then the reconciliation
+ * window (8 s): nothing may settle for that long, and no longer.
+ */
+const STALL_LIMIT_MS = 75_000;
+/** Whatever the progress, a drain longer than this fails. */
+const DRAIN_CAP_MS = 600_000;
+/** The fault waits at most this long for its trigger (a share of the messages past queued). */
+const TRIGGER_LIMIT_MS = 300_000;
+const RESULTS_DIR = join(repoRoot, 'dist', 'faults');
 
 export interface AcceptProgress {
   accepted: number;
@@ -25,8 +35,12 @@ export interface FaultScenario {
   fault(stack: FaultStack): Promise<void>;
   /** Duplicates at the simulator this fault may cause, and why. */
   duplicateBound: { count: number; reason: string };
-  /** Bounded wait, from the end of the fault and the last accept, for every message to leave queued/sending. */
-  drainLimitMs: number;
+  /**
+   * The drain (every message out of queued/sending) fails when no message has settled for
+   * this long: the slowest recovery the fault calls for (stalled-job check, outbox sweep,
+   * reconciliation window), with room for a loaded machine. Default STALL_LIMIT_MS.
+   */
+  stallLimitMs?: number;
   /** Which gateway the n-th attempt of a request goes to (default: the first one). */
   gatewayFor?(attempt: number): number;
 }
@@ -54,19 +68,28 @@ export interface ScenarioFigures {
   duplicateBoundReason: string;
   drainMs: number | null;
   faultMs: number;
+  /** From the first accept to the end of the drain (or of the wait). */
+  wallMs: number;
   refusals: Record<string, number>;
   at: string;
 }
 
-const isSettled = (status: string) => status !== 'queued' && status !== 'sending';
+const isSettled = (status: string) =>
+  status !== 'queued' && status !== 'sending';
 const SENT = new Set(['sent', 'delivered', 'read']);
 
 function recipientOf(index: number): string {
   return `+1415556${String(index).padStart(4, '0')}`;
 }
 
-async function acceptAll(stack: FaultStack, scenario: FaultScenario, log: AcceptLog, onAccepted: () => void): Promise<void> {
+/** Accepts every message of the scenario; `stop()` ends the clients after their current request. */
+function acceptAll(
+  stack: FaultStack,
+  scenario: FaultScenario,
+  log: AcceptLog,
+): { done: Promise<void>; stop(): Promise<void> } {
   let next = 0;
+  let stopped = false;
   const one = async (index: number) => {
     const key = `${scenario.name}-${index}`;
     const body = JSON.stringify({
@@ -83,20 +106,32 @@ async function acceptAll(stack: FaultStack, scenario: FaultScenario, log: Accept
       try {
         const response = await fetch(`${gateway}/v1/messages`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+          headers: {
+            authorization: `Bearer ${stack.apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
           body,
           signal: AbortSignal.timeout(15_000),
         });
-        const answer = (await response.json().catch(() => ({}))) as { id?: string; error?: { code?: string } };
+        const answer = (await response.json().catch(() => ({}))) as {
+          id?: string;
+          error?: { code?: string };
+        };
         if (response.status === 202 && answer.id) {
           log.ids.set(key, answer.id);
           if (connectionErrorFirst) log.acceptedAfterConnectionError.push(key);
-          onAccepted();
           return;
         }
         outcome = `${response.status}${answer.error?.code ? ` ${answer.error.code}` : ''}`;
         // Only "try again" answers are retried; anything else is a refusal the scenario reports.
-        if (response.status !== 503 && !(response.status === 409 && answer.error?.code === 'idempotency_conflict')) {
+        if (
+          response.status !== 503 &&
+          !(
+            response.status === 409 &&
+            answer.error?.code === 'idempotency_conflict'
+          )
+        ) {
           log.refusals[outcome] = (log.refusals[outcome] ?? 0) + 1;
           return;
         }
@@ -105,15 +140,22 @@ async function acceptAll(stack: FaultStack, scenario: FaultScenario, log: Accept
         if (attempt === 0) connectionErrorFirst = true;
       }
       log.refusals[outcome] = (log.refusals[outcome] ?? 0) + 1;
-      if (Date.now() > deadline) return;
+      if (stopped || Date.now() > deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
-  await Promise.all(
+  const done = Promise.all(
     Array.from({ length: CLIENT_CONCURRENCY }, async () => {
-      while (next < scenario.messages) await one(next++);
+      while (!stopped && next < scenario.messages) await one(next++);
     }),
-  );
+  ).then(() => undefined);
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      return done;
+    },
+  };
 }
 
 interface StatusRow {
@@ -122,26 +164,27 @@ interface StatusRow {
   n: number;
 }
 
-async function statuses(stack: FaultStack, ids: string[]): Promise<StatusRow[]> {
+async function statuses(
+  stack: FaultStack,
+  ids: string[],
+): Promise<StatusRow[]> {
   return stack.query<StatusRow>(
     `SELECT status, (error->>'code') IS NOT NULL AS explained, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY 1, 2`,
     [ids],
   );
 }
 
+/** One file per scenario: the two spec files may run at once, and each run replaces its own figures. */
 function recordFigures(figures: ScenarioFigures): void {
-  mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
-  let previous: ScenarioFigures[] = [];
-  try {
-    previous = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as ScenarioFigures[];
-  } catch {
-    // first scenario of the run
-  }
-  writeFileSync(RESULTS_FILE, `${JSON.stringify([...previous.filter((entry) => entry.scenario !== figures.scenario), figures], null, 2)}\n`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(
+    join(RESULTS_DIR, `${figures.scenario}.json`),
+    `${JSON.stringify(figures, null, 2)}\n`,
+  );
   process.stdout.write(
     `FAULT ${figures.scenario}: ${figures.messages} messages, accepted ${figures.accepted}, sent ${figures.sent}, explained failures ${figures.explainedFailures}, ` +
       `lost ${figures.lost} ${JSON.stringify(figures.stuck)}, duplicates ${figures.duplicates} (bound ${figures.duplicateBound}: ${figures.duplicateBoundReason}), ` +
-      `drain ${figures.drainMs === null ? 'not drained' : `${figures.drainMs} ms`}, fault ${figures.faultMs} ms, refusals ${JSON.stringify(figures.refusals)}\n`,
+      `drain ${figures.drainMs === null ? 'not drained' : `${figures.drainMs} ms`}, fault ${figures.faultMs} ms, wall ${figures.wallMs} ms, refusals ${JSON.stringify(figures.refusals)}\n`,
   );
 }
 
@@ -155,57 +198,105 @@ export interface ScenarioOutcome {
  * Idempotency-Key each, start the fault mid-run, then wait (bounded) until every accepted
  * message is settled and count what happened to each, from Postgres and the simulator.
  */
-export async function runFaultScenario(stack: FaultStack, scenario: FaultScenario): Promise<ScenarioOutcome> {
+export async function runFaultScenario(
+  stack: FaultStack,
+  scenario: FaultScenario,
+): Promise<ScenarioOutcome> {
   await stack.sim('POST', '/_sim/reset');
   await scenario.prepare?.(stack);
-  const log: AcceptLog = { ids: new Map(), refusals: {}, acceptedAfterConnectionError: [] };
-  const accepting = acceptAll(stack, scenario, log, () => undefined);
+  const log: AcceptLog = {
+    ids: new Map(),
+    refusals: {},
+    acceptedAfterConnectionError: [],
+  };
+  const started = Date.now();
+  const accepting = acceptAll(stack, scenario, log);
   const progress: AcceptProgress = {
     get accepted() {
       return log.ids.size;
     },
     pastQueued: async () =>
-      (await statuses(stack, [...log.ids.values()])).filter((row) => row.status !== 'queued').reduce((sum, row) => sum + row.n, 0),
+      (await statuses(stack, [...log.ids.values()]))
+        .filter((row) => row.status !== 'queued')
+        .reduce((sum, row) => sum + row.n, 0),
   };
-  const trigger = scenario.trigger ?? (async (state: AcceptProgress) => (await state.pastQueued()) >= scenario.messages / 4);
-  const triggerDeadline = Date.now() + 90_000;
+  const trigger =
+    scenario.trigger ??
+    (async (state: AcceptProgress) =>
+      (await state.pastQueued()) >= scenario.messages / 4);
+  const triggerDeadline = Date.now() + TRIGGER_LIMIT_MS;
   while (!(await trigger(progress))) {
-    if (Date.now() > triggerDeadline) throw new Error(`${scenario.name}: the fault's trigger never came (${log.ids.size} accepted)`);
+    if (Date.now() > triggerDeadline) {
+      await accepting.stop();
+      throw new Error(
+        `${scenario.name}: the fault's trigger never came (${log.ids.size} accepted)`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const faultStarted = Date.now();
   await scenario.fault(stack);
   const faultMs = Date.now() - faultStarted;
-  await accepting;
+  await accepting.done;
 
   const ids = [...log.ids.values()];
   const drainStarted = Date.now();
   let rows: StatusRow[] = [];
   let drainMs: number | null = null;
+  // Bounded by progress, not by a fixed time: a loaded runner sends slower, but a stranded
+  // message never settles, so the wait ends once nothing has settled for `stallLimitMs`.
+  let settled = -1;
+  let lastProgress = Date.now();
   for (;;) {
     rows = await statuses(stack, ids).catch(() => rows);
-    if (rows.length > 0 && rows.every((row) => isSettled(row.status))) {
+    const nowSettled = rows
+      .filter((row) => isSettled(row.status))
+      .reduce((sum, row) => sum + row.n, 0);
+    if (nowSettled === ids.length) {
       drainMs = Date.now() - drainStarted;
       break;
     }
-    if (Date.now() - drainStarted > scenario.drainLimitMs) break;
+    if (nowSettled > settled) {
+      settled = nowSettled;
+      lastProgress = Date.now();
+    }
+    if (
+      Date.now() - lastProgress > (scenario.stallLimitMs ?? STALL_LIMIT_MS) ||
+      Date.now() - drainStarted > DRAIN_CAP_MS
+    )
+      break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  const records = (await stack.sim<{ data: Array<{ bizOpaqueCallbackData?: string }> }>('GET', '/_sim/messages')).data;
+  const records = (
+    await stack.sim<{ data: Array<{ bizOpaqueCallbackData?: string }> }>(
+      'GET',
+      '/_sim/messages',
+    )
+  ).data;
   const wanted = new Set(ids);
   const sends = new Map<string, number>();
   for (const record of records) {
-    if (record.bizOpaqueCallbackData && wanted.has(record.bizOpaqueCallbackData)) {
-      sends.set(record.bizOpaqueCallbackData, (sends.get(record.bizOpaqueCallbackData) ?? 0) + 1);
+    if (
+      record.bizOpaqueCallbackData &&
+      wanted.has(record.bizOpaqueCallbackData)
+    ) {
+      sends.set(
+        record.bizOpaqueCallbackData,
+        (sends.get(record.bizOpaqueCallbackData) ?? 0) + 1,
+      );
     }
   }
-  const count = (predicate: (row: StatusRow) => boolean) => rows.filter(predicate).reduce((sum, row) => sum + row.n, 0);
+  const count = (predicate: (row: StatusRow) => boolean) =>
+    rows.filter(predicate).reduce((sum, row) => sum + row.n, 0);
   const sent = count((row) => SENT.has(row.status));
-  const explainedFailures = count((row) => !SENT.has(row.status) && isSettled(row.status) && row.explained);
+  const explainedFailures = count(
+    (row) => !SENT.has(row.status) && isSettled(row.status) && row.explained,
+  );
   const stuck: Record<string, number> = {};
   for (const row of rows) {
-    if (!SENT.has(row.status) && !(isSettled(row.status) && row.explained)) stuck[row.status] = (stuck[row.status] ?? 0) + row.n;
+    if (!SENT.has(row.status) && !(isSettled(row.status) && row.explained))
+      stuck[row.status] = (stuck[row.status] ?? 0) + row.n;
   }
   const figures: ScenarioFigures = {
     scenario: scenario.name,
@@ -220,6 +311,7 @@ export async function runFaultScenario(stack: FaultStack, scenario: FaultScenari
     duplicateBoundReason: scenario.duplicateBound.reason,
     drainMs,
     faultMs,
+    wallMs: Date.now() - started,
     refusals: log.refusals,
     at: new Date().toISOString(),
   };
@@ -235,5 +327,11 @@ export function expectNoLoss(figures: ScenarioFigures): void {
     stuck: figures.stuck,
     drained: figures.drainMs !== null,
     duplicatesWithinBound: figures.duplicates <= figures.duplicateBound,
-  }).toEqual({ accepted: figures.messages, lost: 0, stuck: {}, drained: true, duplicatesWithinBound: true });
+  }).toEqual({
+    accepted: figures.messages,
+    lost: 0,
+    stuck: {},
+    drained: true,
+    duplicatesWithinBound: true,
+  });
 }

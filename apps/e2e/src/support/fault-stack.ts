@@ -4,8 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSeed, DEMO_IDS } from '@switchboard/meta-simulator';
 import { Pool } from 'pg';
-import { freePort, startNode, waitFor, type RunningProcess } from './app-process';
-import { startPostgresInstance, type PostgresInstance } from './postgres-instance';
+import {
+  freePort,
+  startNode,
+  waitFor,
+  type RunningProcess,
+} from './app-process';
+import {
+  startPostgresInstance,
+  type PostgresInstance,
+} from './postgres-instance';
 import { startRedisInstance, type RedisInstance } from './redis-instance';
 
 const GATEWAY = 'dist/apps/gateway/main.js';
@@ -48,14 +56,23 @@ export interface FaultStack {
  * The built gateway(s), worker and simulator on their own Postgres cluster and Redis
  * server, with one tenant, its live WABA, number, API key and synced templates.
  */
-export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: number } = {}): Promise<FaultStack> {
-  const [postgres, redis] = await Promise.all([startPostgresInstance(), startRedisInstance()]);
+export async function startFaultStack({
+  gatewayCount = 1,
+}: { gatewayCount?: number } = {}): Promise<FaultStack> {
+  const [postgres, redis] = await Promise.all([
+    startPostgresInstance(),
+    startRedisInstance(),
+  ]);
   const databaseUrl = await postgres.createDatabase('switchboard');
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-faults-'));
   const demo = demoSeed();
   const seed = {
     ...demo,
-    phoneNumbers: demo.phoneNumbers.map((number) => ({ ...number, messagingLimit: 'TIER_10K' as const, mps: NUMBER_MPS })),
+    phoneNumbers: demo.phoneNumbers.map((number) => ({
+      ...number,
+      messagingLimit: 'TIER_10K' as const,
+      mps: NUMBER_MPS,
+    })),
     simulation: {
       ...demo.simulation,
       statusDelaysMs: { sent: 5, delivered: 10, read: 15 },
@@ -71,7 +88,9 @@ export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: num
   const [token] = seed.tokens;
   if (!app || !token) throw new Error('demo seed without app or token');
 
-  const gatewayPorts = await Promise.all(Array.from({ length: gatewayCount }, () => freePort()));
+  const gatewayPorts = await Promise.all(
+    Array.from({ length: gatewayCount }, () => freePort()),
+  );
   const [workerPort, simulatorPort] = [await freePort(), await freePort()];
   const gateways = gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
@@ -90,13 +109,30 @@ export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: num
     SHUTDOWN_TIMEOUT_MS: '2000',
     OTEL_SDK_DISABLED: 'true',
   };
-  const launch = async (name: string, script: string, env: Record<string, string>, readyUrl: string) => {
+  const launch = async (
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    readyUrl: string,
+  ) => {
     const running = startNode(script, env);
     processes.set(name, running);
-    await waitFor(readyUrl, { timeoutMs: 60_000 });
+    // A built app starts in a few seconds on a quiet machine; a loaded 2-core runner needs far longer.
+    await waitFor(readyUrl, { timeoutMs: 120_000 });
   };
-  const gatewayEnv = (index: number) => ({ ...common, PORT: String(gatewayPorts[index]), ADMIN_API_KEY, TENANT_RATE_LIMIT_REQUESTS: '0' });
-  const startGateway = (index: number) => launch(`gateway-${index}`, GATEWAY, gatewayEnv(index), `${gateways[index]}/health/live`);
+  const gatewayEnv = (index: number) => ({
+    ...common,
+    PORT: String(gatewayPorts[index]),
+    ADMIN_API_KEY,
+    TENANT_RATE_LIMIT_REQUESTS: '0',
+  });
+  const startGateway = (index: number) =>
+    launch(
+      `gateway-${index}`,
+      GATEWAY,
+      gatewayEnv(index),
+      `${gateways[index]}/health/live`,
+    );
   const startWorker = () =>
     launch(
       'worker',
@@ -119,26 +155,48 @@ export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: num
     finished.push(`--- ${name} (killed)\n${running.output().slice(-4000)}`);
   };
 
-  const pool = new Pool({ connectionString: databaseUrl, max: 3, connectionTimeoutMillis: 2_000 });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: 3,
+    connectionTimeoutMillis: 2_000,
+  });
   pool.on('error', () => undefined);
 
-  const sim = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const sim = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
     const response = await fetch(`${simulatorUrl}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(
+        `simulator ${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`,
+      );
     return (text ? JSON.parse(text) : undefined) as T;
   };
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateways[0]}${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN_API_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN_API_KEY}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(
+        `${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`,
+      );
     return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
   };
 
@@ -152,23 +210,56 @@ export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: num
   await waitFor(`${simulatorUrl}/_sim/health`);
   // One gateway first: it runs the migrations the others and the worker then find done.
   await startGateway(0);
-  await Promise.all([...gateways.slice(1).map((_, index) => startGateway(index + 1)), startWorker()]);
+  await Promise.all([
+    ...gateways.slice(1).map((_, index) => startGateway(index + 1)),
+    startWorker(),
+  ]);
 
-  const tenantId = (await admin('POST', '/v1/admin/tenants', { slug: 'faults', name: 'Faults' }))['id'] as string;
-  await admin('POST', '/v1/admin/meta-apps', { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken });
-  await admin('POST', `/v1/admin/tenants/${tenantId}/wabas`, { environment: 'live', wabaId: DEMO_IDS.wabaId, appId: app.id, accessToken: token.token });
-  await admin('POST', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`, {
-    phoneNumberId: DEMO_IDS.phoneNumberId,
-    displayPhoneNumber: '+1 555-010-0001',
-    throughputMps: NUMBER_MPS,
+  const tenantId = (
+    await admin('POST', '/v1/admin/tenants', { slug: 'faults', name: 'Faults' })
+  )['id'] as string;
+  await admin('POST', '/v1/admin/meta-apps', {
+    appId: app.id,
+    appSecret: app.secret,
+    verifyToken: app.verifyToken,
   });
-  const apiKey = (await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' }))['key'] as string;
-  const sync = await fetch(`${gateways[0]}/v1/templates/sync`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
-  if (sync.status >= 300) throw new Error(`template sync: HTTP ${sync.status} ${await sync.text()}`);
+  await admin('POST', `/v1/admin/tenants/${tenantId}/wabas`, {
+    environment: 'live',
+    wabaId: DEMO_IDS.wabaId,
+    appId: app.id,
+    accessToken: token.token,
+  });
+  await admin(
+    'POST',
+    `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers`,
+    {
+      phoneNumberId: DEMO_IDS.phoneNumberId,
+      displayPhoneNumber: '+1 555-010-0001',
+      throughputMps: NUMBER_MPS,
+    },
+  );
+  const apiKey = (
+    await admin('POST', `/v1/admin/tenants/${tenantId}/api-keys`, {
+      environment: 'live',
+    })
+  )['key'] as string;
+  const sync = await fetch(`${gateways[0]}/v1/templates/sync`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (sync.status >= 300)
+    throw new Error(`template sync: HTTP ${sync.status} ${await sync.text()}`);
   // A queued sync (202) finishes in the worker: wait until the template can be used.
   const deadline = Date.now() + 30_000;
-  while ((await pool.query(`SELECT 1 FROM templates WHERE name = 'hello_world'`).catch(() => ({ rowCount: 0 }))).rowCount === 0) {
-    if (Date.now() > deadline) throw new Error('templates were not synced within 30 s');
+  while (
+    (
+      await pool
+        .query(`SELECT 1 FROM templates WHERE name = 'hello_world'`)
+        .catch(() => ({ rowCount: 0 }))
+    ).rowCount === 0
+  ) {
+    if (Date.now() > deadline)
+      throw new Error('templates were not synced within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
@@ -182,13 +273,20 @@ export async function startFaultStack({ gatewayCount = 1 }: { gatewayCount?: num
     appId: app.id,
     phoneNumberId: DEMO_IDS.phoneNumberId,
     wabaId: DEMO_IDS.wabaId,
-    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    query: async <T>(sql: string, params: unknown[] = []) =>
+      (await pool.query(sql, params)).rows as T[],
     sim,
     killWorker: () => kill('worker'),
     startWorker,
     killGateway: (index: number) => kill(`gateway-${index}`),
     startGateway,
-    logs: () => [...finished, ...[...processes].map(([name, running]) => `--- ${name}\n${running.output().slice(-4000)}`)].join('\n'),
+    logs: () =>
+      [
+        ...finished,
+        ...[...processes].map(
+          ([name, running]) => `--- ${name}\n${running.output().slice(-4000)}`,
+        ),
+      ].join('\n'),
     close: async () => {
       for (const [name, running] of [...processes].reverse()) {
         processes.delete(name);

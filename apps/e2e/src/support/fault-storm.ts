@@ -34,7 +34,17 @@ function random(seed: number): () => number {
  * `timeoutMs`, past the client's deadline, for a message Meta did take), 130429 and
  * 131000.
  */
-export function stormFaults({ calls, share, timeoutMs, randomSeed }: { calls: number; share: number; timeoutMs: number; randomSeed: number }): Storm {
+export function stormFaults({
+  calls,
+  share,
+  timeoutMs,
+  randomSeed,
+}: {
+  calls: number;
+  share: number;
+  timeoutMs: number;
+  randomSeed: number;
+}): Storm {
   const next = random(randomSeed);
   const faults: SimulatorFaultSpec[] = [];
   const match = { route: 'messages' } as const;
@@ -45,11 +55,23 @@ export function stormFaults({ calls, share, timeoutMs, randomSeed }: { calls: nu
     const run = 1 + Math.floor(next() * (2 * meanRun - 1));
     faults.push({ kind: 'latency', latencyMs: 0, count: run, match });
     const pick = Math.floor(next() * 4);
-    if (pick === 0) faults.push({ kind: 'empty-5xx', httpStatus: [500, 502, 503][Math.floor(next() * 3)] ?? 503, count: 1, match });
+    if (pick === 0)
+      faults.push({
+        kind: 'empty-5xx',
+        httpStatus: [500, 502, 503][Math.floor(next() * 3)] ?? 503,
+        count: 1,
+        match,
+      });
     else if (pick === 1) {
       faults.push({ kind: 'latency', latencyMs: timeoutMs, count: 1, match });
       timeouts += 1;
-    } else faults.push({ kind: 'error', code: pick === 2 ? 130429 : 131000, count: 1, match });
+    } else
+      faults.push({
+        kind: 'error',
+        code: pick === 2 ? 130429 : 131000,
+        count: 1,
+        match,
+      });
     planned += run + 1;
   }
   return { faults, timeouts };

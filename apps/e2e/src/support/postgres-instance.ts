@@ -1,5 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +24,7 @@ export interface PostgresInstance {
   close(): Promise<void>;
 }
 
-/** The newest installed server's binaries (Debian keeps them out of PATH), else whatever PATH has. */
+/** The newest installed server's binaries (Debian keeps them out of PATH), else PATH's (an empty directory joins to the bare name). */
 function binDir(): string {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
@@ -27,7 +33,7 @@ function binDir(): string {
       .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return join(root, versions[0], 'bin');
   }
-  return execFileSync('pg_config', ['--bindir']).toString().trim();
+  return '';
 }
 
 /** initdb and postgres refuse to run as root: as root the cluster belongs to the `postgres` user. */
@@ -51,15 +57,33 @@ export async function startPostgresInstance(): Promise<PostgresInstance> {
   const data = join(dir, 'data');
   const as = owner();
   if (as) chownSync(dir, as.uid, as.gid);
-  const options = { ...(as ?? {}), env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' } };
-  const pgCtl = (...args: string[]) => run(join(bin, 'pg_ctl'), ['-D', data, ...args], options);
-  const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const options = {
+    ...(as ?? {}),
+    env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' },
+  };
+  const pgCtl = (...args: string[]) =>
+    run(join(bin, 'pg_ctl'), ['-D', data, ...args], options);
+  const url = (database: string) =>
+    `postgres://postgres@127.0.0.1:${port}/${database}`;
 
-  await run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], options);
+  await run(
+    join(bin, 'initdb'),
+    ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'],
+    options,
+  );
   // fsync off: the tests restart the server cleanly, never the machine, and it saves the shared disk.
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = async () => {
-    await pgCtl('-o', serverOptions, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start');
+    await pgCtl(
+      '-o',
+      serverOptions,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    );
   };
   await start();
 

@@ -28,8 +28,16 @@ export async function startRedisInstance(): Promise<RedisInstance> {
   let server: ChildProcess | undefined;
   let output = '';
 
-  const command = async (name: string, ...args: Array<string | number>): Promise<unknown> => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disableClientInfo: true });
+  const command = async (
+    name: string,
+    ...args: Array<string | number>
+  ): Promise<unknown> => {
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      disableClientInfo: true,
+    });
     await client.connect();
     try {
       return await client.call(name, ...args);
@@ -43,7 +51,22 @@ export async function startRedisInstance(): Promise<RedisInstance> {
     // Append-only with fsync every second: a SIGTERM writes the file out, so a restart keeps every job.
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--protected-mode', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--protected-mode',
+        'no',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,7 +79,10 @@ export async function startRedisInstance(): Promise<RedisInstance> {
       } catch {
         // not listening yet
       }
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on ${port} did not start: ${output.slice(-2000)}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(
+          `redis-server on ${port} did not start: ${output.slice(-2000)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
