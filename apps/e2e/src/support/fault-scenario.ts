@@ -48,9 +48,9 @@ export interface FaultScenario {
 export interface AcceptLog {
   /** Idempotency-Key -> message id of its 202. */
   ids: Map<string, string>;
-  /** HTTP status (or `connection`) of every answer that was not a 202, with how often. */
+  /** HTTP status (or `connection`, `timeout`) of every answer that was not a 202, with how often. */
   refusals: Record<string, number>;
-  /** Keys whose first attempt ended in a connection error and that were accepted on a later attempt. */
+  /** Keys whose first attempt got no answer (connection error or client timeout) and that were accepted on a later attempt. */
   acceptedAfterConnectionError: string[];
 }
 
@@ -135,8 +135,9 @@ function acceptAll(
           log.refusals[outcome] = (log.refusals[outcome] ?? 0) + 1;
           return;
         }
-      } catch {
-        outcome = 'connection';
+      } catch (error) {
+        // No answer: the connection failed, or the client's own deadline passed (a loaded gateway).
+        outcome = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection';
         if (attempt === 0) connectionErrorFirst = true;
       }
       log.refusals[outcome] = (log.refusals[outcome] ?? 0) + 1;
