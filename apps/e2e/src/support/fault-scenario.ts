@@ -8,9 +8,10 @@ const CLIENT_CONCURRENCY = 32;
 /** A client gives a message up (and the scenario fails) when it is not accepted within this. */
 const ACCEPT_DEADLINE_MS = 120_000;
 /**
- * The slowest recoveries take a stalled-job check (BullMQ: up to 2 x 30 s after a worker
- * dies) or an outbox sweep (every 30 s, rows queued over 15 s), then the reconciliation
- * window (8 s): nothing may settle for that long, and no longer.
+ * The drain (every message out of queued/sending) fails when no message settled for this
+ * long. The slowest recoveries take a stalled-job check (BullMQ: up to 2 x 30 s after a
+ * worker dies) or an outbox sweep (every 30 s, rows queued over 15 s), then the
+ * reconciliation window (8 s): nothing may settle for that long, and no longer.
  */
 const STALL_LIMIT_MS = 75_000;
 /** Whatever the progress, a drain longer than this fails. */
@@ -35,12 +36,6 @@ export interface FaultScenario {
   fault(stack: FaultStack): Promise<void>;
   /** Duplicates at the simulator this fault may cause, and why. */
   duplicateBound: { count: number; reason: string };
-  /**
-   * The drain (every message out of queued/sending) fails when no message has settled for
-   * this long: the slowest recovery the fault calls for (stalled-job check, outbox sweep,
-   * reconciliation window), with room for a loaded machine. Default STALL_LIMIT_MS.
-   */
-  stallLimitMs?: number;
   /** Which gateway the n-th attempt of a request goes to (default: the first one). */
   gatewayFor?(attempt: number): number;
 }
@@ -137,7 +132,10 @@ function acceptAll(
         }
       } catch (error) {
         // No answer: the connection failed, or the client's own deadline passed (a loaded gateway).
-        outcome = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection';
+        outcome =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? 'timeout'
+            : 'connection';
         if (attempt === 0) connectionErrorFirst = true;
       }
       log.refusals[outcome] = (log.refusals[outcome] ?? 0) + 1;
@@ -245,7 +243,7 @@ export async function runFaultScenario(
   let rows: StatusRow[] = [];
   let drainMs: number | null = null;
   // Bounded by progress, not by a fixed time: a loaded runner sends slower, but a stranded
-  // message never settles, so the wait ends once nothing has settled for `stallLimitMs`.
+  // message never settles, so the wait ends once nothing has settled for STALL_LIMIT_MS.
   let settled = -1;
   let lastProgress = Date.now();
   for (;;) {
@@ -262,7 +260,7 @@ export async function runFaultScenario(
       lastProgress = Date.now();
     }
     if (
-      Date.now() - lastProgress > (scenario.stallLimitMs ?? STALL_LIMIT_MS) ||
+      Date.now() - lastProgress > STALL_LIMIT_MS ||
       Date.now() - drainStarted > DRAIN_CAP_MS
     )
       break;
@@ -317,6 +315,8 @@ export async function runFaultScenario(
     at: new Date().toISOString(),
   };
   recordFigures(figures);
+  // The apps' last lines (warn and above) say why messages were left behind.
+  if (drainMs === null) process.stdout.write(`${stack.logs()}\n`);
   return { figures, log };
 }
 

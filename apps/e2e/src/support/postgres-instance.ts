@@ -15,8 +15,6 @@ import { freePort } from '@switchboard/testing';
 const run = promisify(execFile);
 
 export interface PostgresInstance {
-  /** A connection URL for `database` on this cluster. */
-  url(database: string): string;
   createDatabase(name: string): Promise<string>;
   /** Fast shutdown: open connections are cut, as in a failover or a restart of the server. */
   stop(): Promise<void>;
@@ -88,7 +86,6 @@ export async function startPostgresInstance(): Promise<PostgresInstance> {
   await start();
 
   return {
-    url,
     createDatabase: async (name: string) => {
       const admin = new Client({ connectionString: url('postgres') });
       await admin.connect();
