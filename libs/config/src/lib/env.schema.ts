@@ -207,6 +207,8 @@ export const testEnvSchema = z.object({
   /** A server the tests may create and drop databases on. */
   TEST_DATABASE_ADMIN_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/test'),
   TEST_REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** Messages each scenario of the fault suite (apps/e2e/src/faults) accepts: thousands, within a 2-core CI runner's minutes. */
+  FAULT_SUITE_MESSAGES: z.coerce.number().int().min(50).max(100_000).default(2000),
 });
 
 export const gatewayEnvSchema = coreEnvSchema
