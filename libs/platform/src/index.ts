@@ -6,3 +6,4 @@ export * from './lib/parse-input';
 export * from './lib/run-http-app';
 export * from './lib/openapi';
 export * from './lib/short-lived-cache';
+export * from './lib/storage-unavailable';

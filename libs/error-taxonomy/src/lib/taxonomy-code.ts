@@ -34,6 +34,8 @@ export const TAXONOMY_HTTP_STATUS = {
   query_too_complex: 400,
   // A bug or an unexpected failure of ours; the message never leaks internals.
   internal_error: 500,
+  // Our own database cannot be reached (a restart, a failover): nothing was stored; retry.
+  service_unavailable: 503,
 
   // Throttling beyond the plain rate limit
   pair_rate_limited: 429,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { SwitchboardError, type TaxonomyCode } from '@switchboard/error-taxonomy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStorageUnavailable } from './storage-unavailable';
 
 export interface ContractErrorBody {
   error: {
@@ -23,6 +24,9 @@ const HTTP_CODES: Partial<Record<number, { code: TaxonomyCode; message: string }
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: { code: 'validation_failed', message: 'Send application/json' },
   [HttpStatus.TOO_MANY_REQUESTS]: { code: 'rate_limited', message: 'Too many requests' },
 };
+
+/** What a client is asked to wait when the database is away (a restart or failover takes seconds). */
+const STORAGE_RETRY_AFTER_MS = 2_000;
 
 /** The contract's GraphQL endpoint (§7); its HTTP-level refusals get GraphQL's error shape. */
 const GRAPHQL_PATH = '/graphql';
@@ -62,7 +66,8 @@ export class ContractExceptionFilter implements ExceptionFilter {
     }
 
     const { status, body, retryAfterMs } = this.toContract(exception, String(request.id));
-    if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+    if (status === 503) this.logger.warn({ requestId: request.id, reason: exception instanceof Error ? exception.message : String(exception) }, 'database unavailable; answered 503');
+    else if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
     if (retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
     return undefined;
@@ -80,6 +85,10 @@ export class ContractExceptionFilter implements ExceptionFilter {
         },
       };
       return { status: exception.httpStatus, body, retryAfterMs: exception.retryAfterMs };
+    }
+    if (isStorageUnavailable(exception)) {
+      const body: ContractErrorBody = { error: { code: 'service_unavailable', message: 'The service cannot reach its database; try again', requestId } };
+      return { status: 503, body, retryAfterMs: STORAGE_RETRY_AFTER_MS };
     }
     const status = exception instanceof HttpException ? exception.getStatus() : this.statusOf(exception);
     const mapped = HTTP_CODES[status] ?? { code: 'internal_error' as const, message: 'Internal error' };
