@@ -81,7 +81,7 @@ export const redisEnvSchema = z.object({
     .default('sb'),
 });
 
-/** The send worker (libs/messaging send/): see docs/decisions.md, issue 7. */
+/** The send worker (libs/messaging send/): see docs/decisions.md, "Send worker". */
 export const sendEnvSchema = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** A call whose outcome is unknown (timeout, crash) waits this long for its status webhook before a resend. */
@@ -95,7 +95,7 @@ export const sendEnvSchema = z.object({
   MEDIA_PREFLIGHT_ALLOW_PRIVATE: bool.optional(),
 });
 
-/** Alerts raised by the worker (issue 8): an operator sink and the failure-rate rule. */
+/** Alerts raised by the worker: an operator sink and the failure-rate rule. */
 export const alertEnvSchema = z.object({
   /** Slack-compatible incoming webhook that receives every alert; unset: log, metric and tenant event only. */
   ALERT_WEBHOOK_URL: httpUrl.optional(),
@@ -121,7 +121,7 @@ export const tenantEventsEnvSchema = z.object({
   EVENT_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
-/** POST /graphql and its subscriptions (issue 9). Introspection and the sandbox UI default to development only. */
+/** POST /graphql and its subscriptions. Introspection and the sandbox UI default to development only. */
 export const graphqlEnvSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_SANDBOX: bool.optional(),

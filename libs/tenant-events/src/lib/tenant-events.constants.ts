@@ -1,4 +1,4 @@
-/** The events a tenant endpoint can subscribe to (issue 8). */
+/** The events a tenant endpoint can subscribe to. */
 export const TENANT_EVENT_TYPES = ['message.status', 'message.received', 'template.status', 'phone_number.quality', 'alert'] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
