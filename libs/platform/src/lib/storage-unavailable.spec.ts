@@ -44,6 +44,19 @@ describe('isStorageUnavailable (real Postgres errors)', () => {
     }
   });
 
+  it('is true for a TypeORM transaction whose connection died and was released under it', async () => {
+    const dataSource = new DataSource({ type: 'postgres', url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.release();
+      expect(isStorageUnavailable(await caught(() => runner.query('SELECT 1')))).toBe(true);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
   it('is false for errors that are ours to fix', async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
