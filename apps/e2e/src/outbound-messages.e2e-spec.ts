@@ -9,6 +9,8 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  startTcpFaultProxy,
+  type TcpFaultProxy,
 } from '@switchboard/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { Client } from 'pg';
@@ -22,7 +24,6 @@ import {
   waitFor,
   type RunningProcess,
 } from './support/app-process';
-import { startTcpCutProxy, type TcpCutProxy } from './support/tcp-cut-proxy';
 import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'o'.repeat(32)}`;
@@ -110,7 +111,7 @@ describe('POST /v1/messages against the built gateway', () => {
   let redis: TestRedis;
   let simulator: MetaSimulator;
   let collector: OtlpCollector;
-  let proxy: TcpCutProxy;
+  let proxy: TcpFaultProxy;
   let gateway: RunningProcess;
   let worker: RunningProcess | undefined;
   let url: string;
@@ -190,7 +191,7 @@ describe('POST /v1/messages against the built gateway', () => {
     simulator = await createMetaSimulator({ seed });
     collector = await startOtlpCollector();
     const redisTarget = new URL(redis.url);
-    proxy = await startTcpCutProxy({
+    proxy = await startTcpFaultProxy({
       host: redisTarget.hostname,
       port: Number(redisTarget.port || 6379),
     });

@@ -5,13 +5,12 @@ import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHe
 import { OutboxSweeper, SendMessageProcessor } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { QUEUE_NAMES, redisConnectionOptions } from '@switchboard/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
+import { createTestDatabase, createTestRedis, startTcpFaultProxy, type TcpFaultProxy, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
-import { startTcpStallProxy, type TcpStallProxy } from './tcp-stall-proxy.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
 
 jest.setTimeout(120_000);
@@ -35,7 +34,7 @@ interface MessageView {
 describe('send durability (gateway + worker in-process, simulator as Meta)', () => {
   let database: TestDatabase;
   let redis: TestRedis;
-  let proxy: TcpStallProxy;
+  let proxy: TcpFaultProxy;
   let simulator: MetaSimulator;
   let gateway: NestFastifyApplication;
   let worker: INestApplicationContext;
@@ -98,7 +97,7 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
     redis = createTestRedis('send_durability');
     await migrateDatabase(database.url, 'test');
     const target = new URL(redis.url);
-    proxy = await startTcpStallProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    proxy = await startTcpFaultProxy({ host: target.hostname, port: Number(target.port || 6379) });
     simulator = await createMetaSimulator({ seed, simulation: { statusDelaysMs: { sent: 5, delivered: 10, read: 15 } } });
     const graph = await simulator.listen({ port: 0 });
     const vaultKeys = new MasterKeyRing(MasterKey.generate());

@@ -1,9 +1,12 @@
 import { connect, createServer, type Socket } from 'node:net';
 
-export interface TcpStallProxy {
-  /** `redis://127.0.0.1:PORT`-style address part: `127.0.0.1:PORT`. */
+export interface TcpFaultProxy {
+  /** `host:port` to give the process under test instead of the real service. */
   readonly address: string;
-  /** Holds every byte in both directions (connections stay open), as a paused or failing-over server would. */
+  /** Drops every open connection and refuses new ones until `restore` (a partition, a restart). */
+  cut(): void;
+  restore(): void;
+  /** Holds every byte in both directions with connections kept open (a paused or failing-over server). */
   stall(): void;
   /** Delivers what was held, in order, and passes bytes through again. */
   resume(): void;
@@ -11,12 +14,14 @@ export interface TcpStallProxy {
 }
 
 /**
- * A TCP pass-through the test can stall: the process under test keeps its connections and
- * simply hears nothing, so its own command timeouts trip (Redis's `CLIENT PAUSE` would
- * pause every client of the shared server, not just the one under test).
+ * A TCP pass-through the test controls: the process under test talks to it as if it were
+ * the service, and the test takes the service away or makes it go silent mid-run without
+ * touching the real one, which other test files share (Redis's `CLIENT PAUSE` would pause
+ * every client of the shared server).
  */
-export async function startTcpStallProxy(target: { host: string; port: number }): Promise<TcpStallProxy> {
+export async function startTcpFaultProxy(target: { host: string; port: number }): Promise<TcpFaultProxy> {
   const open = new Set<Socket>();
+  let isCut = false;
   let held: Array<() => void> | null = null;
   const forward = (from: Socket, to: Socket) =>
     from.on('data', (chunk: Buffer) => {
@@ -27,6 +32,10 @@ export async function startTcpStallProxy(target: { host: string; port: number })
       else write();
     });
   const server = createServer((client) => {
+    if (isCut) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
       open.add(socket);
@@ -42,6 +51,13 @@ export async function startTcpStallProxy(target: { host: string; port: number })
   const { port } = server.address() as { port: number };
   return {
     address: `127.0.0.1:${port}`,
+    cut: () => {
+      isCut = true;
+      for (const socket of open) socket.destroy();
+    },
+    restore: () => {
+      isCut = false;
+    },
     stall: () => {
       held ??= [];
     },
