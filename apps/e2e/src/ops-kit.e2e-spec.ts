@@ -137,6 +137,7 @@ describe('the ops kit: dashboard, alert rules, Prometheus and compose configurat
 });
 
 describe('every metric the dashboard and the alert rules name is exported by the built apps', () => {
+  const ADMIN_API_KEY = `e2e-admin-${'o'.repeat(32)}`;
   let database: TestDatabase;
   let redis: TestRedis;
   let gateway: RunningProcess;
@@ -149,14 +150,15 @@ describe('every metric the dashboard and the alert rules name is exported by the
     redis = createTestRedis('e2e_ops_kit');
     const [gatewayPort, workerPort] = [await freePort(), await freePort()];
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn' };
-    gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort) });
+    gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort), MIGRATE_ON_START: 'false' });
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     workerUrl = `http://127.0.0.1:${workerPort}`;
     await waitFor(`${gatewayUrl}/health/ready`);
     await waitFor(`${workerUrl}/health/ready`);
     // A round trip through the queue, so labelled series exist besides the declarations.
-    await waitFor(`${gatewayUrl}/health/pipeline`);
+    const probe = await fetch(`${gatewayUrl}/health/pipeline`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+    expect(probe.status).toBe(200);
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHe
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { Client } from 'pg';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
+import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'f'.repeat(32)}`;
 type Json = Record<string, unknown>;
@@ -84,7 +85,7 @@ describe('webhook forgery across tenants (built gateway + worker, simulator as M
     };
     victimKey = await register('victim', victimApp, victimToken.token, DEMO_IDS.wabaId, DEMO_IDS.phoneNumberId, '+1 555-010-0001');
     await register('rogue', rogueApp, rogueToken.token, ROGUE.wabaId, ROGUE.phoneNumberId, ROGUE.display);
-    expect((await call('POST', '/v1/templates/sync', victimKey)).status).toBe(200);
+    expect((await syncTemplates(url, victimKey))['state']).toBe('succeeded');
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   type PostgresInstance,
 } from './postgres-instance';
 import { startRedisInstance, type RedisInstance } from './redis-instance';
+import { syncTemplates } from './template-sync';
 
 const GATEWAY = 'dist/apps/gateway/main.js';
 const WORKER = 'dist/apps/worker/main.js';
@@ -243,25 +244,8 @@ export async function startFaultStack({
       environment: 'live',
     })
   )['key'] as string;
-  const sync = await fetch(`${gateways[0]}/v1/templates/sync`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
-  if (sync.status >= 300)
-    throw new Error(`template sync: HTTP ${sync.status} ${await sync.text()}`);
-  // A queued sync (202) finishes in the worker: wait until the template can be used.
-  const deadline = Date.now() + 30_000;
-  while (
-    (
-      await pool
-        .query(`SELECT 1 FROM templates WHERE name = 'hello_world'`)
-        .catch(() => ({ rowCount: 0 }))
-    ).rowCount === 0
-  ) {
-    if (Date.now() > deadline)
-      throw new Error('templates were not synced within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const sync = await syncTemplates(gateways[0], apiKey);
+  if (sync['state'] !== 'succeeded') throw new Error(`template sync ended ${String(sync['state'])}`);
 
   return {
     redis,

@@ -15,7 +15,9 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   vaultKeys: MasterKeyRing = new MasterKeyRing(MasterKey.generate()),
 ): Promise<NestFastifyApplication> {
+  // Unset, NODE_ENV means production (private targets refused); these specs talk to loopback receivers.
   const config = loadConfig(gatewayEnvSchema, {
+    NODE_ENV: 'test',
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,

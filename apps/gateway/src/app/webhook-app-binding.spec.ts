@@ -8,7 +8,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { MasterKey, MasterKeyRing, platformScope, TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { caller, startTestGateway, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
+import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
 
 /** Secrets of this run only: nothing secret-shaped is committed. */
@@ -151,7 +151,7 @@ describe('Webhook payloads are bound to the app that signed them', () => {
     };
     victimKey = await register('retail', victimApp, victimToken.token, VICTIM_WABA, VICTIM_PHONE, '+1 555-010-0001');
     await register('rogue', rogueApp, rogueToken.token, ROGUE.wabaId, ROGUE.phoneNumberId, ROGUE.display);
-    expect((await call('POST', '/v1/templates/sync', victimKey)).status).toBe(200);
+    expect((await syncTemplates(gateway, victimKey))['state']).toBe('succeeded');
     victimTemplateId = (await call('GET', '/v1/templates/order_update?language=en_US', victimKey)).body['metaTemplateId'] as string;
   });
 

@@ -125,7 +125,7 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
   };
   const createEndpoint = async (path: string, events: string[]) => {
     const created = await call('POST', '/v1/endpoints', key, { url: `${receiverUrl}${path}`, events });
-    expect(created.status).toBe(201);
+    if (created.status !== 201) throw new Error(JSON.stringify(created.body));
     return created.body as { id: string; secret: string; url: string; events: string[] };
   };
 
