@@ -15,7 +15,8 @@ export const SANDBOX_IDS = {
 export function writeSandboxSeed(dataDir) {
   const example = JSON.parse(readFileSync(join(root, 'apps', 'meta-simulator', 'seed.example.json'), 'utf8'));
   const { live, test } = SANDBOX_IDS;
-  const { failureRates: _failures, ...simulation } = example.simulation ?? {};
+  const simulation = { ...example.simulation };
+  delete simulation.failureRates;
   // Fixed ids: the simulator keeps no state across restarts, and a re-sync must find the same templates.
   const testTemplates = example.templates
     .filter((template) => template.wabaId === live.wabaId)

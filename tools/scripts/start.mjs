@@ -142,21 +142,17 @@ async function seedDemoTenant(adminKey) {
     Boolean(key) && (await fetch(`${gatewayUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } })).ok;
   if ((await works(saved.live)) && (await works(saved.test))) return saved;
 
-  let [status, tenant] = await admin('POST', '/v1/admin/tenants', adminKey, { slug: 'demo', name: 'Demo business unit' });
-  if (status === 409) {
-    const [, list] = await admin('GET', '/v1/admin/tenants', adminKey);
-    tenant = list.data.find((t) => t.slug === 'demo');
-  } else if (status !== 201) {
-    throw new Error(`creating the demo tenant answered ${status}`);
-  }
+  const [status, created] = await admin('POST', '/v1/admin/tenants', adminKey, { slug: 'demo', name: 'Demo business unit' });
+  if (status !== 201 && status !== 409) throw new Error(`creating the demo tenant answered ${status}`);
+  const tenant = status === 201 ? created : (await admin('GET', '/v1/admin/tenants', adminKey))[1].data.find((t) => t.slug === 'demo');
   const keys = { tenantId: tenant.id };
   for (const environment of ['live', 'test']) {
-    const [keyStatus, created] = await admin('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, {
+    const [keyStatus, key] = await admin('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, {
       environment,
       name: 'sandbox',
     });
     if (keyStatus !== 201) throw new Error(`creating the demo ${environment} key answered ${keyStatus}`);
-    keys[environment] = created.key;
+    keys[environment] = key.key;
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });

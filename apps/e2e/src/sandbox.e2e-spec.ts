@@ -96,7 +96,13 @@ describe('npm start (tools/scripts/start.mjs)', () => {
     for (;;) {
       const { body: message } = await shell(readCurl, { MESSAGE_ID: id });
       if (statuses.includes(String(message['status']))) return message;
-      if (Date.now() > deadline) throw new Error(`${id} is still ${JSON.stringify(message)} after ${timeoutMs} ms, wanted ${statuses.join('|')}`);
+      if (Date.now() > deadline) {
+        // What Meta (the simulator) did with it, and what the gateway answered its webhooks.
+        const simulated = await (await fetch(`${sandbox.urls.simulator}/_sim/messages/${String(message['wamid'])}`)).text();
+        const webhooks = ((await (await fetch(`${sandbox.urls.simulator}/_sim/webhooks`)).json()) as { data: Json[] }).data;
+        const answers = webhooks.map((webhook) => `${String(webhook['at'])} ${String(webhook['statusCode'] ?? webhook['error'])}`);
+        throw new Error(`${id} is still ${JSON.stringify(message)} after ${timeoutMs} ms, wanted ${statuses.join('|')}; simulator: ${simulated}; webhooks: ${answers.join(', ')}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
