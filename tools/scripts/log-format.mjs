@@ -6,6 +6,9 @@ const LEVELS = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 
 // Fields every line has or that the short form already shows.
 const SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'message', 'service', 'context', 'req', 'res', 'responseTime', 'err', 'reqId']);
 
+// Said by the method, URL and status already shown.
+const REQUEST_MESSAGES = new Set(['incoming request', 'request completed']);
+
 function clock(time) {
   return new Date(typeof time === 'number' ? time : Date.now()).toISOString().slice(11, 23);
 }
@@ -26,9 +29,11 @@ export function formatLogLine(line, app) {
   const level = (LEVELS[entry.level] ?? String(entry.level).toUpperCase()).padEnd(5);
   const parts = [clock(entry.time), level, entry.service ?? app];
   if (entry.context) parts.push(`[${entry.context}]`);
-  if (entry.req && entry.res) parts.push(`${entry.req.method} ${entry.req.url} -> ${entry.res.statusCode} in ${Math.round(entry.responseTime ?? 0)} ms`);
+  // pino-http logs one line per request (req and res); Fastify's own logger two ("incoming request", "request completed").
+  if (entry.req) parts.push(`${entry.req.method} ${entry.req.url}`);
+  if (entry.res) parts.push(`-> ${entry.res.statusCode} in ${Math.round(entry.responseTime ?? 0)} ms`);
   const message = entry.msg ?? entry.message;
-  if (message && !(entry.req && entry.res && message === 'request completed')) parts.push(scalar(message));
+  if (message && !REQUEST_MESSAGES.has(message)) parts.push(scalar(message));
   for (const [key, value] of Object.entries(entry)) if (!SHOWN.has(key) && value !== undefined) parts.push(`${key}=${scalar(value)}`);
   let text = parts.join(' ');
   if (entry.err) text += `\n${String(entry.err.stack ?? entry.err.message ?? scalar(entry.err)).replace(/^/gm, '    ')}`;

@@ -101,7 +101,15 @@ describe('npm start (tools/scripts/start.mjs)', () => {
         const simulated = await (await fetch(`${sandbox.urls.simulator}/_sim/messages/${String(message['wamid'])}`)).text();
         const webhooks = ((await (await fetch(`${sandbox.urls.simulator}/_sim/webhooks`)).json()) as { data: Json[] }).data;
         const answers = webhooks.map((webhook) => `${String(webhook['at'])} ${String(webhook['statusCode'] ?? webhook['error'])}`);
-        throw new Error(`${id} is still ${JSON.stringify(message)} after ${timeoutMs} ms, wanted ${statuses.join('|')}; simulator: ${simulated}; webhooks: ${answers.join(', ')}`);
+        const problems = sandbox.process
+          .output()
+          .split('\n')
+          .filter((line) => /WARN|ERROR|FATAL| -> (4|5)\d\d /.test(line))
+          .slice(-15);
+        throw new Error(
+          `${id} is still ${JSON.stringify(message)} after ${timeoutMs} ms, wanted ${statuses.join('|')}; simulator: ${simulated}; ` +
+            `webhooks: ${answers.join(', ')}; sandbox warnings and errors:\n${problems.join('\n')}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
