@@ -1,7 +1,7 @@
 // Helpers shared by the npm entry scripts. Plain Node (no dependencies): these run
 // on a fresh clone before `npm install` has happened.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +24,26 @@ export function run(command, args, options = {}) {
   }
 }
 
-/** `npm install` when node_modules is missing or older than the lockfile. */
+/**
+ * Whether every direct dependency is installed at the version the lockfile pins. Versions,
+ * not file times: a git checkout or worktree gives the lockfile a new mtime without
+ * changing what it pins, and node_modules may be shared by several checkouts.
+ */
+function dependenciesInstalled() {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+  return names.every((name) => {
+    const installed = join(root, 'node_modules', name, 'package.json');
+    if (!existsSync(installed)) return false;
+    const pinned = lock.packages?.[`node_modules/${name}`]?.version;
+    return !pinned || JSON.parse(readFileSync(installed, 'utf8')).version === pinned;
+  });
+}
+
+/** `npm install` when a dependency is missing or not at the lockfile's version. */
 export function ensureDependencies() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  if (dependenciesInstalled()) return;
   process.stdout.write('Installing dependencies (npm install)...\n');
   // npm ci refuses this registry's lockfile (missing other-platform optional binaries);
   // npm install honours the lockfile as it is.

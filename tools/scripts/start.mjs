@@ -3,7 +3,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { connectDemoTenant } from './demo-connection.mjs';
+import { gatewayCall } from './gateway-api.mjs';
 import { ensureDependencies, nxEnv, redisAnswers, root, run } from './lib.mjs';
+import { pipeFormatted } from './log-format.mjs';
+import { SANDBOX_IDS, writeSandboxSeed } from './sandbox-seed.mjs';
 
 // The built apps run as production unless told otherwise; the sandbox is development
 // (embedded Postgres, generated keys, private event targets, GraphQL sandbox).
@@ -16,6 +20,9 @@ const simulatorPort = Number(env.SIMULATOR_PORT || 4010);
 const dataDir = resolve(root, env.DATA_DIR || '.data');
 env.DATA_DIR = dataDir;
 const gatewayUrl = `http://${host}:${gatewayPort}`;
+const simulatorUrl = `http://${host}:${simulatorPort}`;
+// JSON lines stay the apps' format (production); a person at a development terminal reads them formatted.
+const pretty = env.NODE_ENV === 'development';
 
 ensureDependencies();
 
@@ -38,11 +45,11 @@ run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'worker', 'meta-si
 const children = [];
 let stopping = false;
 
-function startApp(name, port) {
+function startApp(name, port, appEnv = env) {
   const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
     cwd: root,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: appEnv,
+    stdio: ['ignore', pretty ? 'pipe' : 'inherit', pretty ? 'pipe' : 'inherit'],
     // Own process group: a terminal's Ctrl-C reaches only this script, which then
     // stops the apps in order (the gateway, owner of the embedded Postgres, last).
     detached: true,
@@ -53,6 +60,10 @@ function startApp(name, port) {
       void stopAll(1);
     }
   });
+  if (pretty) {
+    pipeFormatted(child.stdout, process.stdout, name);
+    pipeFormatted(child.stderr, process.stderr, name);
+  }
   children.push({ name, child, port });
   return child;
 }
@@ -96,29 +107,30 @@ process.once('SIGTERM', () => void stopAll(0));
 startApp('gateway', gatewayPort);
 if (!(await waitReady('gateway', `${gatewayUrl}/health/ready`))) await stopAll(1);
 startApp('worker', workerPort);
-startApp('meta-simulator', simulatorPort);
+// The simulator is the sandbox's Meta: its webhooks are signed with the seed app's
+// secret and posted to the gateway, which knows that secret once the app is registered.
+const simulatorSeed = writeSandboxSeed(dataDir);
+startApp('meta-simulator', simulatorPort, {
+  ...env,
+  SIMULATOR_SEED_FILE: simulatorSeed.path,
+  SIMULATOR_WEBHOOK_URL: `${gatewayUrl}/webhooks/whatsapp/{appId}`,
+});
 const ready = await Promise.all([
   waitReady('worker', `http://${host}:${workerPort}/health/ready`),
-  waitReady('meta-simulator', `http://${host}:${simulatorPort}/health`),
+  waitReady('meta-simulator', `${simulatorUrl}/health`),
 ]);
 if (ready.includes(false)) await stopAll(1);
 
 /** Admin API call with the operator key; returns [status, json]. */
-async function admin(method, path, adminKey, body) {
-  const response = await fetch(`${gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return [response.status, await response.json().catch(() => ({}))];
+function admin(method, path, adminKey, body) {
+  return gatewayCall(gatewayUrl, method, path, adminKey, body);
 }
 
 /**
  * A demo tenant with a live and a test key, reused across restarts (kept under
  * DATA_DIR) while they still work.
  */
-async function seedDemoTenant() {
-  const adminKey = env.ADMIN_API_KEY || readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+async function seedDemoTenant(adminKey) {
   const keysFile = join(dataDir, 'demo-keys.json');
   let saved = {};
   try {
@@ -130,21 +142,17 @@ async function seedDemoTenant() {
     Boolean(key) && (await fetch(`${gatewayUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } })).ok;
   if ((await works(saved.live)) && (await works(saved.test))) return saved;
 
-  let [status, tenant] = await admin('POST', '/v1/admin/tenants', adminKey, { slug: 'demo', name: 'Demo business unit' });
-  if (status === 409) {
-    const [, list] = await admin('GET', '/v1/admin/tenants', adminKey);
-    tenant = list.data.find((t) => t.slug === 'demo');
-  } else if (status !== 201) {
-    throw new Error(`creating the demo tenant answered ${status}`);
-  }
+  const [status, created] = await admin('POST', '/v1/admin/tenants', adminKey, { slug: 'demo', name: 'Demo business unit' });
+  if (status !== 201 && status !== 409) throw new Error(`creating the demo tenant answered ${status}`);
+  const tenant = status === 201 ? created : (await admin('GET', '/v1/admin/tenants', adminKey))[1].data.find((t) => t.slug === 'demo');
   const keys = { tenantId: tenant.id };
   for (const environment of ['live', 'test']) {
-    const [keyStatus, created] = await admin('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, {
+    const [keyStatus, key] = await admin('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, {
       environment,
       name: 'sandbox',
     });
     if (keyStatus !== 201) throw new Error(`creating the demo ${environment} key answered ${keyStatus}`);
-    keys[environment] = created.key;
+    keys[environment] = key.key;
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -153,10 +161,34 @@ async function seedDemoTenant() {
 
 let demo;
 try {
-  demo = await seedDemoTenant();
+  // Development: the gateway generated it under DATA_DIR unless ADMIN_API_KEY is set.
+  const adminKey = env.ADMIN_API_KEY || readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+  demo = await seedDemoTenant(adminKey);
+  await connectDemoTenant({
+    gatewayUrl,
+    adminKey,
+    demo,
+    seed: simulatorSeed.seed,
+    simulatorUrl,
+  });
 } catch (error) {
-  process.stderr.write(`Seeding the demo tenant failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`Seeding the demo tenant or connecting it to the simulator failed: ${error instanceof Error ? error.message : String(error)}\n`);
   await stopAll(1);
+}
+
+/** From the demo number to the demo contact. */
+function sendBody(content) {
+  return { from: SANDBOX_IDS.live.phoneNumberId, to: `+${SANDBOX_IDS.recipient}`, ...content };
+}
+
+/** One line a person can paste (and the sandbox spec runs): double quotes around the URL for $MESSAGE_ID. */
+function curl(method, url, key, body) {
+  const parts = ['curl -s'];
+  if (method !== 'GET') parts.push(`-X ${method}`);
+  parts.push(`"${url}"`);
+  if (key) parts.push(`-H "Authorization: Bearer ${key}"`);
+  if (body) parts.push(`-H 'content-type: application/json' -d '${JSON.stringify(body)}'`);
+  return parts.join(' ');
 }
 
 process.stdout.write(
@@ -165,18 +197,24 @@ process.stdout.write(
     'Switchboard sandbox is up:',
     `  gateway         ${gatewayUrl}   (health: /health/ready, pipeline: /health/pipeline with the operator key, metrics: /metrics, docs: /docs, GraphQL: /graphql)`,
     `  worker          http://${host}:${workerPort}   (health: /health/ready, metrics: /metrics)`,
-    `  meta simulator  http://${host}:${simulatorPort}   (Graph API stand-in; control routes under /_sim)`,
+    `  meta simulator  ${simulatorUrl}   (Graph API stand-in; control routes under /_sim)`,
     `  database        ${env.DATABASE_URL ? 'DATABASE_URL' : `embedded Postgres (PGlite) under ${env.DATA_DIR || '.data'}/pglite`}`,
     '',
     `Demo tenant ${demo.tenantId} (development keys, kept in ${join(dataDir, 'demo-keys.json')}):`,
     `  live key  ${demo.live}`,
     `  test key  ${demo.test}`,
     '',
-    'Try:',
-    `  curl -s ${gatewayUrl}/health/ready`,
-    `  curl -s -H "Authorization: Bearer ${demo.test}" ${gatewayUrl}/v1/me`,
-    `  curl -s -H "Authorization: Bearer ${demo.test}" -H 'content-type: application/json' ${gatewayUrl}/graphql -d '{"query":"{ me { environment tenant { slug } } }"}'`,
-    `  API docs: ${gatewayUrl}/docs   GraphQL sandbox: ${gatewayUrl}/graphql`,
+    `Connected to the simulator: Meta app ${simulatorSeed.seed.apps[0].id}, live WABA ${SANDBOX_IDS.live.wabaId} (number ${SANDBOX_IDS.live.phoneNumberId}), test WABA ${SANDBOX_IDS.test.wabaId} (number ${SANDBOX_IDS.test.phoneNumberId}), templates synced.`,
+    '',
+    'Send a template (sent, delivered, read within a second or two):',
+    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody({ type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }))}`,
+    'Read it (MESSAGE_ID=the id it answered):',
+    `  ${curl('GET', `${gatewayUrl}/v1/messages/$MESSAGE_ID`, demo.live)}`,
+    'Make the contact write in (opens the 24 h window):',
+    `  ${curl('POST', `${simulatorUrl}/_sim/inbound`, undefined, { phoneNumberId: SANDBOX_IDS.live.phoneNumberId, from: SANDBOX_IDS.recipient, name: 'Ana', text: 'Hi! Is my order on its way?' })}`,
+    'Reply free-form inside the window:',
+    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody({ type: 'text', text: { body: 'Hi Ana, it ships today.' } }))}`,
+    `More: curl -s -H "Authorization: Bearer ${demo.test}" ${gatewayUrl}/v1/me   API docs: ${gatewayUrl}/docs   GraphQL: ${gatewayUrl}/graphql`,
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),

@@ -6,6 +6,7 @@ import type { CoreEnv, DatabaseEnv } from '@switchboard/config';
 import { HTTP_METRICS, registerHttpMetrics, type HttpMetrics } from '@switchboard/telemetry';
 import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
 import { Logger } from 'nestjs-pino';
+import { bootLinesAtDebug } from './boot-lines-at-debug.logger';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { registerWellFormedBodyCheck } from './well-formed-body.hook';
 import { resolveDatabase } from './database.resolver';
@@ -27,6 +28,8 @@ export interface HttpAppSettings {
   bodyLimitBytes?: number;
   /** Serve /docs and /docs-json (the gateway's public API). */
   openApi?: boolean;
+  /** Log Nest's module and route lines at debug (development: a readable terminal). */
+  bootLinesAtDebug?: boolean;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function createHttpApp(module: DynamicModule, settings: HttpAppSett
     }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(settings.bootLinesAtDebug ? bootLinesAtDebug(app.get(Logger)) : app.get(Logger));
   app.useGlobalFilters(new ContractExceptionFilter());
   registerWellFormedBodyCheck(app.getHttpAdapter().getInstance());
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
@@ -71,7 +74,10 @@ export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyAp
     if (applied > 0) line(`[${options.service}] applied ${applied} migration(s)`);
   }
 
-  const app = await createHttpApp(options.module(database.url), options.http);
+  const app = await createHttpApp(options.module(database.url), {
+    ...options.http,
+    bootLinesAtDebug: config.NODE_ENV === 'development',
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
