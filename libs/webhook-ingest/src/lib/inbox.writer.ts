@@ -71,8 +71,10 @@ export class InboxWriter {
   private enqueue(inboxIds: number[]): void {
     if (this.pendingEnqueues >= this.settings.maxPendingEnqueues) return;
     this.pendingEnqueues += 1;
+    // redrive, not add: a finished job of the same id (a database started again under the same
+    // queue prefix numbers its inbox rows from 1) would turn an add into a no-op until the sweep.
     this.producer
-      .add('webhooks.process', { inboxIds })
+      .redrive('webhooks.process', { inboxIds })
       .catch((error: unknown) =>
         this.logger.warn({ inboxIds: inboxIds.length, reason: error instanceof Error ? error.message : String(error) }, 'webhook job not enqueued; the inbox sweep will'),
       )

@@ -45,7 +45,7 @@ export class InboxSweeper implements OnModuleInit {
     const ids = rows.map((row) => Number(row.id));
     const sweptAt = Math.floor(now / 60_000);
     for (let start = 0; start < ids.length; start += CHUNK) {
-      await this.producer.add('webhooks.process', { inboxIds: ids.slice(start, start + CHUNK), sweptAt });
+      await this.producer.redrive('webhooks.process', { inboxIds: ids.slice(start, start + CHUNK), sweptAt });
     }
     if (ids.length > 0) this.logger.warn({ reenqueued: ids.length }, 'inbox sweep re-enqueued stored webhooks still pending');
 
