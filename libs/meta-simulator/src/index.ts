@@ -22,6 +22,7 @@ export {
   type MessagingLimitTier,
 } from './lib/seed/simulator-seed.schema';
 export { demoSeed, DEMO_IDS, type DemoSeed } from './lib/seed/demo-seed';
+export { seededRandom, type RandomSource } from './lib/util/seeded-random';
 export { SimulatorControlError, type InboundResult, type RequestFilter } from './lib/control/simulator-control';
 export type { InboundMessageInput, TemplateStatusChange, PhoneNumberPatch, AddTokenInput } from './lib/control/control.schemas';
 export { faultSpecSchema, type FaultSpec, type Fault, type FaultKind } from './lib/control/fault.injector';

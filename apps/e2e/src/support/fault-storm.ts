@@ -1,3 +1,5 @@
+import { seededRandom } from '@switchboard/meta-simulator';
+
 /** A fault as POST /_sim/faults takes it. */
 export interface SimulatorFaultSpec {
   kind: 'error' | 'latency' | 'empty-5xx';
@@ -12,18 +14,6 @@ export interface Storm {
   faults: SimulatorFaultSpec[];
   /** Sends that answer after the client's timeout (each may be resent once: the bound on duplicates). */
   timeouts: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, so a storm is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**
@@ -45,7 +35,7 @@ export function stormFaults({
   timeoutMs: number;
   randomSeed: number;
 }): Storm {
-  const next = random(randomSeed);
+  const next = seededRandom(randomSeed);
   const faults: SimulatorFaultSpec[] = [];
   const match = { route: 'messages' } as const;
   const meanRun = 1 / share - 1;
