@@ -7496,7 +7496,7 @@ export interface operations {
                      *       ],
                      *       "description": null,
                      *       "createdAt": "2025-01-15T10:10:00.000Z",
-                     *       "secret": "whsec_c3dpdGNoYm9hcmQtZXhhbXBsZS1zZWNyZXQtMzI="
+                     *       "secret": "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
                      *     }
                      */
                     "application/json": {

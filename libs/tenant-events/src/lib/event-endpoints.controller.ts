@@ -40,7 +40,7 @@ export class EventEndpointsController {
   @ApiZodBody(createEndpointSchema, { url: 'https://example.com/switchboard-events', events: ['message.status', 'message.received'] })
   @ApiZodResponse(201, 'Created; `secret` signs every delivery and is shown only here', createdEndpointSchema, {
     ...EXAMPLE_ENDPOINT,
-    secret: 'whsec_c3dpdGNoYm9hcmQtZXhhbXBsZS1zZWNyZXQtMzI=',
+    secret: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
   })
   // 409 conflict: the environment already has this URL; 422 endpoint_limit_reached: it has as many endpoints as allowed.
   @ApiContractErrors(409, 422)
