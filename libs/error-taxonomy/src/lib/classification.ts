@@ -12,6 +12,14 @@ export interface MetaErrorRef {
   readonly fbtraceId?: string;
 }
 
+/** A non-Meta vendor's side of an error (Twilio's `21610` ...), as shown in `error.provider`. */
+export interface ProviderErrorRef {
+  /** The channel whose vendor answered (`sms`). */
+  readonly channel: string;
+  readonly code: string;
+  readonly title: string;
+}
+
 /** Everything the gateway decides about one failure. */
 export interface Classification {
   readonly code: TaxonomyCode;
@@ -25,6 +33,7 @@ export interface Classification {
   /** One sentence on what an operator does about it. */
   readonly action: string;
   readonly meta?: MetaErrorRef;
+  readonly provider?: ProviderErrorRef;
   /** True when a human must act and the problem outlives this one message. */
   readonly alert: boolean;
 }

@@ -10,11 +10,12 @@ export interface MessageError {
   readonly retryable: boolean;
   readonly action: string;
   readonly meta?: { readonly code: number; readonly title: string; readonly details?: string };
+  readonly provider?: { readonly channel: string; readonly code: string; readonly title: string };
 }
 
 /** The contract's message `error` of a classified failure (a Graph answer or a webhook `errors[]` entry). */
 export function messageErrorOf(classification: Classification): MessageError {
-  const meta = classification.meta;
+  const { meta, provider } = classification;
   return {
     code: classification.code,
     message: classification.message,
@@ -22,5 +23,6 @@ export function messageErrorOf(classification: Classification): MessageError {
     retryable: classification.retryable,
     action: classification.action,
     ...(meta ? { meta: { code: meta.code, title: meta.title, ...(meta.details !== undefined ? { details: meta.details } : {}) } } : {}),
+    ...(provider ? { provider: { channel: provider.channel, code: provider.code, title: provider.title } } : {}),
   };
 }

@@ -17,6 +17,11 @@ export interface ChannelContext<Config> {
   /** W3C traceparent of the caller's span, so the plugin's outbound call joins the trace. */
   readonly traceparent?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Where the vendor should report this message's statuses (the host's ingest route for the
+   * connection, with the message id in its query); for vendors that take a callback per send.
+   */
+  readonly statusCallbackUrl?: string;
 }
 
 /**
@@ -54,18 +59,51 @@ export interface SendResult {
   readonly usage?: { readonly maxPercentage: number; readonly estimatedTimeToRegainAccessMs: number };
 }
 
-/** A normalised inbound happening: a message, a status, a template or account update. */
-export interface ChannelEvent {
-  readonly kind: string;
-  /** Stable per event, for deduplication across redeliveries. */
+/** The delivery states a vendor reports, in the gateway's words; anything else is not a status. */
+export type ReceiptStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A vendor's report on one outbound message, normalised. */
+export interface StatusReceipt {
+  readonly kind: 'status';
+  /** Stable per report, for deduplication across redeliveries. */
   readonly dedupeKey: string;
   readonly occurredAt: Date;
+  /** The vendor's message id (what send() returned). */
+  readonly providerMessageId: string;
+  /** The gateway's message id when the vendor echoes it or the callback URL carries it. */
+  readonly messageId?: string;
+  readonly status: ReceiptStatus;
+  /** For `failed`: the vendor's failure, classified by the plugin. */
+  readonly error?: Classification;
   readonly payload: Readonly<Record<string, unknown>>;
 }
+
+/** A message a person sent to one of the connection's addresses, normalised. */
+export interface InboundMessage {
+  readonly kind: 'message';
+  readonly dedupeKey: string;
+  readonly occurredAt: Date;
+  readonly providerMessageId: string;
+  /** The person's address, normalised as the channel's recipients are (SMS: E.164 digits without +). */
+  readonly from: string;
+  /** The connection's address that received it. */
+  readonly to: string;
+  readonly text?: string;
+  /** A consent keyword the vendor acts on (SMS STOP / START): the host suppresses or lifts the sender. */
+  readonly consent?: 'opt_out' | 'opt_in';
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** A normalised inbound happening. */
+export type ChannelEvent = StatusReceipt | InboundMessage;
 
 export interface InboundRequest {
   readonly rawBody: Buffer;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The full URL the vendor called (scheme, host, path, query): some vendors sign it (Twilio). */
+  readonly url: string;
+  /** The body parsed by its content type: a JSON value, or form fields as a record of strings. */
+  readonly body: unknown;
 }
 
 /**
@@ -93,8 +131,20 @@ export interface ChannelPlugin<Config = unknown, Message = unknown, Payload = un
   send(message: PreparedMessage<Payload>, ctx: ChannelContext<Config>): Promise<SendResult>;
   /** Vendor failure -> retryable / delay / permanent. */
   classifyError(error: unknown): Classification;
+  /**
+   * The addresses a connection of this config sends from (SMS: its numbers), so the host can
+   * resolve a request's `from` to a connection. Absent: the host resolves senders itself.
+   */
+  sendersOf?(config: Config): string[];
+  /** Normalises a request's recipient (SMS: E.164 digits without +); throws SwitchboardError when it is no address. */
+  normaliseRecipient?(to: string): string;
+  /**
+   * Vendor callbacks (statuses, inbound messages) on the host's route for the channel
+   * (`/webhooks/{channel}/{connectionId}`): verify() checks the vendor's signature with the
+   * connection's config before anything is parsed; parse() never throws on a verified request.
+   */
   readonly inbound?: {
     verify(request: InboundRequest, ctx: ChannelContext<Config>): boolean;
-    parse(body: unknown): ChannelEvent[];
+    parse(request: InboundRequest): ChannelEvent[];
   };
 }
