@@ -9,3 +9,4 @@ export * from './lib/classify';
 export * from './lib/message-error';
 export * from './lib/secret-redaction';
 export * from './lib/switchboard-error';
+export * from './lib/twilio-error-catalogue';

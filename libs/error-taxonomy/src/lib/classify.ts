@@ -1,9 +1,10 @@
-import type { Classification, MetaErrorRef } from './classification';
+import type { Classification, MetaErrorRef, ProviderErrorRef } from './classification';
 import { META_ERROR_CATALOGUE, type MetaErrorEntry } from './meta-error-catalogue';
 import { lookupMetaError } from './meta-error-lookup';
 import { isAutomaticRetry } from './retry-policy';
 import { redactSecrets } from './secret-redaction';
 import { httpStatusOf } from './taxonomy-code';
+import { lookupTwilioError } from './twilio-error-catalogue';
 import {
   TRANSPORT_CATALOGUE,
   transportVariantOf,
@@ -71,11 +72,42 @@ export function classifyMetaCode(
 ): Classification {
   const entry = lookupMetaError(metaCode);
   const meta = metaRef(metaCode, entry?.title ?? extras.title ?? `Meta error ${metaCode}`, extras.details, extras.fbtraceId);
-  return entry ? fromEntry(entry, meta) : unknownClassification(meta);
+  return entry ? fromEntry(entry, { meta }) : unknownClassification(meta);
 }
 
 export function classifyTransport(failure: TransportFailure): Classification {
   return fromEntry(TRANSPORT_CATALOGUE[transportVariantOf(failure)]);
+}
+
+/** A Twilio error as its REST answer (`{code, message, status}`) or a status callback's `ErrorCode` gives it. */
+export interface TwilioErrorInput {
+  readonly code?: number | string;
+  readonly message?: string;
+  /** The HTTP status of the REST answer. */
+  readonly status?: number;
+}
+
+/**
+ * Twilio's side of a failure (the SMS channel's vendor). A listed code carries its catalogue
+ * row; an unlisted code is `unknown` and alerts; an answer without a code is classified as a
+ * transport failure by its HTTP status, as a Graph answer without an error body is.
+ */
+export function classifyTwilio(input: TwilioErrorInput, options: ClassifyOptions = {}): Classification {
+  const code = isRecord(input) ? toInt(input.code) : undefined;
+  if (code === undefined) {
+    const status = isRecord(input) ? input.status : undefined;
+    if (typeof status === 'number' && status >= 400) return classifyTransport({ type: 'transport', reason: 'http_error', httpStatus: status });
+    return unknownClassification(undefined, 'Twilio reported a failure without an error code.');
+  }
+  const entry = lookupTwilioError(code);
+  const message = typeof input.message === 'string' ? redactSecrets(input.message, options.redact) : undefined;
+  const provider: ProviderErrorRef = { channel: 'sms', code: String(code), title: entry?.title ?? message ?? `Twilio error ${code}` };
+  if (entry) return fromEntry(entry, { provider });
+  return {
+    ...unknownClassification(undefined, `Twilio returned error code ${code}, which the error catalogue does not list.`),
+    action: "Look the code up in Twilio's error dictionary and add it to the Twilio error catalogue.",
+    provider,
+  };
 }
 
 function classifyGraphBody(error: Record<string, unknown>, options: ClassifyOptions): Classification {
@@ -107,8 +139,11 @@ function classifyWebhookEntry(entry: Record<string, unknown>, options: ClassifyO
   });
 }
 
-/** The shared fields of a catalogue row (Meta code or transport failure) as a classification. */
-function fromEntry(entry: Pick<MetaErrorEntry, 'code' | 'category' | 'retry' | 'summary' | 'action' | 'alert'>, meta?: MetaErrorRef): Classification {
+/** The shared fields of a catalogue row (Meta or Twilio code, transport failure) as a classification. */
+function fromEntry(
+  entry: Pick<MetaErrorEntry, 'code' | 'category' | 'retry' | 'summary' | 'action' | 'alert'>,
+  refs: { meta?: MetaErrorRef; provider?: ProviderErrorRef } = {},
+): Classification {
   return {
     code: entry.code,
     httpStatus: httpStatusOf(entry.code),
@@ -117,7 +152,8 @@ function fromEntry(entry: Pick<MetaErrorEntry, 'code' | 'category' | 'retry' | '
     retryable: isAutomaticRetry(entry.retry),
     message: entry.summary,
     action: entry.action,
-    ...(meta ? { meta } : {}),
+    ...(refs.meta ? { meta: refs.meta } : {}),
+    ...(refs.provider ? { provider: refs.provider } : {}),
     alert: entry.alert,
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCodesSection, renderCodesSection, replaceCodesSection } from './readme-codes-table';
 import { META_ERROR_CATALOGUE } from './meta-error-catalogue';
+import { TWILIO_ERROR_CATALOGUE } from './twilio-error-catalogue';
 
 describe('README code table', () => {
   it('is up to date with the catalogue (rewrite: npx nx run error-taxonomy:readme)', () => {
@@ -9,11 +10,11 @@ describe('README code table', () => {
     expect(extractCodesSection(readme)).toBe(renderCodesSection().trim());
   });
 
-  it('has one row per catalogue entry', () => {
+  it('has one row per catalogue entry (Meta and Twilio)', () => {
     const rows = renderCodesSection()
       .split('\n')
       .filter((l) => /^\| \d/.test(l));
-    expect(rows).toHaveLength(META_ERROR_CATALOGUE.length);
+    expect(rows).toHaveLength(META_ERROR_CATALOGUE.length + TWILIO_ERROR_CATALOGUE.length);
   });
 
   it('replaces only the marked section', () => {

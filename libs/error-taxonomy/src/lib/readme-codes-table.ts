@@ -2,6 +2,7 @@ import { META_ERROR_CATALOGUE, type MetaErrorEntry } from './meta-error-catalogu
 import { describeRetryPolicy } from './retry-policy';
 import { httpStatusOf } from './taxonomy-code';
 import { TRANSPORT_CATALOGUE, TRANSPORT_VARIANTS } from './transport-failure';
+import { TWILIO_ERROR_CATALOGUE } from './twilio-error-catalogue';
 
 // Not exported from index.ts: only the README spec and the rewrite script use it.
 
@@ -14,37 +15,44 @@ function metaCodeLabel(entry: MetaErrorEntry): string {
   return entry.metaCodeTo === undefined ? String(entry.metaCode) : `${entry.metaCode}–${entry.metaCodeTo}`;
 }
 
-/** The generated README section: the Meta catalogue, then transport failures. */
+type Row = Pick<MetaErrorEntry, 'category' | 'code' | 'retry' | 'alert' | 'action'>;
+
+function row(label: string, meaning: string, e: Row): string {
+  return `| ${label} | ${cell(meaning)} | ${e.category} | \`${e.code}\` | ${httpStatusOf(e.code)} | ${cell(
+    describeRetryPolicy(e.retry),
+  )} | ${e.alert ? 'yes' : 'no'} | ${cell(e.action)} |`;
+}
+
+/** The generated README section: the Meta catalogue, the Twilio catalogue, then transport failures. */
 export function renderCodesSection(): string {
   const lines: string[] = [
-    '<!-- Generated from src/lib/meta-error-catalogue.ts and transport-failure.ts; do not edit by hand. -->',
+    '<!-- Generated from src/lib/meta-error-catalogue.ts, twilio-error-catalogue.ts and transport-failure.ts; do not edit by hand. -->',
     '',
     '| Meta code | Title | Category | Gateway code | HTTP | Retry | Alert | Operator action |',
     '|---|---|---|---|---|---|---|---|',
   ];
   const sorted = [...META_ERROR_CATALOGUE].sort((a, b) => a.metaCode - b.metaCode);
   for (const e of sorted) {
-    const title = e.titleSource === 'meta' ? e.title : `${e.title} *`;
-    lines.push(
-      `| ${metaCodeLabel(e)} | ${cell(title)} | ${e.category} | \`${e.code}\` | ${httpStatusOf(e.code)} | ${cell(
-        describeRetryPolicy(e.retry),
-      )} | ${e.alert ? 'yes' : 'no'} | ${cell(e.action)} |`,
-    );
+    lines.push(row(metaCodeLabel(e), e.titleSource === 'meta' ? e.title : `${e.title} *`, e));
   }
   lines.push(
     '',
     '`*` Meta publishes no title for this code; the title is ours.',
+    '',
+    '| Twilio code (SMS) | Title | Category | Gateway code | HTTP | Retry | Alert | Operator action |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const e of [...TWILIO_ERROR_CATALOGUE].sort((a, b) => a.twilioCode - b.twilioCode)) {
+    lines.push(row(String(e.twilioCode), e.title, e));
+  }
+  lines.push(
     '',
     '| Transport failure | Meaning | Category | Gateway code | HTTP | Retry | Alert | Operator action |',
     '|---|---|---|---|---|---|---|---|',
   );
   for (const variant of TRANSPORT_VARIANTS) {
     const t = TRANSPORT_CATALOGUE[variant];
-    lines.push(
-      `| ${variant} | ${cell(t.summary)} | ${t.category} | \`${t.code}\` | ${httpStatusOf(t.code)} | ${cell(
-        describeRetryPolicy(t.retry),
-      )} | ${t.alert ? 'yes' : 'no'} | ${cell(t.action)} |`,
-    );
+    lines.push(row(variant, t.summary, t));
   }
   return lines.join('\n');
 }

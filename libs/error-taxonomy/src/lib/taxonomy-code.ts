@@ -51,6 +51,10 @@ export const TAXONOMY_HTTP_STATUS = {
   recipient_blocked: 422,
   recipient_in_experiment: 422,
   recipient_identity_changed: 422,
+  // The carrier could not reach the handset (off, out of coverage, unknown, a landline).
+  recipient_unreachable: 422,
+  // A carrier filtered the message (its content or its sender) before delivery.
+  message_filtered: 422,
 
   // Request content
   invalid_parameter: 422,

@@ -171,3 +171,43 @@ export function transportVariantOf(failure: TransportFailure): TransportVariant 
       return failure.reason;
   }
 }
+
+const REFUSED = new Set(['ECONNREFUSED']);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Maps what an HTTP client (undici, or node:net underneath it) threw to a transport
+ * failure, for every vendor client. Only the error *code* is kept as `detail`: client
+ * messages can contain the URL, and URLs can contain query credentials.
+ */
+export function transportFailureOf(error: unknown): TransportFailure {
+  const code = errorCode(error);
+  const failure = (reason: TransportFailureReason): TransportFailure => ({
+    type: 'transport',
+    reason,
+    ...(code ? { detail: code } : {}),
+  });
+  if (code === undefined) return failure('socket_error');
+  if (REFUSED.has(code)) return failure('connection_refused');
+  if (DNS.has(code)) return failure('dns_failure');
+  if (TIMEOUT.has(code)) return failure('timeout');
+  if (RESET.has(code)) return failure('connection_reset');
+  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return failure('aborted');
+  return failure('socket_error');
+}
+
+// Connection errors may arrive wrapped (AggregateError for dual-stack connects, `cause`).
+function errorCode(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 3) return undefined;
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && e.code !== '') return e.code;
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors as unknown[]) {
+      const c = errorCode(inner, depth + 1);
+      if (c) return c;
+    }
+  }
+  return errorCode(e.cause, depth + 1);
+}
