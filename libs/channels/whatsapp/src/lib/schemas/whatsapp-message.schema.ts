@@ -1,3 +1,4 @@
+import { messageMetadataSchema } from '@switchboard/channel-contract';
 import { z } from 'zod';
 import { WHATSAPP_LIMITS as L } from '../whatsapp-limits';
 import { choiceSchema } from './choice.schema';
@@ -8,16 +9,11 @@ import { audioMediaSchema, captionedMediaSchema, documentMediaSchema, stickerMed
 import { limitedText } from './schema-helpers';
 import { templateSchema } from './template.schema';
 
-const metadataSchema = z
-  .record(z.string().max(64), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 4096, 'metadata is at most 4 KB of JSON')
-  .describe('Your own data, returned with the message and its events');
-
 const envelope = {
   from: z.string().min(1).max(32).describe("phone_number_id or display number of one of this environment's numbers"),
   to: z.string().min(1).max(32).describe('recipient phone number; normalised to E.164 digits'),
   recipient_type: z.literal('individual', { error: 'only individual recipients: group messages are not supported' }).optional(),
-  metadata: metadataSchema.optional(),
+  metadata: messageMetadataSchema.optional(),
 };
 const context = z.strictObject({ message_id: z.string().min(1).max(255) }).optional().describe('reply to this message (quoted)');
 const common = { ...envelope, context };
