@@ -20,6 +20,7 @@ const scopeRules = {
   // The message pipeline (shared) hosts the channel plugins; a plugin builds on shared libs only.
   'scope:shared': ['scope:shared', 'scope:whatsapp'],
   'scope:whatsapp': ['scope:shared'],
+  'scope:sms': ['scope:shared'],
 };
 const constraints = (extra) => [
   ...Object.entries(typeRules).map(([sourceTag, tags]) => ({
