@@ -52,7 +52,8 @@ describe('inbound SMS and opt-out keywords', () => {
   it('STOP opts the sender out (21610) until START, across the Messaging Service pool', async () => {
     expect((await t.sim.simulateInbound({ from: USER, to: FROM, body: '  stop ' })).keyword).toBe('opt-out');
     expect(receiver.received[0].params['Body']).toBe('  stop ');
-    for (const params of [{ From: FROM }, { From: SMS_DEMO_IDS.secondNumber }, { MessagingServiceSid: SMS_DEMO_IDS.messagingServiceSid }]) {
+    const senders: Record<string, string>[] = [{ From: FROM }, { From: SMS_DEMO_IDS.secondNumber }, { MessagingServiceSid: SMS_DEMO_IDS.messagingServiceSid }];
+    for (const params of senders) {
       const refused = await t.send({ To: USER, Body: 'promo', ...params });
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({ code: 21610, message: 'Attempt to send to unsubscribed recipient' });
