@@ -196,6 +196,8 @@ export const simulatorEnvSchema = z.object({
   SIMULATOR_SEED_FILE: z.string().optional(),
   /** Where the simulator posts signed webhooks (the gateway's /webhooks/whatsapp/{appId}). */
   SIMULATOR_WEBHOOK_URL: httpUrl.optional(),
+  /** Where the SMS (Twilio) simulator posts inbound messages; status callbacks go to each message's StatusCallback. */
+  SMS_INBOUND_URL: httpUrl.optional(),
 });
 
 export const tenancyEnvSchema = z.object({

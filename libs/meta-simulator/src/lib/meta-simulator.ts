@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { registerControlRoutes } from './control/control.routes';
 import { FaultInjector } from './control/fault.injector';
@@ -48,6 +48,12 @@ export interface MetaSimulatorOptions {
   simulation?: SimulationSettingsInput;
   /** Wall clock in ms; inject to test windows and token expiry without waiting. */
   now?: () => number;
+  /**
+   * Other vendors' simulators served on the same port (e.g. the SMS simulator's
+   * `routes`). Each is registered encapsulated, beside the Graph routes; its
+   * paths must not be Graph paths.
+   */
+  plugins?: FastifyPluginAsync[];
 }
 
 export interface ListenOptions {
@@ -250,6 +256,7 @@ export async function createMetaSimulator(options: MetaSimulatorOptions): Promis
     registerTemplateRoutes(graph, ctx, simulator);
     registerNodeRoutes(graph, ctx);
   });
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.ready();
   return simulator;
 }
