@@ -85,7 +85,7 @@ function registerPlugin(tree: Tree, name: string, className: string): void {
  * Recordings of the stand-in vendor the skeleton talks to (JSON over HTTP, HMAC-signed callbacks),
  * signed with the spec's fake webhook secret. Replace them with the real vendor's as the plugin grows.
  */
-export function recordedFixtures(name: string, webhookSecret: string): Record<string, unknown> {
+function recordedFixtures(name: string, webhookSecret: string): Record<string, unknown> {
   const callbackUrl = CALLBACK_URL(name);
   const text = { from: SENDER, to: `+1 415 555 0123`, type: 'text', text: { body: 'Hello' } };
   const message = { id: 'msg_conformance_1', from: SENDER, to: RECIPIENT, body: text };
