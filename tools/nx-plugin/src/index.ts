@@ -1,0 +1,1 @@
+export { channelGenerator, type ChannelGeneratorOptions } from './generators/channel/channel.generator';
