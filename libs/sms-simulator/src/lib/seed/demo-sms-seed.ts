@@ -11,19 +11,19 @@ export const SMS_DEMO_IDS = {
   /** A second account, so a test can send From a number the first one does not own. */
   otherAccountSid: 'AC00000000000000000000000000000002',
   messagingServiceSid: 'MG00000000000000000000000000000001',
-  number: '+15550200001',
-  secondNumber: '+15550200002',
-  otherAccountNumber: '+15550200101',
+  number: '+14155550201',
+  secondNumber: '+14155550202',
+  otherAccountNumber: '+14155550291',
   /** Recipients with a scripted fate; every other E.164 recipient is delivered. */
   recipients: {
-    delivered: '+15550300001',
-    unreachable30003: '+15550300003',
-    unknown30005: '+15550300005',
-    landline30006: '+15550300006',
-    filtered30007: '+15550300007',
-    invalid21211: '+15550300011',
-    notMobile21614: '+15550300014',
-    noReceipt: '+15550300099',
+    delivered: '+141555503001',
+    unreachable30003: '+141555503003',
+    unknown30005: '+141555503005',
+    landline30006: '+141555503006',
+    filtered30007: '+141555503007',
+    invalid21211: '+141555503011',
+    notMobile21614: '+141555503014',
+    noReceipt: '+141555503099',
   },
 } as const;
 
