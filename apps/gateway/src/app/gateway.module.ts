@@ -4,6 +4,7 @@ import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { GraphqlApiModule } from '@switchboard/graphql-api';
 import { HealthModule } from '@switchboard/health';
+import { loadChannelPlugins, messageApiDocs } from '@switchboard/channel-plugins';
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
@@ -14,6 +15,7 @@ import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { TenantEventsModule } from '@switchboard/tenant-events';
 import { WebhookIngestModule } from '@switchboard/webhook-ingest';
+import { WhatsAppChannelHost, WhatsAppHostModule } from '@switchboard/whatsapp-host';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
 import { TenantQuotaInterceptor } from './tenant-quota.interceptor';
@@ -30,7 +32,13 @@ export class GatewayModule {
     const development = config.NODE_ENV === 'development';
     // One instance of each, shared by the REST controllers and the GraphQL resolvers.
     const templates = TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService } });
-    const messaging = MessagingModule.forRoot();
+    const plugins = loadChannelPlugins({ packages: config.CHANNEL_PLUGINS });
+    const messaging = MessagingModule.forRoot({
+      plugins,
+      channelHosts: { imports: [WhatsAppHostModule.forRoot()], hosts: [WhatsAppChannelHost] },
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      http: messageApiDocs(plugins),
+    });
     return {
       module: GatewayModule,
       imports: [

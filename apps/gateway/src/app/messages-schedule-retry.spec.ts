@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
-import { MessageEntity, OutboxSweeper, SendTimeChecks, SENDERS_TTL_MS } from '@switchboard/messaging';
+import { MessageEntity, OutboxSweeper, SendTimeChecks } from '@switchboard/messaging';
+import { SENDERS_TTL_MS } from '@switchboard/whatsapp-host';
 import { migrateDatabase } from '@switchboard/platform';
 import { QUEUE_NAMES } from '@switchboard/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';

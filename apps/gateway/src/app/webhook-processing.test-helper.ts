@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AccountsModule, WabasService } from '@switchboard/accounts';
 import { AlertsModule, type AlertsSettings } from '@switchboard/alerts';
 import { ConfigModule } from '@switchboard/config';
+import { loadChannelPlugins } from '@switchboard/channel-plugins';
 import { DEFAULT_MESSAGING_SETTINGS, MessagingModule, type SendSettings } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
@@ -14,12 +15,15 @@ import type { TestDatabase, TestRedis } from '@switchboard/testing';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { TenantEventsModule, TenantEventsProcessor, type TenantEventsSettings } from '@switchboard/tenant-events';
 import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
+import { WhatsAppChannelHost, WhatsAppHostModule } from '@switchboard/whatsapp-host';
 
 export interface TestProcessingSettings {
   events?: Partial<TenantEventsSettings>;
   alerts?: Partial<AlertsSettings>;
   /** Also run the send worker (the `messages` queue) with these settings. */
   sender?: Partial<SendSettings>;
+  /** Where the gateway under test answers vendors' callbacks (status callback URLs point there). */
+  publicBaseUrl?: string;
 }
 
 @Module({})
@@ -37,8 +41,14 @@ class WebhookProcessingTestModule {
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
         AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { http: false }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
-        MessagingModule.forRoot({ http: false, ...(settings.sender ? { sender: true, send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...settings.sender } } : {}) }),
-        ...(settings.sender ? [RateLimitingModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix })] : []),
+        MessagingModule.forRoot({
+          plugins: loadChannelPlugins(settings.sender ? { mediaPreflight: {} } : {}),
+          channelHosts: { imports: [WhatsAppHostModule.forRoot({ http: false })], hosts: [WhatsAppChannelHost] },
+          publicBaseUrl: settings.publicBaseUrl ?? 'http://127.0.0.1:3000',
+          http: false,
+          ...(settings.sender ? { sender: true, send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...settings.sender } } : {}),
+        }),
+        RateLimitingModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
         WebhookIngestModule.forRoot({ http: false, processing: true }),
         // The test receivers listen on loopback.
         TenantEventsModule.forRoot({ allowPrivateTargets: true, ...settings.events, http: false }),

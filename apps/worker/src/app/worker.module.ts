@@ -4,6 +4,7 @@ import { AccountsModule, AccountsProcessor, TokenExpiryReadiness, WabasService }
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
+import { loadChannelPlugins } from '@switchboard/channel-plugins';
 import { MessagingModule, OutboxProcessor } from '@switchboard/messaging';
 import { QueueModule } from '@switchboard/queue';
 import { RateLimitingModule } from '@switchboard/rate-limiting';
@@ -13,6 +14,7 @@ import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { TokenVaultModule, type MasterKeyRing } from '@switchboard/token-vault';
 import { TenantEventsModule, TenantEventsProcessor } from '@switchboard/tenant-events';
 import { WebhookIngestModule, WebhooksProcessor } from '@switchboard/webhook-ingest';
+import { WhatsAppChannelHost, WhatsAppHostModule } from '@switchboard/whatsapp-host';
 import { SchedulesBootstrap } from './schedules.bootstrap';
 import { SystemProcessor } from './system.processor';
 
@@ -41,9 +43,14 @@ export class WorkerModule {
         TemplateRegistryModule.forRoot({ wabaAccess: { useExisting: WabasService }, http: false }),
         RateLimitingModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
         MessagingModule.forRoot({
+          plugins: loadChannelPlugins({
+            packages: config.CHANNEL_PLUGINS,
+            mediaPreflight: { allowPrivateTargets: config.MEDIA_PREFLIGHT_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' },
+          }),
+          channelHosts: { imports: [WhatsAppHostModule.forRoot({ http: false })], hosts: [WhatsAppChannelHost] },
+          publicBaseUrl: config.PUBLIC_BASE_URL,
           http: false,
           sender: true,
-          mediaPreflight: { allowPrivateTargets: config.MEDIA_PREFLIGHT_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production' },
           send: {
             concurrency: config.SEND_CONCURRENCY,
             reconcileWindowMs: config.SEND_RECONCILE_WINDOW_MS,

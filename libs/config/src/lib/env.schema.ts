@@ -139,6 +139,25 @@ export const graphqlEnvSchema = z.object({
   GRAPHQL_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
+/** Channels besides WhatsApp: where vendors reach the gateway, and plugins loaded from npm packages. */
+export const channelsEnvSchema = z.object({
+  /**
+   * The gateway's origin as vendors reach it (scheme, host, port, no path): status callbacks of
+   * channels that take one per send (SMS) point there, and signatures over the full URL check against it.
+   */
+  PUBLIC_BASE_URL: httpUrl.default('http://127.0.0.1:3000'),
+  /** Comma-separated npm packages whose default export is a channel plugin (or a factory of one), loaded besides the built-in channels. */
+  CHANNEL_PLUGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name.length > 0),
+    ),
+});
+
 export const graphEnvSchema = z.object({
   GRAPH_API_BASE_URL: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
@@ -222,6 +241,7 @@ export const gatewayEnvSchema = coreEnvSchema
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
+  .extend(channelsEnvSchema.shape)
   .extend(telemetryEnvSchema.shape)
   .extend(vaultEnvSchema.shape);
 
@@ -233,6 +253,7 @@ export const workerEnvSchema = coreEnvSchema
   .extend(databaseEnvSchema.shape)
   .extend(redisEnvSchema.shape)
   .extend(graphEnvSchema.shape)
+  .extend(channelsEnvSchema.shape)
   .extend(telemetryEnvSchema.shape)
   .extend(vaultEnvSchema.shape);
 

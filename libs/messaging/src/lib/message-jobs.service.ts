@@ -6,11 +6,11 @@ import type { MessageEntity } from './persistence/message.entity';
 /** How long an accepted request waits for Redis before leaving the job to the outbox sweep. */
 const ENQUEUE_DEADLINE_MS = 2000;
 
-export type SendJobSource = Pick<MessageEntity, 'id' | 'retries' | 'scheduledAt'>;
+export type SendJobSource = Pick<MessageEntity, 'id' | 'retries' | 'scheduledAt' | 'routeStep'>;
 
 /**
- * The `messages.send` job of a message, built the same way by accept, retry and the
- * outbox sweep: its id names the message and its requeue, and a scheduled message's
+ * The `messages.send` job of a message, built the same way by accept, retry, fallback and
+ * the outbox sweep: its id names the message, its route step and its requeue, and a scheduled message's
  * job waits in BullMQ's delayed set until `scheduledAt`.
  */
 @Injectable()
@@ -23,6 +23,7 @@ export class MessageJobs {
     return {
       messageId: message.id,
       ...(message.retries > 0 ? { retry: message.retries } : {}),
+      ...(message.routeStep > 0 ? { step: message.routeStep } : {}),
       ...(message.scheduledAt ? { notBefore: message.scheduledAt.toISOString() } : {}),
       ...(traceparent ? { traceparent } : {}),
     };

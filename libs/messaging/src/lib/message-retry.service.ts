@@ -11,6 +11,7 @@ import type { MessageStatus } from './persistence/message-status';
 import { MessageEntity } from './persistence/message.entity';
 import { queuedChange } from './status-feed/message-status-change';
 import { MessageStatusFeed } from './status-feed/message-status-feed';
+import { providerIdDetail } from './persistence/provider-id-detail';
 
 /** Only a message that ended without a delivery may be sent again; why any other status may not. */
 const NOT_RETRYABLE: Record<Exclude<MessageStatus, 'failed' | 'dead'>, string> = {
@@ -53,11 +54,11 @@ export class MessageRetryService {
           details: [{ path: 'id', issue: `status is ${row.status}: ${reason}` }],
         });
       }
-      const previous = { status: row.status, error: row.error, attempts: row.attempts, ...(row.wamid !== null ? { wamid: row.wamid } : {}) };
+      const previous = { status: row.status, error: row.error, attempts: row.attempts, ...(row.providerMessageId !== null ? providerIdDetail(row.channel, row.providerMessageId) : {}) };
       const now = new Date();
-      Object.assign(row, { status: 'queued', retries: row.retries + 1, attempts: 0, error: null, wamid: null, attemptStartedAt: null, updatedAt: now });
+      Object.assign(row, { status: 'queued', retries: row.retries + 1, attempts: 0, error: null, providerMessageId: null, attemptStartedAt: null, updatedAt: now });
       const saved = await manager.save(MessageEntity, row);
-      await manager.insert(MessageEventEntity, { messageId: id, tenantId, environment, status: 'queued', at: now, detail: { retry: saved.retries, previous } });
+      await manager.insert(MessageEventEntity, { messageId: id, tenantId, environment, status: 'queued', at: now, channel: saved.channel, routeStep: saved.routeStep, detail: { retry: saved.retries, previous } });
       return { message: saved, at: now };
     });
     await this.feed.publish([queuedChange(message, at)]);

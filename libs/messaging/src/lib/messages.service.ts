@@ -1,164 +1,125 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { ChannelRegistry } from '@switchboard/channel-contract';
-import { WHATSAPP_CHANNEL_ID, type WhatsAppChannelPlugin, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
+import type { ChannelPlugin, ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { parseInput } from '@switchboard/platform';
-import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { Between, DataSource, LessThan, LessThanOrEqual, MoreThanOrEqual, Raw, type FindOptionsWhere, type QueryDeepPartialEntity, type Repository } from 'typeorm';
-import { recipientSuppressed, testRecipientRefusal, windowClosed } from './checks/pre-send-refusals';
-import { stableHash } from './checks/stable-hash';
+import { ChannelHosts } from './channels/channel-hosts';
+import type { ChannelScope } from './channels/channel-host.port';
 import { channelRefusal } from './checks/channel-refusal';
-import { DELIVERY_OPTION_KEYS, deliveryOptionsSchema, type AcceptedMessage, type MessageView, type SendRequest } from './http/messages.schemas';
-import { acceptedView, messageSummary } from './http/message-views';
+import { RecipientChecks } from './checks/recipient-checks';
+import { stableHash } from './checks/stable-hash';
+import { MessageFallbacks } from './fallback/message-fallbacks';
+import { DEFAULT_CHANNEL, DELIVERY_OPTION_KEYS, deliveryOptionsSchema, listMessagesQuerySchemaFor, type AcceptedMessage, type ListMessagesQuery, type MessageView, type SendRequest } from './http/messages.schemas';
+import { acceptedView, messageSummary, timelineView } from './http/message-views';
 import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
-import { ConversationWindowsService } from './conversation-windows.service';
 import { MessageJobs } from './message-jobs.service';
 import { MessageTimelines } from './message-timelines.service';
 import { newMessageId } from './persistence/message-id';
-import type { MessageStatus } from './persistence/message-status';
-import { MessageEntity, type MessageTemplateRef } from './persistence/message.entity';
-import { SuppressionEntity } from './persistence/suppression.entity';
+import { MessageEntity } from './persistence/message.entity';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
-import { SenderDirectory } from './sender-directory.service';
 import { queuedChange } from './status-feed/message-status-change';
 import { MessageStatusFeed } from './status-feed/message-status-feed';
 
 const UNIQUE_VIOLATION = '23505';
 
-export interface MessageListFilter {
-  status?: MessageStatus | undefined;
-  to?: string | undefined;
-  from?: string | undefined;
-  type?: string | undefined;
-  /** Taxonomy code (`window_closed`) or Meta's error number (`131047`). */
-  errorCode?: string | undefined;
-  createdAfter?: string | undefined;
-  createdBefore?: string | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}
+export type MessageListFilter = Omit<ListMessagesQuery, 'type'> & { type?: string | undefined };
 
 /**
- * Accepts outbound messages: every check that can be made before Meta sees the
- * message runs here, and only then is the message stored (row + `queued` event in
- * one transaction) and its `messages.send` job enqueued. A refused request stores nothing.
+ * Accepts outbound messages on any channel: the request names its channel (default
+ * WhatsApp), the channel's plugin parses and validates its part, its host resolves the
+ * sender and runs the state-dependent checks, the shared recipient checks and the
+ * fallback route are resolved, and only then is the message stored (row + `queued` event
+ * in one statement) and its `messages.send` job enqueued. A refused request stores nothing.
  */
 @Injectable()
-export class MessagesService implements OnModuleInit {
-  private readonly logger = new Logger(MessagesService.name);
+export class MessagesService {
   private readonly messages: TenantScopedRepository<MessageEntity>;
-  private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
-  private templates!: TemplatePreSendService;
-  private readonly channel: WhatsAppChannelPlugin;
+  /** GET /v1/messages' filters (and GraphQL's), `type` over every registered channel's message types. */
+  readonly listQuery: ReturnType<typeof listMessagesQuerySchemaFor>;
 
   constructor(
     @InjectRepository(MessageEntity) messages: Repository<MessageEntity>,
-    @InjectRepository(SuppressionEntity) suppressions: Repository<SuppressionEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: MessageJobs,
     private readonly timelines: MessageTimelines,
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
-    private readonly senders: SenderDirectory,
-    private readonly windows: ConversationWindowsService,
-    private readonly moduleRef: ModuleRef,
-    @Inject(CHANNEL_REGISTRY) channels: ChannelRegistry,
+    @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
+    private readonly hosts: ChannelHosts,
+    private readonly recipients: RecipientChecks,
+    private readonly routes: MessageFallbacks,
     private readonly feed: MessageStatusFeed,
   ) {
-    // POST /v1/messages takes Meta's message object, so its channel is WhatsApp; the registry erases plugin types.
-    this.channel = channels.get(WHATSAPP_CHANNEL_ID) as WhatsAppChannelPlugin;
     this.messages = new TenantScopedRepository(messages);
-    this.suppressions = new TenantScopedRepository(suppressions);
-  }
-
-  onModuleInit(): void {
-    // The registry is a sibling module of the host; resolve its pre-send check app-wide.
-    this.templates = this.moduleRef.get(TemplatePreSendService, { strict: false });
+    this.listQuery = listMessagesQuerySchemaFor([...new Set(channels.ids().flatMap((id) => channels.get(id).messageTypes ?? ['text']))] as [string, ...string[]]);
   }
 
   /** The body's delivery options (ours) and the channel's message, each parsed by its own schema. */
   parseRequest(body: unknown): SendRequest {
     const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const delivery = Object.fromEntries(Object.entries(fields).filter(([key]) => DELIVERY_OPTION_KEYS.includes(key)));
+    const delivery = parseInput(deliveryOptionsSchema, Object.fromEntries(Object.entries(fields).filter(([key]) => DELIVERY_OPTION_KEYS.includes(key))));
     const message = Object.fromEntries(Object.entries(fields).filter(([key]) => !DELIVERY_OPTION_KEYS.includes(key)));
-    return { message: parseInput(this.channel.messageSchema, message), delivery: parseInput(deliveryOptionsSchema, delivery) };
+    const channel = delivery.channel ?? DEFAULT_CHANNEL;
+    return { channel, message: parseInput(this.pluginOf(channel).messageSchema, message) as SendRequest['message'], delivery };
   }
 
-  async accept({ message: input, delivery }: SendRequest, rawBody: unknown, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+  async accept({ channel, message: input, delivery }: SendRequest, rawBody: unknown, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
     const principal = RequestContext.principal();
-    const scope = { tenantId: principal.tenantId, environment: principal.environment };
+    const scope: ChannelScope = { tenantId: principal.tenantId, environment: principal.environment };
     const requestHash = idempotencyKey === undefined ? null : stableHash(rawBody);
     if (idempotencyKey !== undefined && requestHash !== null) {
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return replay;
     }
 
-    const sender = await this.senders.resolve(scope, input.from);
+    const plugin = this.pluginOf(channel);
+    const host = this.hosts.get(channel);
+    const sender = await host.resolveSender(scope, input.from);
     if (!sender) {
       throw new SwitchboardError({
         code: 'validation_failed',
-        message: 'from is not a phone number of this environment',
-        details: [{ path: 'from', issue: `no number ${input.from.slice(0, 32)} in this tenant environment` }],
+        message: input.from === undefined ? `No ${channel} sender in this environment` : 'from is not a sender of this environment',
+        details: [{ path: 'from', issue: input.from === undefined ? `connect a ${channel} account to this environment first` : `no sender ${input.from.slice(0, 32)} in this tenant environment` }],
       });
     }
-    const recipient = normaliseRecipient(input.to, this.settings.refusedRegions, 'to', { country: delivery.country, sender: sender.displayPhoneNumber });
-    const notAllowed = testRecipientRefusal(sender.testRecipients, recipient.waId);
-    if (notAllowed) throw notAllowed;
-    if (await this.suppressions.findOne({ waId: recipient.waId })) throw recipientSuppressed(recipient.waId);
+    const recipient = this.normaliseRecipient(plugin, input.to, delivery.country, sender.displayNumber);
+    const refusal = await this.recipients.refusal(scope, channel, sender, recipient, sender.address);
+    if (refusal) throw refusal;
 
-    const issues = await this.channel.validate(input, { ...scope, now: () => new Date() });
+    const issues = await plugin.validate(input, { ...scope, now: () => new Date() });
     if (issues.length > 0) throw channelRefusal(issues);
-    let template: MessageTemplateRef | null = null;
-    let sendable: WhatsAppMessage = input;
-    if (input.type === 'template') {
-      // A template read within the last second is good enough here: the send worker checks it again.
-      const checked = await this.templates.check(
-        scope,
-        { wabaId: sender.wabaId, name: input.template.name, language: input.template.language.code, components: input.template.components },
-        { maxAgeMs: TEMPLATE_LOOKUP_TTL_MS },
-      );
-      template = {
-        id: checked.template.id,
-        name: checked.template.name,
-        language: checked.template.language,
-        category: checked.template.category,
-        requested: checked.requested,
-        fallbackReason: checked.fallback?.reason ?? null,
-      };
-      // A paused template is sent as its backup: the backup's name and language go out.
-      sendable = { ...input, template: { ...input.template, name: checked.send.name, language: { ...input.template.language, code: checked.send.language.code } } };
-    } else {
-      // Everything but a template needs the contact's open 24 h window (first contact is always a template).
-      const window = await this.windows.state(sender.phoneNumberId, recipient.waId);
-      if (!window.open) throw windowClosed(window.lastInboundAt);
-    }
-    const payload = { ...this.channel.toPayload(sendable) };
-
+    const prepared = await host.prepare(scope, sender, recipient, input, { recheck: false });
+    const payload = { ...(plugin.toPayload(prepared.message) as Record<string, unknown>) };
+    const route = await this.routes.resolve(scope, channel, recipient, delivery.fallback);
+    const createdAt = new Date();
     const message = await this.store({
       id: newMessageId(),
       tenantId: scope.tenantId,
       environment: scope.environment,
-      phoneNumberId: sender.phoneNumberId,
-      wabaId: sender.wabaId,
-      to: recipient.waId,
-      type: input.type,
+      channel,
+      sender: sender.address,
+      accountId: sender.accountId,
+      to: recipient,
+      type: input.type ?? 'text',
       payload,
       metadata: input.metadata ?? {},
       status: 'queued',
       attempts: 0,
-      wamid: null,
+      providerMessageId: null,
       error: null,
-      template,
+      template: prepared.template,
       attemptStartedAt: null,
       sendTraceparent: null,
       scheduledAt: delivery.scheduledAt ? new Date(delivery.scheduledAt) : null,
       retries: 0,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
-    });
+      routeStep: 0,
+      route: route.steps.length > 0 ? route.steps : null,
+      fallbackDueAt: route.dueAt(delivery.scheduledAt ? new Date(delivery.scheduledAt) : createdAt),
+    }, createdAt);
     if (!message) {
       // Lost a race with a concurrent request of the same key: answer as that one.
       const replay = idempotencyKey !== undefined && requestHash !== null ? await this.replay(idempotencyKey, requestHash) : null;
@@ -170,29 +131,52 @@ export class MessagesService implements OnModuleInit {
       'switchboard.environment': message.environment,
       'switchboard.message_id': message.id,
       'switchboard.message_type': message.type,
+      'switchboard.channel': message.channel,
     });
     // Before the job: a `sent` the worker publishes then cannot overtake this `queued`.
     await this.feed.publish([queuedChange(message, message.createdAt)]);
     await this.jobs.enqueueCommitted(message);
+    if (message.fallbackDueAt) await this.routes.scheduleDeadline(message);
     return acceptedView(message);
+  }
+
+  /**
+   * Channels address people by phone number: the shared rules first (refused regions, national
+   * numbers read in the sender's country), then the channel's own check of the E.164 number.
+   */
+  private normaliseRecipient(plugin: ChannelPlugin, to: string, country: string | undefined, senderNumber: string): string {
+    const phone = normaliseRecipient(to, this.settings.refusedRegions, 'to', { country, sender: senderNumber }).waId;
+    return plugin.normaliseRecipient ? plugin.normaliseRecipient(`+${phone}`) : phone;
+  }
+
+  private pluginOf(channel: string): ChannelPlugin {
+    if (!this.channels.has(channel)) {
+      throw new SwitchboardError({
+        code: 'validation_failed',
+        message: 'The request is not valid',
+        details: [{ path: 'channel', issue: `one of ${this.channels.ids().join(', ')}` }],
+      });
+    }
+    return this.channels.get(channel);
   }
 
   async get(id: string): Promise<MessageView> {
     const message = await this.messages.findOne({ id });
     if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
     const [events = []] = await this.timelines.of([id]);
-    return { ...messageSummary(message), events };
+    return { ...messageSummary(message), events: timelineView(message, events) };
   }
 
   async list(filter: MessageListFilter): Promise<{ data: Omit<MessageView, 'events'>[]; nextCursor: string | null }> {
     const where: FindOptionsWhere<MessageEntity> = {};
     if (filter.status) where.status = filter.status;
+    if (filter.channel) where.channel = filter.channel;
     if (filter.to) where.to = normaliseRecipient(filter.to, [], 'to').waId;
-    if (filter.from) where.phoneNumberId = filter.from;
+    if (filter.from) where.sender = filter.from;
     if (filter.type) where.type = filter.type;
     if (filter.errorCode) {
       const code = filter.errorCode;
-      where.error = Raw((column) => `(${column} ->> 'code' = :code OR ${column} -> 'meta' ->> 'code' = :code)`, { code });
+      where.error = Raw((column) => `(${column} ->> 'code' = :code OR ${column} -> 'meta' ->> 'code' = :code OR ${column} -> 'provider' ->> 'code' = :code)`, { code });
     }
     if (filter.createdAfter && filter.createdBefore) where.createdAt = Between(new Date(filter.createdAfter), new Date(filter.createdBefore));
     else if (filter.createdAfter) where.createdAt = MoreThanOrEqual(new Date(filter.createdAfter));
@@ -219,9 +203,8 @@ export class MessagesService implements OnModuleInit {
   }
 
   /** Row and `queued` event in one statement (atomic, one round trip and one commit); null when the idempotency key was taken meanwhile. */
-  private async store(fields: Omit<MessageEntity, 'createdAt' | 'updatedAt'>): Promise<MessageEntity | null> {
+  private async store(fields: Omit<MessageEntity, 'createdAt' | 'updatedAt'>, now: Date): Promise<MessageEntity | null> {
     // Times in milliseconds, set here rather than by now(): what the API shows is exactly what range filters compare.
-    const now = new Date();
     const row: MessageEntity = { ...fields, createdAt: now, updatedAt: now };
     const [insertMessage, parameters] = this.dataSource
       .createQueryBuilder()
@@ -229,10 +212,11 @@ export class MessagesService implements OnModuleInit {
       .into(MessageEntity)
       // jsonb columns are typed as records, which TypeORM's deep-partial type does not accept.
       .values(row as unknown as QueryDeepPartialEntity<MessageEntity>)
-      .returning('"id", "tenant_id", "environment", "created_at"')
+      .returning('"id", "tenant_id", "environment", "created_at", "channel"')
       .getQueryAndParameters();
     const storeBoth = `WITH message AS (${insertMessage})
-      INSERT INTO message_events (message_id, tenant_id, environment, status, at) SELECT id, tenant_id, environment, 'queued', created_at FROM message`;
+      INSERT INTO message_events (message_id, tenant_id, environment, status, at, channel, route_step)
+      SELECT id, tenant_id, environment, 'queued', created_at, channel, 0 FROM message`;
     try {
       if (row.idempotencyKey === null) {
         await this.dataSource.query(storeBoth, parameters);

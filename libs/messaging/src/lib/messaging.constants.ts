@@ -26,9 +26,24 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   send: { concurrency: 50, reconcileWindowMs: 60_000, pauseRecheckMs: 60_000, circuit: DEFAULT_CIRCUIT_SETTINGS },
 };
 
-/** Meta's customer-service window after the contact's last inbound message. */
-export const WINDOW_MS = 24 * 3600 * 1000;
 
 export const MESSAGING_SETTINGS = Symbol('MESSAGING_SETTINGS');
 /** The host's ChannelRegistry (the explicit plugin list): accept and send both go through it. */
 export const CHANNEL_REGISTRY = Symbol('CHANNEL_REGISTRY');
+
+/** Where vendors reach the gateway for a channel connection (its ingest route), built from PUBLIC_BASE_URL. */
+export interface ChannelRoutes {
+  statusCallbackUrl(channel: string, connectionId: string, messageId: string): string;
+  /** The URL a vendor called, as it called it (what signatures over the full URL cover). */
+  publicUrl(pathAndQuery: string): string;
+}
+export const CHANNEL_ROUTES = Symbol('CHANNEL_ROUTES');
+
+/** The callbacks of a connection: `/webhooks/{channel}/{connectionId}`, a send's status callback naming its message. */
+export function channelRoutes(publicBaseUrl: string): ChannelRoutes {
+  const origin = publicBaseUrl.replace(/\/+$/, '');
+  return {
+    statusCallbackUrl: (channel, connectionId, messageId) => `${origin}/webhooks/${channel}/${connectionId}?messageId=${messageId}`,
+    publicUrl: (pathAndQuery) => `${origin}${pathAndQuery}`,
+  };
+}

@@ -1,23 +1,32 @@
-import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { DynamicModule, Module, type InjectionToken, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { ChannelPlugin } from '@switchboard/channel-contract';
 import { ChannelRegistry } from '@switchboard/channel-contract';
-import { MediaPreflight, WHATSAPP_CHANNEL_ID, WhatsAppChannel, type MediaPreflightOptions } from '@switchboard/channel-whatsapp';
 import { RateLimitConnection } from '@switchboard/rate-limiting';
-import { ConversationWindowsService } from './conversation-windows.service';
-import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
+import { ChannelHosts } from './channels/channel-hosts';
+import { CHANNEL_HOSTS, type ChannelHost } from './channels/channel-host.port';
+import { ChannelInbox } from './channels/channel-inbox.service';
+import { ChannelWebhookRoutes } from './channels/channel-webhook.routes';
+import { ConnectionChannelHosts } from './channels/connection-channel-host';
+import { RecipientChecks } from './checks/recipient-checks';
+import { SendTimeChecks } from './checks/send-time-checks';
+import { ChannelConnectionEntity } from './connections/channel-connection.entity';
+import { ChannelConnections } from './connections/channel-connections.service';
+import { FallbackPolicies } from './fallback/fallback-policies';
+import { MessageFallbacks } from './fallback/message-fallbacks';
+import { ChannelConnectionsController, FallbackPolicyController } from './http/channel-connections.controller';
+import { messagesControllerFor, SuppressionsController, type MessageApiDocs } from './http/messages.controller';
 import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
 import { MessageTimelines } from './message-timelines.service';
 import { MessagesService } from './messages.service';
 import { OutboxSweeper } from './outbox.sweeper';
-import { CHANNEL_REGISTRY, DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
-import { ConversationWindowEntity } from './persistence/conversation-window.entity';
+import { CHANNEL_REGISTRY, CHANNEL_ROUTES, channelRoutes, DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { MessageEventEntity } from './persistence/message-event.entity';
 import { MessageEntity } from './persistence/message.entity';
 import { SuppressionEntity } from './persistence/suppression.entity';
-import { SendTimeChecks } from './send-time-checks.service';
-import { SenderDirectory } from './sender-directory.service';
 import { PendingStatusEntity } from './status/pending-status.entity';
+import { MessageEvents } from './status/message-events';
 import { MessageStatusService } from './status/message-status.service';
 import { SuppressionsService } from './suppressions.service';
 import { CircuitBreaker } from './send/circuit-breaker';
@@ -28,23 +37,32 @@ import { SendMetrics } from './send/send.metrics';
 import { MessageStatusFeed } from './status-feed/message-status-feed';
 import { StatusFeedMetrics } from './status-feed/status-feed.metrics';
 
-export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, ConversationWindowEntity, SuppressionEntity, PendingStatusEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, MessageEventEntity, SuppressionEntity, PendingStatusEntity, ChannelConnectionEntity];
+
+/** The hosts the app binds for channels with state of their own (WhatsApp's), from the modules that provide them. */
+export interface ChannelHostBinding {
+  readonly imports: NonNullable<ModuleMetadata['imports']>;
+  /** Provider tokens of ChannelHost implementations those modules export. */
+  readonly hosts: readonly InjectionToken[];
+}
 
 export interface MessagingModuleOptions extends Partial<MessagingSettings> {
-  /** Mount the /v1/messages, /v1/contacts and /v1/suppressions routes (the gateway). Default true. */
-  http?: boolean;
-  /** Hosts refused as URL shorteners in media links; default the WhatsApp channel's list. */
-  urlShorteners?: readonly string[];
+  /** The channel plugins (the registry refuses a duplicate id, and a missing `whatsapp`, at boot). */
+  plugins: readonly ChannelPlugin[];
+  /** ChannelHosts the app binds; every other plugin gets the generic one over channel connections. */
+  channelHosts?: ChannelHostBinding;
+  /** The gateway's origin as vendors reach it: status callback URLs and callback signatures use it. */
+  publicBaseUrl: string;
+  /**
+   * Mount the /v1/messages, /v1/suppressions, /v1/fallback-policy, channel-connection admin and
+   * /webhooks/{channel}/{connectionId} routes (the gateway), documented with these schemas.
+   */
+  http?: MessageApiDocs | false;
   /**
    * Consume the `messages` queue (the worker). Needs RateLimitingModule from the host
-   * (the limits and the Redis connection the circuit breaker shares). Default false.
+   * (the Redis connection the circuit breaker shares). Default false.
    */
   sender?: boolean;
-  /**
-   * The sender's media-link check; the worker passes MEDIA_PREFLIGHT_ALLOW_PRIVATE resolved for its
-   * NODE_ENV. Unset here means private targets refused.
-   */
-  mediaPreflight?: MediaPreflightOptions;
 }
 
 const senderProviders: Provider[] = [
@@ -59,39 +77,53 @@ const senderProviders: Provider[] = [
 ];
 
 /**
- * The outbound message pipeline. Needs, from the host: TypeORM (PersistenceModule),
- * QueueModule (QUEUE_PRODUCER, QUEUE_SETTINGS), MetricsModule, AccountsModule (global: the tenant's numbers),
- * TemplateRegistryModule (TemplatePreSendService) and, for the routes, TenancyModule.
+ * The outbound message pipeline of every channel. Needs, from the host: TypeORM
+ * (PersistenceModule), QueueModule (QUEUE_PRODUCER, QUEUE_SETTINGS), MetricsModule,
+ * TokenVaultModule (channel connection configs), TenancyModule; the channel plugins and the
+ * ChannelHosts of channels with state of their own (WhatsApp's).
  */
 @Module({})
 export class MessagingModule {
-  static forRoot(options: MessagingModuleOptions = {}): DynamicModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
     const settings: MessagingSettings = {
       refusedRegions: options.refusedRegions ?? DEFAULT_MESSAGING_SETTINGS.refusedRegions,
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
       send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...options.send },
     };
-    const services = [MessagesService, MessageTimelines, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
+    const hosts = options.channelHosts?.hosts ?? [];
+    const services = [
+      MessagesService,
+      MessageTimelines,
+      SuppressionsService,
+      OutboxSweeper,
+      MessageStatusService,
+      MessageJobs,
+      MessageRetryService,
+      ChannelConnections,
+      ConnectionChannelHosts,
+      ChannelHosts,
+      RecipientChecks,
+      SendTimeChecks,
+      FallbackPolicies,
+      MessageFallbacks,
+      ChannelInbox,
+      MessageEvents,
+    ];
     return {
       module: MessagingModule,
-      imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],
-      controllers: options.http === false ? [] : [MessagesController, ContactsController, SuppressionsController],
+      imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), ...(options.channelHosts?.imports ?? [])],
+      controllers: options.http ? [messagesControllerFor(options.http), SuppressionsController, ChannelConnectionsController, FallbackPolicyController] : [],
       providers: [
         { provide: MESSAGING_SETTINGS, useValue: settings },
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.
-        // The sender checks media links before it sends (issue 7); accept needs no network.
-        {
-          provide: CHANNEL_REGISTRY,
-          useFactory: () =>
-            new ChannelRegistry(
-              [new WhatsAppChannel({ urlShorteners: options.urlShorteners, ...(options.sender ? { mediaPreflight: new MediaPreflight(options.mediaPreflight) } : {}) })],
-              [WHATSAPP_CHANNEL_ID],
-            ),
-        },
+        { provide: CHANNEL_REGISTRY, useFactory: () => new ChannelRegistry(options.plugins, ['whatsapp']) },
+        { provide: CHANNEL_ROUTES, useValue: channelRoutes(options.publicBaseUrl) },
+        { provide: CHANNEL_HOSTS, inject: [...hosts], useFactory: (...bound: ChannelHost[]) => bound },
         // Gateway and worker alike: both write timeline events; only a gateway watches.
         StatusFeedMetrics,
         MessageStatusFeed,
         ...services,
+        ...(options.http ? [ChannelWebhookRoutes] : []),
         ...(options.sender ? senderProviders : []),
       ],
       exports: [MESSAGING_SETTINGS, CHANNEL_REGISTRY, MessageStatusFeed, ...services],

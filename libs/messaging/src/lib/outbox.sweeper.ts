@@ -17,6 +17,7 @@ type Stranded = 'queued' | 'sending';
 interface CandidateRow {
   id: string;
   retries: number;
+  route_step: number;
   scheduled_at: Date | null;
   /** updated_at as Postgres prints it (microseconds kept): the claim compares it exactly. */
   version: string;
@@ -30,7 +31,7 @@ const CANDIDATES: Record<Stranded, { where: string; sortKey: string }> = {
   queued: { where: `status = 'queued'`, sortKey: 'coalesce(scheduled_at, created_at)' },
   // Every send step writes updated_at (begin, retrying, held): untouched for longer than the reconcile
   // window plus the grace, its job should have run long ago.
-  sending: { where: `status = 'sending' AND wamid IS NULL`, sortKey: 'updated_at' },
+  sending: { where: `status = 'sending' AND provider_message_id IS NULL`, sortKey: 'updated_at' },
 };
 
 /**
@@ -41,7 +42,7 @@ const CANDIDATES: Record<Stranded, { where: string; sortKey: string }> = {
  * failed or completed one is removed and added again under the same id. Sweeps running at
  * once (several workers) claim each row with a conditional update, so one of them re-adds
  * it; and job ids are fixed per message and requeue, so even a re-add that races a late
- * enqueue makes one job. The send step's own gates (row state, wamid, reconcile window)
+ * enqueue makes one job. The send step's own gates (row state, provider message id, reconcile window)
  * decide whether a re-driven job calls Meta.
  */
 @Injectable()
@@ -94,7 +95,7 @@ export class OutboxSweeper {
     const keyset = after ? `AND (${sortKey}, id) > ($3::timestamptz, $4)` : '';
     if (after) params.push(after.cursor, after.id);
     return this.dataSource.query(
-      `SELECT id, retries, scheduled_at, updated_at::text AS version, ${sortKey}::text AS cursor
+      `SELECT id, retries, route_step, scheduled_at, updated_at::text AS version, ${sortKey}::text AS cursor
          FROM messages WHERE ${where} AND ${sortKey} < $1 ${keyset}
         ORDER BY ${sortKey}, id LIMIT $2`,
       params,
@@ -103,7 +104,7 @@ export class OutboxSweeper {
 
   /** True when this sweep added the row's job again. */
   private redrive(status: Stranded, row: CandidateRow): Promise<boolean> {
-    const source: SendJobSource = { id: row.id, retries: row.retries, scheduledAt: row.scheduled_at };
+    const source: SendJobSource = { id: row.id, retries: row.retries, scheduledAt: row.scheduled_at, routeStep: row.route_step };
     return this.producer.redrive('messages.send', this.jobs.payloadOf(source), () => this.claim(status, row));
   }
 

@@ -2,20 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { TenantScopedRepository, type Environment } from '@switchboard/tenancy';
-import type { Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { SuppressionEntity, type SuppressionSource } from './persistence/suppression.entity';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
 import { insertSuppression } from './status/opt-out';
 
 export interface SuppressionView {
   waId: string;
+  channel: string | null;
   reason: string | null;
   source: string;
   createdAt: string;
 }
 
+/** The stored form of an address to remove: normalised as `add` stores it, or null when it is no number. */
+function normaliseAddress(input: string): string | null {
+  try {
+    return normaliseRecipient(input, [], 'waId').waId;
+  } catch {
+    return null;
+  }
+}
+
 function view(row: SuppressionEntity): SuppressionView {
-  return { waId: row.waId, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString() };
+  return { waId: row.waId, channel: row.channel, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString() };
 }
 
 /** The recipients a tenant environment must not message: manual entries, and automatic ones from the worker and webhooks. */
@@ -28,8 +38,17 @@ export class SuppressionsService {
   }
 
   /** Outside a request (worker, webhooks): an existing entry, manual or not, is kept as it is. */
-  addAutomatic(scope: { tenantId: string; environment: Environment }, waId: string, reason: string, source: Exclude<SuppressionSource, 'manual'>): Promise<void> {
-    return insertSuppression(this.rows.manager, scope, waId, reason, source);
+  addAutomatic(scope: { tenantId: string; environment: Environment }, address: string, reason: string, source: Exclude<SuppressionSource, 'manual'>, channel: string): Promise<void> {
+    return insertSuppression(this.rows.manager, scope, channel, address, reason, source);
+  }
+
+  /** Whether the address may not be messaged on `channel`: an entry for that channel or for every channel. */
+  async isSuppressed(scope: { tenantId: string; environment: Environment }, channel: string, address: string): Promise<boolean> {
+    const rows: unknown[] = await this.rows.query(
+      `SELECT 1 FROM suppressions WHERE tenant_id = $1 AND environment = $2 AND wa_id = $3 AND (channel IS NULL OR channel = $4) LIMIT 1`,
+      [scope.tenantId, scope.environment, address, channel],
+    );
+    return rows.length > 0;
   }
 
   async list(): Promise<{ data: SuppressionView[] }> {
@@ -37,17 +56,19 @@ export class SuppressionsService {
   }
 
   /** Idempotent: suppressing a suppressed number answers the existing entry. */
-  async add(input: { waId: string; reason?: string | undefined }): Promise<SuppressionView> {
+  async add(input: { waId: string; reason?: string | undefined; channel?: string | undefined }): Promise<SuppressionView> {
     // Regions are not refused here: suppressing a number is always allowed.
     const { waId } = normaliseRecipient(input.waId, [], 'waId');
-    const existing = await this.suppressions.findOne({ waId });
+    const channel = input.channel ?? null;
+    const existing = await this.suppressions.findOne({ waId, channel: channel ?? IsNull() });
     if (existing) return view(existing);
-    return view(await this.suppressions.save({ waId, reason: input.reason ?? null, source: 'manual' }));
+    return view(await this.suppressions.save({ waId, channel, reason: input.reason ?? null, source: 'manual' }));
   }
 
+  /** Every entry of the address goes, whatever its channel: one call allows the contact again. */
   async remove(waIdInput: string): Promise<void> {
-    const waId = waIdInput.replace(/[^0-9]/g, '');
-    const removed = waId.length === 0 ? 0 : await this.suppressions.delete({ waId });
+    const waId = normaliseAddress(waIdInput);
+    const removed = waId === null ? 0 : await this.suppressions.delete({ waId });
     if (removed === 0) throw new SwitchboardError({ code: 'not_found', message: `${waIdInput.slice(0, 32)} is not suppressed` });
   }
 }

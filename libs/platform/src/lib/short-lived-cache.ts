@@ -26,6 +26,11 @@ export class ShortLivedCache<V> {
     return value;
   }
 
+  /** Forgets everything: the next get of any key loads (this process changed the data). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private evictExpired(now: number): void {
     for (const [key, entry] of this.entries) if (now - entry.at >= this.ttlMs) this.entries.delete(key);
     // Still full of fresh entries: start over rather than grow without bound.

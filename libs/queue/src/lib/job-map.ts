@@ -45,10 +45,23 @@ export const JOBS = {
       messageId: z.string().regex(/^msg_[0-9A-Z]{26}$/),
       /** Set by the retry route: the n-th requeue of the message, so its job id is new. */
       retry: z.number().int().min(1).optional(),
+      /** Set when a fallback moved the message to a later channel of its route: that step's send is a new job. */
+      step: z.number().int().min(1).optional(),
       /** A scheduled message: the job waits in BullMQ's delayed set until then. */
       notBefore: z.iso.datetime().optional(),
       /** W3C trace context of the accepting request, so the send continues its trace. */
       traceparent: z.string().optional(),
+    }),
+  },
+  /** A message's "not delivered within" deadline: fall back unless a `delivered`/`read` came first. */
+  'messages.fallback': {
+    queue: QUEUE_NAMES.messages,
+    payload: z.object({
+      messageId: z.string().regex(/^msg_[0-9A-Z]{26}$/),
+      /** The route step the deadline belongs to: a later step's deadline is another job. */
+      step: z.number().int().min(0),
+      /** When the deadline passes (the job waits in the delayed set until then). */
+      dueAt: z.iso.datetime(),
     }),
   },
   'messages.sweep': {

@@ -34,6 +34,12 @@ const OPTIONS: { [N in JobName]: JobsOptions } = {
   // Meta's answers are retried by the send worker (taxonomy retryAfterMs), which moves the job itself.
   // BullMQ's attempts only cover a step that threw (database, Redis or the limiter away): about 2 min
   // of backoff, then the job fails and the outbox sweep re-drives the row.
+  'messages.fallback': {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  },
   'messages.send': {
     attempts: 8,
     backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
@@ -74,7 +80,8 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'templates.operations-sweep': () => `template-operations-sweep-start-${new Date().toISOString().slice(0, 16)}`,
   // One job per message and requeue: a re-enqueue (replay, sweeper) of the same message is a no-op,
   // while a retry gets a new id (BullMQ keeps finished jobs, and adding a kept id does nothing).
-  'messages.send': (payload) => `message-${payload.messageId}${payload.retry ? `-retry-${payload.retry}` : ''}`,
+  'messages.send': (payload) => `message-${payload.messageId}${payload.step ? `-step-${payload.step}` : ''}${payload.retry ? `-retry-${payload.retry}` : ''}`,
+  'messages.fallback': (payload) => `message-fallback-${payload.messageId}-${payload.step}`,
   'messages.sweep': () => `outbox-sweep-start-${new Date().toISOString().slice(0, 16)}`,
   // Ids of one ingest batch (or one sweep chunk) are consecutive and unique: the first and count name it.
   'webhooks.process': (payload) =>
@@ -111,6 +118,7 @@ export function jobSettingsFor(name: JobName): JobsOptions {
 const JOB_DELAYS: { [N in JobName]?: (payload: JobPayload<N>) => number } = {
   'events.deliver': (payload) => payload.delayMs ?? 0,
   'messages.send': (payload) => (payload.notBefore ? Math.max(0, Date.parse(payload.notBefore) - Date.now()) : 0),
+  'messages.fallback': (payload) => Math.max(0, Date.parse(payload.dueAt) - Date.now()),
 };
 
 export function jobOptionsFor<N extends JobName>(name: N, payload: JobPayload<N>): JobsOptions {

@@ -8,7 +8,7 @@ export type VaultEnvironment = (typeof VAULT_ENVIRONMENTS)[number];
  * be read back as an access token. Adding one needs no migration (the column only
  * checks the format); renaming one orphans every row sealed under the old name.
  */
-export const VAULT_PURPOSES = ['waba_access_token', 'meta_app_secret', 'meta_verify_token', 'event_endpoint_secret'] as const;
+export const VAULT_PURPOSES = ['waba_access_token', 'meta_app_secret', 'meta_verify_token', 'event_endpoint_secret', 'channel_connection_config'] as const;
 export type VaultPurpose = (typeof VAULT_PURPOSES)[number];
 
 /**

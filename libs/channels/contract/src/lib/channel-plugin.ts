@@ -119,6 +119,8 @@ export interface ChannelPlugin<Config = unknown, Message = unknown, Payload = un
   readonly configSchema: ZodType<Config>;
   /** What POST /v1/messages accepts for this channel. */
   readonly messageSchema: ZodType<Message>;
+  /** The `type` values its stored messages carry (what GET /v1/messages?type= filters on); default `text`. */
+  readonly messageTypes?: readonly string[];
   /**
    * Stateless pre-send checks zod cannot express (placeholders, media links); empty when
    * the message may go. Checks that need state (windows, templates, suppressions) are

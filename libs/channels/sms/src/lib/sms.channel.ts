@@ -38,6 +38,7 @@ export class SmsChannel implements SmsChannelPlugin {
   readonly id = SMS_CHANNEL_ID;
   readonly configSchema = smsConfigSchema;
   readonly messageSchema = smsMessageSchema;
+  readonly messageTypes = ['text'];
   private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly now: () => Date;

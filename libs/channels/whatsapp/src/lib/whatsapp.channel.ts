@@ -1,6 +1,6 @@
 import type { ChannelContext, ChannelPlugin, Issue, PreparedMessage, SendResult } from '@switchboard/channel-contract';
 import { classify, SwitchboardError, type Classification, type ClassifyInput } from '@switchboard/error-taxonomy';
-import { whatsappMessageSchema, type WhatsAppMessage } from './schemas/whatsapp-message.schema';
+import { WHATSAPP_MESSAGE_TYPES, whatsappMessageSchema, type WhatsAppMessage } from './schemas/whatsapp-message.schema';
 import { whatsappConfigSchema, type WhatsAppConfig } from './whatsapp-config.schema';
 import type { MediaPreflight } from './media-preflight';
 import { DEFAULT_URL_SHORTENERS, type MediaKind } from './whatsapp-limits';
@@ -25,6 +25,7 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
   readonly id = WHATSAPP_CHANNEL_ID;
   readonly configSchema = whatsappConfigSchema;
   readonly messageSchema = whatsappMessageSchema;
+  readonly messageTypes = WHATSAPP_MESSAGE_TYPES;
   private readonly shorteners: readonly string[];
   private readonly preflight: MediaPreflight | undefined;
 

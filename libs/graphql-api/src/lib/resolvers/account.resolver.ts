@@ -1,7 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { PhoneNumbersService } from '@switchboard/accounts';
-import { ConversationWindowsService, windowQuerySchema } from '@switchboard/messaging';
+import { ConversationWindowsService, windowQuerySchema } from '@switchboard/whatsapp-host';
 import { parseInput } from '@switchboard/platform';
 import { RequestContext, TenantAuthGuard, TenantsService, tenantView } from '@switchboard/tenancy';
 import { ConversationWindow, Me, PhoneNumber } from '../types/account.types';

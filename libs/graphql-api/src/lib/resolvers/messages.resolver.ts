@@ -1,6 +1,6 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { idempotencyKeySchema, listMessagesQuerySchema, MessageRetryService, MessagesService } from '@switchboard/messaging';
+import { idempotencyKeySchema, MessageRetryService, MessagesService } from '@switchboard/messaging';
 import { parseInput } from '@switchboard/platform';
 import { TenantAuthGuard } from '@switchboard/tenancy';
 import { z } from 'zod';
@@ -32,7 +32,7 @@ export class MessagesResolver {
     @Args('first', { type: () => Int, defaultValue: DEFAULT_PAGE, description: '1-100' }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<MessageConnection> {
-    const page = await this.messagesService.list(pageQuery(listMessagesQuerySchema, filter, first, after));
+    const page = await this.messagesService.list(pageQuery(this.messagesService.listQuery, filter, first, after));
     const nodes = page.data as Message[];
     return {
       edges: nodes.map((node) => ({ cursor: node.id, node })),
@@ -48,7 +48,7 @@ export class MessagesResolver {
 
   @Mutation(() => AcceptedMessage, { description: 'POST /v1/messages: `input` is the same body, checked by the same rules' })
   sendMessage(
-    @Args('input', { type: () => JsonScalar, description: "Meta's message object plus from (and metadata, country, scheduledAt), as in REST" }) input: unknown,
+    @Args('input', { type: () => JsonScalar, description: "Meta's message object plus from (and metadata, country, scheduledAt, channel, fallback), as in REST" }) input: unknown,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey: string | null,
   ) {
     const key = parseInput(z.object({ idempotencyKey: idempotencyKeySchema }), { idempotencyKey: idempotencyKey ?? undefined }).idempotencyKey;

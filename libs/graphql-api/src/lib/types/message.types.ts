@@ -16,6 +16,18 @@ export class MetaErrorRef {
   details?: string;
 }
 
+@ObjectType({ description: "Another channel's vendor error behind a failure (Twilio's 21610 ...)" })
+export class ProviderErrorRef {
+  @Field({ description: 'the channel whose vendor answered' })
+  channel!: string;
+
+  @Field()
+  code!: string;
+
+  @Field()
+  title!: string;
+}
+
 @ObjectType({ description: "Why a message failed, from the error taxonomy (REST's `error`)" })
 export class MessageError {
   @Field({ description: 'taxonomy code, e.g. window_closed' })
@@ -35,6 +47,9 @@ export class MessageError {
 
   @Field(() => MetaErrorRef, { nullable: true })
   meta?: MetaErrorRef;
+
+  @Field(() => ProviderErrorRef, { nullable: true })
+  provider?: ProviderErrorRef;
 }
 
 @ObjectType({ description: 'One step of the status timeline' })
@@ -44,6 +59,15 @@ export class MessageEvent {
 
   @Field(() => DateTimeScalar)
   at!: string;
+
+  @Field(() => String, { nullable: true, description: 'the channel the event happened on' })
+  channel?: string;
+
+  @Field(() => Int, { nullable: true, description: 'which channel of the route: 1 the first, 2 the first fallback ...' })
+  attempt?: number;
+
+  @Field(() => JsonScalar, { nullable: true, description: 'what the event carries: the error, the fallback that started' })
+  detail?: Record<string, unknown>;
 }
 
 @ObjectType({ description: 'An outbound message (REST: GET /v1/messages/{id})' })
@@ -57,6 +81,12 @@ export class Message {
   @Field(() => String, { nullable: true })
   wamid!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'the channel it is on now (a fallback moves it)' })
+  channel?: string;
+
+  @Field(() => String, { nullable: true, description: "the vendor's id of the current send (WhatsApp: the wamid)" })
+  providerMessageId?: string | null;
+
   @Field({ description: 'E.164 digits without +' })
   to!: string;
 
@@ -65,6 +95,9 @@ export class Message {
 
   @Field()
   type!: string;
+
+  @Field(() => Int, { nullable: true, description: 'SMS: the parts the text is sent and billed as' })
+  segments?: number;
 
   @Field(() => Int)
   attempts!: number;
@@ -111,6 +144,9 @@ export class MessageFilter {
   @Field(() => MessageStatusEnum, { nullable: true })
   status?: MessageStatus;
 
+  @Field({ nullable: true, description: 'the channel it is on (whatsapp, sms ...)' })
+  channel?: string;
+
   @Field({ nullable: true, description: 'recipient, any format' })
   to?: string;
 
@@ -144,6 +180,9 @@ export class AcceptedMessage {
   @Field()
   from!: string;
 
+  @Field(() => String, { nullable: true, description: 'the channel it was accepted on' })
+  channel?: string;
+
   @Field(() => DateTimeScalar)
   createdAt!: string;
 
@@ -164,6 +203,9 @@ export class MessageStatusChange {
 
   @Field(() => DateTimeScalar)
   at!: string;
+
+  @Field(() => String, { nullable: true, description: 'the channel the event happened on' })
+  channel?: string;
 
   @Field(() => MessageError, { nullable: true })
   error!: MessageError | null;

@@ -20,6 +20,14 @@ export class MessageEventEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: MessageStatus;
 
+  /** The channel the event happened on. */
+  @Column({ type: 'varchar', length: 32 })
+  channel!: string;
+
+  /** The route step it belongs to (0: the first channel, 1: the first fallback ...). */
+  @Column({ name: 'route_step', type: 'integer' })
+  routeStep!: number;
+
   @Column({ type: 'timestamptz' })
   at!: Date;
 

@@ -1,5 +1,6 @@
 import type { Environment } from '@switchboard/tenancy';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { RouteStep } from '../fallback/fallback-step';
 import type { MessageStatus } from './message-status';
 
 /** The template a message goes out with, as the registry resolved it at accept time. */
@@ -24,16 +25,20 @@ export class MessageEntity {
   @Column({ type: 'varchar', length: 4 })
   environment!: Environment;
 
-  /** The sending number (`from`), Meta's phone_number_id. */
-  @Column({ name: 'phone_number_id', type: 'varchar', length: 32 })
-  phoneNumberId!: string;
+  /** The channel plugin that sends it (`whatsapp`, `sms`); a fallback moves it to the next channel of its route. */
+  @Column({ type: 'varchar', length: 32 })
+  channel!: string;
 
-  /** Meta's WABA id of the sending number. */
-  @Column({ name: 'waba_id', type: 'varchar', length: 32 })
-  wabaId!: string;
+  /** The channel's sender address (`from`): WhatsApp's phone_number_id, an SMS number's E.164 digits. */
+  @Column({ name: 'sender', type: 'varchar', length: 64 })
+  sender!: string;
 
-  /** Recipient, E.164 digits without '+'. */
-  @Column({ name: 'to_wa_id', type: 'varchar', length: 20 })
+  /** What the sender belongs to (WhatsApp: the WABA id; other channels: the connection id): pauses and the circuit key on it. */
+  @Column({ name: 'account_id', type: 'varchar', length: 64, nullable: true })
+  accountId!: string | null;
+
+  /** Recipient address as the channel normalises it (phone channels: E.164 digits without '+'). */
+  @Column({ name: 'recipient', type: 'varchar', length: 64 })
   to!: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -52,8 +57,9 @@ export class MessageEntity {
   @Column({ type: 'integer' })
   attempts!: number;
 
-  @Column({ type: 'varchar', length: 255, nullable: true })
-  wamid!: string | null;
+  /** The vendor's message id once a send was accepted (WhatsApp: the wamid). */
+  @Column({ name: 'provider_message_id', type: 'varchar', length: 255, nullable: true })
+  providerMessageId!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
   error!: Record<string, unknown> | null;
@@ -82,6 +88,18 @@ export class MessageEntity {
 
   @Column({ name: 'request_hash', type: 'char', length: 64, nullable: true })
   requestHash!: string | null;
+
+  /** Which step of its route the message is on: 0 its first channel, 1 the first fallback ... */
+  @Column({ name: 'route_step', type: 'integer', default: 0 })
+  routeStep!: number;
+
+  /** The fallback steps still available (resolved at accept from the request and the environment policy); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  route!: RouteStep[] | null;
+
+  /** When a "not delivered within" fallback fires unless a `delivered`/`read` came first. */
+  @Column({ name: 'fallback_due_at', type: 'timestamptz', nullable: true })
+  fallbackDueAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

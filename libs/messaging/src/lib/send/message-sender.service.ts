@@ -2,15 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { trace } from '@opentelemetry/api';
-import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
 import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError, classify, classifyMetaCode, messageErrorOf, type MessageError } from '@switchboard/error-taxonomy';
-import { SendLimiter, type SendPermit } from '@switchboard/rate-limiting';
 import { currentTraceparent } from '@switchboard/telemetry';
 import { DataSource, MoreThan, Raw, Repository } from 'typeorm';
-import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, WINDOW_MS, type MessagingSettings } from '../messaging.constants';
+import { ChannelHosts } from '../channels/channel-hosts';
+import { channelLoggerOf } from '../channels/channel-logger';
+import { SendTimeChecks } from '../checks/send-time-checks';
+import { MessageFallbacks } from '../fallback/message-fallbacks';
+import { MessageJobs } from '../message-jobs.service';
+import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.constants';
 import { MessageEntity } from '../persistence/message.entity';
-import { SendTimeChecks } from '../send-time-checks.service';
 import { MessageStatusService } from '../status/message-status.service';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { SuppressionsService } from '../suppressions.service';
@@ -19,8 +21,6 @@ import { decideAfterFailure, withJitter } from './send-decision';
 import { MessageTransitions } from './message-transitions';
 import { SendMetrics } from './send.metrics';
 import { SEND_CIRCUIT_BREAKER } from './send.constants';
-
-type Waba = Awaited<ReturnType<WabasService['require']>>;
 
 /** What the processor does with the job after one step. */
 export type SendStep =
@@ -32,10 +32,6 @@ const RECIPIENT_FAILURES_BEFORE_SUPPRESSION = 3;
 const RECIPIENT_FAILURE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 // A message that waited longer than this (schedule, retry, backlog, pause) is checked again before it goes.
 const RECHECK_AFTER_MS = 60_000;
-// How long a number's throughput and tier are reused between sends.
-const NUMBER_CACHE_MS = 30_000;
-// At most one portfolio-limit warning per portfolio and process in this interval.
-const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
 
 /** An error without a taxonomy classification (a refusal), in the stored shape; Meta's side when it maps to a code. */
 function refusalError(refusal: SwitchboardError): MessageError {
@@ -44,29 +40,28 @@ function refusalError(refusal: SwitchboardError): MessageError {
   return { code: refusal.code, message: refusal.message, category: 'parameter', retryable: false, action: refusal.details?.[0]?.issue ?? 'Correct the message and send it again.' };
 }
 
-const toError = (error: unknown): SwitchboardError =>
-  SwitchboardError.isSwitchboardError(error)
-    ? error
-    : SwitchboardError.fromClassification(classify({ type: 'transport', reason: 'invalid_response', detail: 'plugin_threw' }));
+/** A plugin's failure as the taxonomy's error: thrown as one, or classified by the plugin. */
+function toError(error: unknown, classifyError: (error: unknown) => ReturnType<typeof classify>): SwitchboardError {
+  if (SwitchboardError.isSwitchboardError(error)) return error;
+  try {
+    return SwitchboardError.fromClassification(classifyError(error));
+  } catch {
+    return SwitchboardError.fromClassification(classify({ type: 'transport', reason: 'invalid_response', detail: 'plugin_threw' }));
+  }
+}
 
 /**
- * One step of one message's send: every gate (state, reconciliation, WABA pause, circuit,
- * limits) either lets the call through or answers how long to wait; then exactly one call
- * to the channel plugin, and the outcome recorded as the taxonomy decides.
+ * One step of one message's send, for any channel: every gate (state, reconciliation, the
+ * account's pause, recipient checks, circuit, the vendor's limits) either lets the call
+ * through or answers how long to wait; then exactly one call to the message's channel
+ * plugin, and the outcome recorded as the taxonomy decides. What only a channel knows
+ * comes from its ChannelHost.
  */
 @Injectable()
 export class MessageSender {
   private readonly logger = new Logger(MessageSender.name);
   private readonly transitions: MessageTransitions;
-  private readonly numberCache = new Map<string, { mps: number; tier: string | null; until: number }>();
-  private readonly portfolioAlerts = new Map<string, number>();
-  // pino style (fields first) through Nest's logger, which nestjs-pino backs.
-  private readonly channelLogger = {
-    debug: (message: string, fields: Record<string, unknown> = {}) => this.logger.debug(fields, message),
-    info: (message: string, fields: Record<string, unknown> = {}) => this.logger.log(fields, message),
-    warn: (message: string, fields: Record<string, unknown> = {}) => this.logger.warn(fields, message),
-    error: (message: string, fields: Record<string, unknown> = {}) => this.logger.error(fields, message),
-  };
+  private readonly channelLogger = channelLoggerOf(this.logger);
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
@@ -74,12 +69,12 @@ export class MessageSender {
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
     @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
     @Inject(SEND_CIRCUIT_BREAKER) private readonly circuit: CircuitBreaker,
-    private readonly wabas: WabasService,
-    private readonly numbers: PhoneNumbersService,
-    private readonly limiter: SendLimiter,
+    private readonly hosts: ChannelHosts,
     private readonly checks: SendTimeChecks,
     private readonly statuses: MessageStatusService,
     private readonly suppressions: SuppressionsService,
+    private readonly fallbacks: MessageFallbacks,
+    private readonly jobs: MessageJobs,
     private readonly metrics: SendMetrics,
     feed: MessageStatusFeed,
   ) {
@@ -91,10 +86,10 @@ export class MessageSender {
    * the row as the last completed statement wrote it and the job is retried with backoff (the
    * queue's job options); an attempt mark taken for a call that never left is given back first.
    */
-  async send(job: { messageId: string; retry?: number }, now: () => Date = () => new Date()): Promise<SendStep> {
+  async send(job: { messageId: string; retry?: number; step?: number }, now: () => Date = () => new Date()): Promise<SendStep> {
     const { messageId } = job;
     try {
-      return await this.step(messageId, job.retry ?? 0, now);
+      return await this.step(messageId, job.retry ?? 0, job.step ?? 0, now);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.metrics.outcomes.inc({ outcome: 'error', reason: error instanceof Error ? error.name : 'unknown' });
@@ -103,50 +98,47 @@ export class MessageSender {
     }
   }
 
-  private async step(messageId: string, retry: number, now: () => Date): Promise<SendStep> {
+  private async step(messageId: string, retry: number, routeStep: number, now: () => Date): Promise<SendStep> {
     const message = await this.messages.findOneBy({ id: messageId });
-    if (!message || !['queued', 'sending'].includes(message.status) || message.wamid !== null) {
+    if (!message || !['queued', 'sending'].includes(message.status) || message.providerMessageId !== null) {
       return this.count({ kind: 'done', outcome: 'skipped' }, message ? message.status : 'missing');
     }
-    // A job from before a retry (say, one waiting out a reconcile window when Meta's `failed`
-    // came and the message was retried) must not send beside the retry's own job.
-    if (message.retries !== retry) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
+    // A job from before a retry or a fallback (say, one waiting out a reconcile window when the
+    // vendor's `failed` came) must not send beside the new job of the message.
+    if (message.retries !== retry || message.routeStep !== routeStep) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
     trace.getActiveSpan()?.setAttributes({
       'switchboard.tenant_id': message.tenantId,
       'switchboard.environment': message.environment,
       'switchboard.message_id': message.id,
+      'switchboard.channel': message.channel,
     });
 
     if (message.attemptStartedAt !== null) {
-      // The last call's outcome is unknown (timeout or crash): its status webhook, matched by
-      // biz_opaque_callback_data, may still record it. Resend only once the window passed.
+      // The last call's outcome is unknown (timeout or crash): its status report, matched by our
+      // message id, may still record it. Resend only once the window passed.
       const waitMs = message.attemptStartedAt.getTime() + this.settings.send.reconcileWindowMs - now().getTime();
       if (waitMs > 0) return this.count({ kind: 'delay', delayMs: waitMs, reason: 'reconcile' });
       this.logger.warn({ messageId, attempts: message.attempts }, 'no status arrived for an attempt with an unknown outcome; sending again');
     }
 
-    const waba = await this.wabas.require(message.tenantId, message.wabaId);
-    if (waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired') {
-      return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'waba_paused' });
-    }
+    const host = this.hosts.get(message.channel);
+    if (await host.paused(message)) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
     if (now().getTime() - (message.scheduledAt ?? message.createdAt).getTime() > RECHECK_AFTER_MS) {
-      const refusal = await this.checks.check(message, now().getTime());
-      if (refusal) {
-        await this.transitions.end(message.id, now(), 'failed', refusalError(refusal), false);
-        return this.count({ kind: 'done', outcome: 'failed' }, refusal.code);
-      }
+      const refusal = await this.checks.check(message);
+      if (refusal) return this.fail(message, refusal, now(), false);
     }
-    const permit = await this.circuit.acquire(message.wabaId);
+    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
+    const permit = await this.circuit.acquire(circuitKey);
     if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
-    const access = await this.wabas.access(waba);
-    const businessInitiated = message.template !== null && !(await this.windowOpen(message));
+    const sendConfig = await host.sendConfig(message);
+    const businessInitiated = await host.businessInitiated(message);
     const started = now();
     if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
     // The permit is taken last, right before the call: a permit that waits on the database
-    // arrives at Meta later than granted, and several such land in one second (130429).
-    let limit: SendPermit;
+    // arrives at the vendor later than granted, and several such land in one second (130429).
+    let limit;
     try {
-      limit = await this.acquireLimits(message, businessInitiated);
+      limit = await host.acquire(message, businessInitiated);
     } catch (error) {
       await this.releaseUnsent(message.id, started);
       throw error;
@@ -159,35 +151,36 @@ export class MessageSender {
     // one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
     if (limit.holdMs > 0) await sleep(limit.holdMs);
 
-    const plugin = this.channels.get('whatsapp');
+    const plugin = this.channels.get(message.channel);
     const traceparent = currentTraceparent();
     let result;
     try {
       result = await plugin.send(
-        { id: message.id, from: message.phoneNumberId, to: message.to, payload: message.payload },
+        { id: message.id, from: message.sender, to: message.to, payload: message.payload },
         {
           tenantId: message.tenantId,
           environment: message.environment,
-          config: { accessToken: access.accessToken, graph: access.graph },
+          config: sendConfig.config,
           logger: this.channelLogger,
           now,
           ...(traceparent ? { traceparent } : {}),
+          ...(sendConfig.statusCallbackUrl ? { statusCallbackUrl: sendConfig.statusCallbackUrl } : {}),
         },
       );
     } catch (thrown) {
       this.metrics.sendDuration.observe({ outcome: 'error' }, (now().getTime() - started.getTime()) / 1000);
-      return this.onFailure(message, waba, toError(thrown), now());
+      return this.onFailure(message, toError(thrown, plugin.classifyError.bind(plugin)), now());
     }
     this.metrics.sendDuration.observe({ outcome: 'sent' }, (now().getTime() - started.getTime()) / 1000);
-    // The wamid first: once it is stored, a throw below only costs a retried job that finds the row sent.
+    // The provider id first: once it is stored, a throw below only costs a retried job that finds the row sent.
     await this.transitions.sent(message.id, now(), {
-      wamid: result.providerMessageId,
+      providerMessageId: result.providerMessageId,
       providerStatus: result.providerStatus,
       sendTraceparent: traceparent ?? null,
     });
-    await this.circuit.recordSuccess(message.wabaId);
-    if (result.usage) await this.limiter.recordGraphUsage(message.wabaId, result.usage);
-    // A status webhook may have come before the wamid was stored: it waits in the pending table.
+    await this.circuit.recordSuccess(circuitKey);
+    await host.recordAccepted(message, result.usage);
+    // A status report may have come before the provider id was stored: it waits in the pending table.
     await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
     return this.count({ kind: 'done', outcome: 'sent' });
   }
@@ -204,101 +197,72 @@ export class MessageSender {
     }
   }
 
-  /** Meta's limits for this send, shared by every worker; business-initiated when no window is open. */
-  private async acquireLimits(message: MessageEntity, businessInitiated: boolean): Promise<SendPermit> {
-    const number = await this.numberLimits(message.phoneNumberId);
-    const permit = await this.limiter.acquire({
-      phoneNumberId: message.phoneNumberId,
-      mps: number.mps,
-      wabaId: message.wabaId,
-      portfolioTier: number.tier,
-      recipient: message.to,
-      businessInitiated,
-    });
-    if (permit.portfolio && permit.portfolio.ratio >= 0.8) this.portfolioAlert(message, permit.portfolio);
-    return permit;
-  }
-
-  private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {
-    const cached = this.numberCache.get(phoneNumberId);
-    if (cached && cached.until > Date.now()) return cached;
-    const number = await this.numbers.findByPhoneNumberId(phoneNumberId);
-    const entry = { mps: number?.throughputMps ?? 0, tier: number?.messagingLimit ?? null, until: Date.now() + NUMBER_CACHE_MS };
-    this.numberCache.set(phoneNumberId, entry);
-    return entry;
-  }
-
-  private async windowOpen(message: MessageEntity): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM conversation_windows WHERE tenant_id = $1 AND environment = $2 AND phone_number_id = $3 AND wa_id = $4 AND last_inbound_at > $5`,
-      [message.tenantId, message.environment, message.phoneNumberId, message.to, new Date(Date.now() - WINDOW_MS)],
-    );
-    return rows.length > 0;
-  }
-
-  private portfolioAlert(message: MessageEntity, usage: { used: number; limit: number; ratio: number }): void {
-    const last = this.portfolioAlerts.get(message.wabaId) ?? 0;
-    if (Date.now() - last < PORTFOLIO_ALERT_EVERY_MS) return;
-    this.portfolioAlerts.set(message.wabaId, Date.now());
-    this.logger.warn(
-      { alert: 'portfolio_limit', tenantId: message.tenantId, environment: message.environment, wabaId: message.wabaId, used: usage.used, limit: usage.limit },
-      `the portfolio has used ${Math.round(usage.ratio * 100)} % of its 24 h unique-user messaging limit; sends past it are held`,
-    );
-  }
-
-  private async onFailure(message: MessageEntity, waba: Waba, error: SwitchboardError, at: Date): Promise<SendStep> {
+  private async onFailure(message: MessageEntity, error: SwitchboardError, at: Date): Promise<SendStep> {
     const metaCode = error.meta?.code;
     trace.getActiveSpan()?.setAttributes({ 'switchboard.error_code': error.code, ...(metaCode !== undefined ? { 'meta.error_code': metaCode } : {}) });
     if (metaCode !== undefined) this.metrics.metaErrors.inc({ meta_code: String(metaCode) });
     const stored: MessageError = error.classification ? messageErrorOf(error.classification) : refusalError(error);
+    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
     const decision = decideAfterFailure(error, message.attempts + 1);
     switch (decision.kind) {
-      case 'pause_waba': {
-        if (await this.wabas.markTokenRejected(waba, `Meta refused the token on a send: ${error.message}`)) {
+      case 'pause_account': {
+        if (await this.hosts.get(message.channel).pause(message, `the vendor refused the credentials on a send: ${error.message}`)) {
           this.logger.warn(
-            { alert: 'waba_paused', tenantId: message.tenantId, environment: message.environment, wabaId: message.wabaId, metaCode },
-            "Meta refused the WABA's token: its sends are held until the token is rotated",
+            { alert: 'account_paused', tenantId: message.tenantId, environment: message.environment, channel: message.channel, accountId: message.accountId, metaCode },
+            "the vendor refused the account's credentials: its sends are held until they are replaced",
           );
         }
         await this.transitions.held(message.id, at, stored);
-        return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'waba_paused' });
+        return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
       }
       case 'reconcile':
-        if (decision.tripsCircuit) await this.circuit.recordFailure(message.wabaId);
+        if (decision.tripsCircuit) await this.circuit.recordFailure(circuitKey);
         await this.transitions.retrying(message.id, at, { error: stored, countsAttempt: true, outcomeUnknown: true });
         return this.count({ kind: 'delay', delayMs: this.settings.send.reconcileWindowMs, reason: 'reconcile' }, error.code);
       case 'retry':
-        if (decision.tripsCircuit) await this.circuit.recordFailure(message.wabaId);
+        if (decision.tripsCircuit) await this.circuit.recordFailure(circuitKey);
         await this.transitions.retrying(message.id, at, { error: stored, countsAttempt: decision.countsAttempt, outcomeUnknown: false });
         return this.count({ kind: 'delay', delayMs: decision.delayMs, reason: 'retry' }, error.code);
       case 'dead':
         await this.transitions.end(message.id, at, 'dead', stored, true);
         return this.count({ kind: 'done', outcome: 'dead' }, error.code);
       case 'failed':
-        await this.transitions.end(message.id, at, 'failed', stored, true);
-        await this.suppressAfterFailure(message, error);
-        return this.count({ kind: 'done', outcome: 'failed' }, error.code);
+        return this.fail(message, error, at, true);
     }
   }
 
-  /** 131050 (the user stopped marketing messages) at once; other recipient failures once they repeat. */
+  /** A final failure: recorded, the recipient suppressed when the failure says so, and the route's fallback started when one applies. */
+  private async fail(message: MessageEntity, error: SwitchboardError, at: Date, countsAttempt: boolean): Promise<SendStep> {
+    const stored: MessageError = error.classification ? messageErrorOf(error.classification) : refusalError(error);
+    const { ended, next } = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.transitions.endIn(manager, message.id, at, 'failed', stored, countsAttempt);
+      return { ended: inserted, next: inserted.length === 1 ? await this.fallbacks.afterFailure(manager, message, stored, at) : null };
+    });
+    await this.transitions.publish(ended, message.id, at, 'failed', stored);
+    if (next) await this.fallbacks.started(next);
+    if (countsAttempt) await this.suppressAfterFailure(message, error);
+    return this.count({ kind: 'done', outcome: 'failed' }, error.code);
+  }
+
+  /** An opt-out the vendor reported (Meta 131050, an SMS STOP) at once; other recipient failures once they repeat. */
   private async suppressAfterFailure(message: MessageEntity, error: SwitchboardError): Promise<void> {
     const scope = { tenantId: message.tenantId, environment: message.environment };
-    if (error.meta?.code === 131050) {
-      await this.suppressions.addAutomatic(scope, message.to, 'Meta 131050: the user stopped marketing messages', 'worker');
+    if (error.code === 'recipient_suppressed') {
+      await this.suppressions.addAutomatic(scope, message.to, describeVendorError(error), 'worker', message.channel);
       return;
     }
     if (error.classification?.category !== 'recipient') return;
     const failures = await this.messages.countBy({
       tenantId: message.tenantId,
       environment: message.environment,
+      channel: message.channel,
       to: message.to,
       status: 'failed',
       error: Raw((column) => `${column} ->> 'category' = 'recipient'`),
       updatedAt: MoreThan(new Date(Date.now() - RECIPIENT_FAILURE_WINDOW_MS)),
     });
     if (failures >= RECIPIENT_FAILURES_BEFORE_SUPPRESSION) {
-      await this.suppressions.addAutomatic(scope, message.to, `${failures} permanent recipient failures in 30 days (last: ${error.code})`, 'worker');
+      await this.suppressions.addAutomatic(scope, message.to, `${failures} permanent recipient failures in 30 days (last: ${error.code})`, 'worker', message.channel);
     }
   }
 
@@ -306,4 +270,10 @@ export class MessageSender {
     this.metrics.outcomes.inc({ outcome: step.kind === 'done' ? step.outcome : step.reason, reason });
     return step;
   }
+}
+
+/** The vendor's words for a suppression reason: Meta's or the channel vendor's code, then the message. */
+function describeVendorError(error: SwitchboardError): string {
+  const vendor = error.meta ? `Meta ${error.meta.code}` : error.classification?.provider ? `${error.classification.provider.channel} ${error.classification.provider.code}` : error.code;
+  return `${vendor}: ${error.message}`;
 }

@@ -1,5 +1,5 @@
 import { classify, classifyMetaCode, SwitchboardError } from '@switchboard/error-taxonomy';
-import { decideAfterFailure, isAuthorizationCode, outcomeUnknown, withJitter } from './send-decision';
+import { decideAfterFailure, outcomeUnknown, withJitter } from './send-decision';
 
 const metaError = (code: number) => SwitchboardError.fromClassification(classifyMetaCode(code));
 const transportError = (reason: 'timeout' | 'connection_refused' | 'connection_reset', detail?: string) =>
@@ -7,8 +7,12 @@ const transportError = (reason: 'timeout' | 'connection_refused' | 'connection_r
 const noJitter = { random: () => 0.5 };
 
 describe('decideAfterFailure', () => {
-  it.each([0, 10, 190, 200, 299])('pauses the WABA on authorization code %i', (code) => {
-    expect(decideAfterFailure(metaError(code), 1)).toEqual({ kind: 'pause_waba' });
+  it.each([0, 3, 10, 190, 200, 299, 131005])('pauses the account on Meta credential code %i', (code) => {
+    expect(decideAfterFailure(metaError(code), 1)).toEqual({ kind: 'pause_account' });
+  });
+
+  it('does not pause on codes that are no credential problem', () => {
+    for (const code of [1, 4, 100, 131000, 131026]) expect(decideAfterFailure(metaError(code), 1).kind).not.toBe('pause_account');
   });
 
   it('fails a permanent error at once', () => {
@@ -55,11 +59,6 @@ describe('outcomeUnknown', () => {
 });
 
 describe('helpers', () => {
-  it('isAuthorizationCode covers exactly 0, 10, 190 and 200-299', () => {
-    expect([0, 10, 190, 200, 250, 299].every(isAuthorizationCode)).toBe(true);
-    expect([undefined, 1, 4, 100, 300, 131000].some(isAuthorizationCode)).toBe(false);
-  });
-
   it('withJitter stays within ±20 %', () => {
     expect(withJitter(1000, () => 0)).toBe(800);
     expect(withJitter(1000, () => 1)).toBe(1200);

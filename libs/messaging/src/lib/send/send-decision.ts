@@ -1,9 +1,9 @@
 import { nextRetryDelayMs, type SwitchboardError } from '@switchboard/error-taxonomy';
 
-/** What the send worker does after one failed Graph call. */
+/** What the send worker does after one failed vendor call. */
 export type SendDecision =
-  /** An authorization problem of the WABA: hold its sends until the token is rotated. */
-  | { readonly kind: 'pause_waba' }
+  /** The vendor refused the account's credentials (a WABA's token, an SMS auth token): hold its sends until they are replaced. */
+  | { readonly kind: 'pause_account' }
   /** The call may have reached Meta: wait for a status webhook before any resend. */
   | { readonly kind: 'reconcile'; readonly tripsCircuit: boolean }
   /**
@@ -17,10 +17,11 @@ export type SendDecision =
   /** Retrying would fail the same way: the classified error is final. */
   | { readonly kind: 'failed' };
 
-/** Meta's authorization codes (reference §1): 0, 10, 190 and the 200-299 permission range. */
-export function isAuthorizationCode(code: number | undefined): boolean {
-  return code === 0 || code === 10 || code === 190 || (code !== undefined && code >= 200 && code <= 299);
-}
+/**
+ * The taxonomy codes that mean the account's credentials were refused: every send of the
+ * account would fail the same way (Meta 0, 3, 10, 190, 200-299, 131005; Twilio 20003).
+ */
+const CREDENTIAL_CODES: ReadonlySet<string> = new Set(['token_invalid', 'token_missing_scopes']);
 
 // Failures that happen before a request leaves the machine: the message certainly did not reach Meta.
 const NOT_SENT_DETAILS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -28,7 +29,7 @@ const NOT_SENT_DETAILS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND
 /**
  * True when a failed send may still have been accepted by Meta: no Graph error body came
  * back (a timeout, a reset, a bare 5xx) and the connection was not refused outright.
- * Graph's send API has no idempotency key, so such a call is reconciled, not repeated.
+ * Vendors' send APIs have no idempotency key, so such a call is reconciled, not repeated.
  */
 export function outcomeUnknown(error: SwitchboardError): boolean {
   if (error.meta !== undefined) return false;
@@ -51,7 +52,7 @@ export function decideAfterFailure(
   attemptsMade: number,
   options: { random?: () => number } = {},
 ): SendDecision {
-  if (isAuthorizationCode(error.meta?.code)) return { kind: 'pause_waba' };
+  if (CREDENTIAL_CODES.has(error.code)) return { kind: 'pause_account' };
   const classification = error.classification;
   if (!classification) return { kind: 'failed' };
   const policy = classification.retry;

@@ -3,15 +3,16 @@ import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
 import { DelayedError, type Job } from 'bullmq';
+import { MessageFallbacks } from '../fallback/message-fallbacks';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.constants';
 import { MessageSender, type SendStep } from './message-sender.service';
 
 const tracer = trace.getTracer('@switchboard/messaging');
 
 /**
- * The `messages` queue. Thin: it continues the accept request's trace, asks the sender
- * for one step, and turns "wait N ms" into a delayed job that keeps its attempts (Meta's
- * answers are the taxonomy's to retry). A step that throws fails the job run, and BullMQ
+ * The `messages` queue. Thin: a send continues the accept request's trace, asks the sender
+ * for one step, and turns "wait N ms" into a delayed job that keeps its attempts (the
+ * vendor's answers are the taxonomy's to retry); a fallback deadline asks the fallbacks. A step that throws fails the job run, and BullMQ
  * retries it with backoff (`jobOptionsFor('messages.send')`); once those attempts are
  * spent, the outbox sweep re-drives the row.
  */
@@ -19,6 +20,7 @@ const tracer = trace.getTracer('@switchboard/messaging');
 export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly sender: MessageSender,
+    private readonly fallbacks: MessageFallbacks,
     @Inject(MESSAGING_SETTINGS) private readonly settings: MessagingSettings,
   ) {
     super();
@@ -38,7 +40,13 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
     await this.worker.close();
   }
 
-  async process(job: Job, token?: string): Promise<SendStep> {
+  async process(job: Job, token?: string): Promise<SendStep | { started: boolean }> {
+    if (job.name === 'messages.fallback') {
+      const { messageId, step } = parseJobPayload('messages.fallback', job.data);
+      const outcome = await this.fallbacks.fireDeadline(messageId, step);
+      if (outcome.waitMs !== undefined) return this.delay(job, outcome.waitMs, token);
+      return { started: outcome.started };
+    }
     if (job.name !== 'messages.send') throw new Error(`messages queue has no job named ${job.name}`);
     const payload = parseJobPayload('messages.send', job.data);
     const parent = payload.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: payload.traceparent }) : context.active();
@@ -54,10 +62,12 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
         span.end();
       }
     });
-    if (step.kind === 'delay') {
-      await job.moveToDelayed(Date.now() + step.delayMs, token);
-      throw new DelayedError();
-    }
+    if (step.kind === 'delay') return this.delay(job, step.delayMs, token);
     return step;
+  }
+
+  private async delay(job: Job, delayMs: number, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
   }
 }

@@ -7,6 +7,8 @@ export interface MessageStatusChange {
   messageId: string;
   tenantId: string;
   environment: Environment;
+  /** The channel the event happened on (a fallback's events name the fallback channel). */
+  channel?: string;
   /** The timeline event's status (queued, sent, delivered, read, failed, dead). */
   status: MessageStatus;
   /** The message's own status after this change: a late `failed` after `delivered` keeps `delivered`. */
@@ -18,6 +20,6 @@ export interface MessageStatusChange {
 }
 
 /** The `queued` event that accept and retry store with the row. */
-export function queuedChange(message: { id: string; tenantId: string; environment: Environment }, at: Date): MessageStatusChange {
-  return { messageId: message.id, tenantId: message.tenantId, environment: message.environment, status: 'queued', messageStatus: 'queued', at: at.toISOString(), error: null };
+export function queuedChange(message: { id: string; tenantId: string; environment: Environment; channel: string }, at: Date): MessageStatusChange {
+  return { messageId: message.id, tenantId: message.tenantId, environment: message.environment, channel: message.channel, status: 'queued', messageStatus: 'queued', at: at.toISOString(), error: null };
 }

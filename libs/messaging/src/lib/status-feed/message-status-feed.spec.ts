@@ -58,6 +58,7 @@ describe('MessageStatusFeed (real Redis pub/sub and Postgres)', () => {
   const change = (scope: StatusFeedScope, messageId: string, status: MessageStatus, at: string, messageStatus: MessageStatus = status): MessageStatusChange => ({
     messageId,
     ...scope,
+    channel: 'whatsapp',
     status,
     messageStatus,
     at,
@@ -161,7 +162,7 @@ describe('MessageStatusFeed (real Redis pub/sub and Postgres)', () => {
     const live = scopeOf(0);
     const id = await storeMessage(live, 'sending', new Date('2025-01-03T00:00:00.000Z'));
     const transitions = new MessageTransitions(dataSource, worker);
-    await transitions.sent(id, new Date('2025-01-03T00:00:01.000Z'), { wamid: `wamid.${id}`, providerStatus: undefined, sendTraceparent: null });
+    await transitions.sent(id, new Date('2025-01-03T00:00:01.000Z'), { providerMessageId: `wamid.${id}`, providerStatus: undefined, sendTraceparent: null });
     await dataSource.query(`UPDATE messages SET status = 'delivered' WHERE id = $1`, [id]);
     await storeWebhookEvent(live, id, 'delivered', new Date('2025-01-03T00:00:02.000Z'));
     await storeWebhookEvent(live, id, 'failed', new Date('2025-01-03T00:00:03.000Z'), ERROR);
@@ -198,10 +199,10 @@ describe('MessageStatusFeed (real Redis pub/sub and Postgres)', () => {
 
     const sentId = await storeMessage(live, 'sending', new Date('2025-01-05T00:00:00.000Z'));
     const sentAt = new Date('2025-01-05T00:00:01.000Z');
-    await transitions.sent(sentId, sentAt, { wamid: `wamid.${sentId}`, providerStatus: 'accepted', sendTraceparent: null });
+    await transitions.sent(sentId, sentAt, { providerMessageId: `wamid.${sentId}`, providerStatus: 'accepted', sendTraceparent: null });
     expect(await nextChange(watcher)).toEqual(change(live, sentId, 'sent', sentAt.toISOString()));
     // Sent again (a job handled twice): no event is inserted, nothing is published; nor for a failure after it.
-    await transitions.sent(sentId, new Date('2025-01-05T00:00:02.000Z'), { wamid: `wamid.${sentId}`, providerStatus: undefined, sendTraceparent: null });
+    await transitions.sent(sentId, new Date('2025-01-05T00:00:02.000Z'), { providerMessageId: `wamid.${sentId}`, providerStatus: undefined, sendTraceparent: null });
     expect(await transitions.end(sentId, new Date('2025-01-05T00:00:03.000Z'), 'failed', ERROR, true)).toBe(false);
 
     const deadId = await storeMessage(live, 'sending', new Date('2025-01-05T00:00:04.000Z'));

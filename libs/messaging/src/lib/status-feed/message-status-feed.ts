@@ -29,6 +29,7 @@ interface Channel {
 interface StoredEvent {
   status: MessageStatus;
   at: Date;
+  channel: string;
   error: MessageError | null;
 }
 
@@ -178,7 +179,7 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
   /** The message's stored events, each with the message's status after it (the status machine's forward-only rule, queued on a retry). */
   private async timeline(scope: StatusFeedScope, messageId: string): Promise<MessageStatusChange[]> {
     const events = (await this.dataSource.query(
-      `SELECT status, at, detail -> 'error' AS error FROM message_events
+      `SELECT status, at, channel, detail -> 'error' AS error FROM message_events
         WHERE message_id = $1 AND tenant_id = $2 AND environment = $3 ORDER BY id`,
       [messageId, scope.tenantId, scope.environment],
     )) as StoredEvent[];
@@ -186,7 +187,16 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
     return events.map((event) => {
       messageStatus = event.status === 'queued' || isForwardStatus(messageStatus, event.status) ? event.status : messageStatus;
       const failure = event.status === 'failed' || event.status === 'dead';
-      return { messageId, tenantId: scope.tenantId, environment: scope.environment, status: event.status, messageStatus, at: event.at.toISOString(), error: failure ? event.error : null };
+      return {
+        messageId,
+        tenantId: scope.tenantId,
+        environment: scope.environment,
+        channel: event.channel,
+        status: event.status,
+        messageStatus,
+        at: event.at.toISOString(),
+        error: failure ? event.error : null,
+      };
     });
   }
 

@@ -2,7 +2,7 @@ import type { Environment } from '@switchboard/tenancy';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { StatusUpdate } from './status-update';
 
-/** A status webhook for a message the gateway does not know yet (by id or wamid). */
+/** A status report for a message the gateway does not know yet (by id or provider message id). */
 @Entity({ name: 'pending_statuses' })
 export class PendingStatusEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -14,10 +14,13 @@ export class PendingStatusEntity {
   @Column({ type: 'varchar', length: 4 })
   environment!: Environment;
 
-  @Column({ type: 'varchar', length: 255 })
-  wamid!: string;
+  @Column({ type: 'varchar', length: 32 })
+  channel!: string;
 
-  /** `biz_opaque_callback_data` when it is one of our message ids. */
+  @Column({ name: 'provider_message_id', type: 'varchar', length: 255 })
+  providerMessageId!: string;
+
+  /** Our message id when the vendor echoed it (WhatsApp's `biz_opaque_callback_data`, the SMS callback URL). */
   @Column({ name: 'message_id', type: 'varchar', length: 40, nullable: true })
   messageId!: string | null;
 

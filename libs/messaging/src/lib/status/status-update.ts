@@ -1,28 +1,48 @@
 import { z } from 'zod';
 import type { MessageStatus } from '../persistence/message-status';
+import type { StartedFallback } from '../fallback/message-fallbacks';
 import type { MessageStatusChange } from '../status-feed/message-status-change';
 
-/** The statuses Meta reports for an outbound message that the status machine knows. */
+/** The statuses a channel reports for an outbound message that the status machine knows. */
 export const WEBHOOK_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 
-/**
- * One `statuses[]` entry of a `messages` webhook, reduced to what the status machine
- * needs (reference §3.7). `at` is Meta's timestamp; `errors`, `pricing` and
- * `conversation` are kept as Meta sent them, for the message's timeline.
- */
-export const statusUpdateSchema = z.object({
-  wamid: z.string().min(1).max(255),
-  status: z.enum(WEBHOOK_STATUSES),
-  at: z.iso.datetime(),
-  /** `biz_opaque_callback_data`: the gateway's message id when we sent it. */
-  callbackData: z.string().max(512).optional(),
-  recipientId: z.string().max(128).optional(),
-  errors: z.array(z.record(z.string(), z.unknown())).optional(),
-  pricing: z.record(z.string(), z.unknown()).optional(),
-  conversation: z.record(z.string(), z.unknown()).optional(),
+const messageErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  category: z.string(),
+  retryable: z.boolean(),
+  action: z.string(),
+  meta: z.object({ code: z.number(), title: z.string(), details: z.string().optional() }).optional(),
+  provider: z.object({ channel: z.string(), code: z.string(), title: z.string() }).optional(),
 });
-export type StatusUpdate = z.infer<typeof statusUpdateSchema>;
+
+/**
+ * One vendor report on an outbound message, normalised by its channel's ingest: the vendor's
+ * message id, the status, the vendor's time, our message id when the vendor echoed it, and
+ * for `failed` the error already classified by the taxonomy. `pricing` and `conversation`
+ * are WhatsApp's, kept as Meta sent them for the timeline and the tenant event.
+ * Rows stored before channels existed name the provider id `wamid`: read as the same field.
+ */
+export const statusUpdateSchema = z.preprocess(
+  (value) =>
+    value !== null && typeof value === 'object' && 'wamid' in value && !('providerMessageId' in value)
+      ? { channel: 'whatsapp', ...value, providerMessageId: (value as { wamid: unknown }).wamid }
+      : value,
+  z.object({
+    channel: z.string().min(1).max(32).default('whatsapp'),
+    providerMessageId: z.string().min(1).max(255),
+    status: z.enum(WEBHOOK_STATUSES),
+    at: z.iso.datetime(),
+    /** The gateway's message id when the vendor echoed it (WhatsApp: `biz_opaque_callback_data`). */
+    callbackData: z.string().max(512).optional(),
+    recipientId: z.string().max(128).optional(),
+    error: messageErrorSchema.optional(),
+    pricing: z.record(z.string(), z.unknown()).optional(),
+    conversation: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+export type StatusUpdate = z.output<typeof statusUpdateSchema>;
 
 /** What became of one status update, and the message it found (none while pending). */
 export interface StatusResult {
@@ -32,12 +52,14 @@ export interface StatusResult {
   readonly deliveries: readonly string[];
   /** Timeline events recorded in the caller's transaction: publish them (MessageStatusFeed) after the commit. */
   readonly changes: readonly MessageStatusChange[];
+  /** Fallbacks started in the caller's transaction: MessageStatusService.afterCommit enqueues them. */
+  readonly fallbacks: readonly StartedFallback[];
 }
 
 export type StatusOutcome =
   /** The message moved forward (and the event was appended). */
   | 'applied'
-  /** Late, repeated or superseded (a failure after delivery): kept as an event, status unchanged. */
+  /** Late, repeated or superseded (a failure after delivery, a report of an earlier channel): kept as an event, status unchanged. */
   | 'recorded'
-  /** No message with this id or wamid yet: kept, applied when the message appears. */
+  /** No message with this id or provider message id yet: kept, applied when the message appears. */
   | 'pending';

@@ -15,6 +15,7 @@ import { MessagesSendState1732430950000 } from './1732430950000-messages-send-st
 import { CreateTemplateOperations1732431100000 } from './1732431100000-create-template-operations.migration';
 import { EventDeliveriesRetentionIndex1732431200000 } from './1732431200000-event-deliveries-retention-index.migration';
 import { MessagesSweepSending1732431300000 } from './1732431300000-messages-sweep-sending.migration';
+import { ChannelAgnosticMessages1732431400000 } from './1732431400000-channel-agnostic-messages.migration';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CreateTemplateOperations1732431100000,
   EventDeliveriesRetentionIndex1732431200000,
   MessagesSweepSending1732431300000,
+  ChannelAgnosticMessages1732431400000,
 ];

@@ -1,6 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { ConversationWindowsService } from '@switchboard/messaging';
+import { Injectable } from '@nestjs/common';
+import { ConversationWindowsService } from '@switchboard/whatsapp-host';
 import type { Environment } from '@switchboard/tenancy';
 import type { EntityManager } from 'typeorm';
 import type { InboundContact, InboundMessage } from '../webhook-payload';
@@ -26,15 +25,8 @@ interface ContactRow {
  * opened. Runs inside the caller's transaction.
  */
 @Injectable()
-export class InboundMessagesService implements OnModuleInit {
-  private windows!: ConversationWindowsService;
-
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  onModuleInit(): void {
-    // Messaging is a sibling module of the host; resolve it app-wide.
-    this.windows = this.moduleRef.get(ConversationWindowsService, { strict: false });
-  }
+export class InboundMessagesService {
+  constructor(private readonly windows: ConversationWindowsService) {}
 
   async store(manager: EntityManager, scope: InboundScope, phoneNumberId: string, message: InboundMessage, contact: InboundContact | undefined): Promise<void> {
     const waId = [contact?.wa_id, message.from].find((candidate): candidate is string => candidate !== undefined && WA_ID.test(candidate)) ?? null;

@@ -1,5 +1,7 @@
 import type { AccountScope } from '@switchboard/accounts';
 import type { MessageStatusChange, StatusResult } from '@switchboard/messaging';
+
+type StartedFallback = StatusResult['fallbacks'][number];
 import type { RejectReason } from '../webhook-ingest.metrics';
 
 /** Where a tally stood before an item, to forget what the item added when its savepoint is rolled back. */
@@ -8,6 +10,7 @@ export interface TallyMark {
   rejections: Map<RejectReason, number>;
   deliveries: number;
   changes: number;
+  fallbacks: number;
   pending: number;
 }
 
@@ -22,6 +25,8 @@ export class PayloadTally {
   private rejections = new Map<RejectReason, number>();
   readonly deliveries: string[] = [];
   readonly changes: MessageStatusChange[] = [];
+  /** Fallbacks a `failed` status started: their jobs go out after the commit. */
+  readonly fallbacks: StartedFallback[] = [];
   readonly pending: Array<{ scope: AccountScope; wamid: string }> = [];
 
   constructor(readonly isolateItems: boolean) {}
@@ -43,6 +48,7 @@ export class PayloadTally {
   afterCommit(result: StatusResult): void {
     this.deliveries.push(...result.deliveries);
     this.changes.push(...result.changes);
+    this.fallbacks.push(...result.fallbacks);
   }
 
   /** A status left pending: looked up again once this payload has committed. */
@@ -51,7 +57,7 @@ export class PayloadTally {
   }
 
   mark(): TallyMark {
-    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, pending: this.pending.length };
+    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, fallbacks: this.fallbacks.length, pending: this.pending.length };
   }
 
   rewind(mark: TallyMark): void {
@@ -59,6 +65,7 @@ export class PayloadTally {
     this.rejections = new Map(mark.rejections);
     this.deliveries.length = mark.deliveries;
     this.changes.length = mark.changes;
+    this.fallbacks.length = mark.fallbacks;
     this.pending.length = mark.pending;
   }
 

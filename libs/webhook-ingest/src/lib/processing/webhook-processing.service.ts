@@ -4,8 +4,8 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WebhookDirectory, type AccountRoute, type AccountRoutes, type AccountScope } from '@switchboard/accounts';
 import { AlertsService } from '@switchboard/alerts';
+import { classify, messageErrorOf, type WebhookErrorEntry } from '@switchboard/error-taxonomy';
 import {
-  MessageStatusFeed,
   MessageStatusService,
   recordOptOut,
   SuppressionEntity,
@@ -67,7 +67,6 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
 export class WebhookProcessingService implements OnModuleInit {
   private readonly logger = new Logger(WebhookProcessingService.name);
   private statuses!: MessageStatusService;
-  private feed!: MessageStatusFeed;
   private templates!: TemplateStatusService;
   private events!: TenantEventsPublisher;
   private alerts!: AlertsService;
@@ -83,7 +82,6 @@ export class WebhookProcessingService implements OnModuleInit {
   onModuleInit(): void {
     // Messaging and the template registry are sibling modules of the host; resolve them app-wide.
     this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
-    this.feed = this.moduleRef.get(MessageStatusFeed, { strict: false });
     this.templates = this.moduleRef.get(TemplateStatusService, { strict: false });
     this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
     this.alerts = this.moduleRef.get(AlertsService, { strict: false });
@@ -142,9 +140,8 @@ export class WebhookProcessingService implements OnModuleInit {
         applied = await this.applyPayload(id, row.app_id, entries, routes, true);
       }
       if (!applied) return 'skipped';
-      await this.feed.publish(applied.changes);
-      await this.events.dispatch(applied.deliveries);
-      for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForWamids(scope, [wamid]);
+      await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
+      for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForProviderIds(scope, [wamid]);
       for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
       for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
       return 'processed';
@@ -282,20 +279,22 @@ export class WebhookProcessingService implements OnModuleInit {
         }
         if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) return tally.count('messages.status', 'duplicate');
         for (const error of status.data.errors ?? []) await this.metaError(scope, error);
+        const [firstError] = status.data.errors ?? [];
         const update: StatusUpdate = {
-          wamid: status.data.id,
+          channel: 'whatsapp',
+          providerMessageId: status.data.id,
           status: status.data.status as WebhookStatus,
           at: status.data.timestamp.toISOString(),
           ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
           ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
-          ...(status.data.errors ? { errors: status.data.errors } : {}),
+          ...(status.data.status === 'failed' ? { error: messageErrorOf(classify((firstError ?? { code: 'missing' }) as WebhookErrorEntry)) } : {}),
           ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
           ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
         };
         // The status machine records its own message.status events and timeline changes; they go out after this commit.
         const result = await this.statuses.apply(manager, scope, update);
         tally.afterCommit(result);
-        if (result.outcome === 'pending') tally.pendingStatus(scope, update.wamid);
+        if (result.outcome === 'pending') tally.pendingStatus(scope, update.providerMessageId);
         tally.count('messages.status', result.outcome);
       });
     }
@@ -344,7 +343,7 @@ export class WebhookProcessingService implements OnModuleInit {
       }
       await this.item(manager, tally, context, async () => {
         if (choice === 'stop') {
-          await recordOptOut(manager, scope, waId, 'user_preferences: the user stopped marketing messages');
+          await recordOptOut(manager, { ...scope, channel: 'whatsapp' }, waId, 'user_preferences: the user stopped marketing messages');
           tally.count(change.field, 'suppressed');
         } else if (choice === 'resume') {
           // Only the entry the webhook made is lifted; a manual or worker suppression stands.

@@ -57,7 +57,8 @@ describe('channel generator: the files and wiring it writes', () => {
     expect(readJson(tree, 'tsconfig.base.json').compilerOptions.paths['@switchboard/channel-carrier-pigeon']).toEqual([`./${root}/src/index.ts`]);
     const eslint = tree.read('eslint.config.mjs', 'utf-8') ?? '';
     expect(eslint).toContain("  'scope:carrier-pigeon': ['scope:shared'],\n};");
-    expect(eslint).toMatch(/'scope:shared': \['scope:shared', 'scope:whatsapp', 'scope:carrier-pigeon'\]/);
+    expect(eslint).toMatch(/'scope:channels': \['scope:shared', 'scope:channels', 'scope:whatsapp', 'scope:sms', 'scope:carrier-pigeon'\]/);
+    expect(eslint).toMatch(/'scope:shared': \['scope:shared'\],/);
   });
 
   it('adds the plugin to the apps\' list after the marker', async () => {

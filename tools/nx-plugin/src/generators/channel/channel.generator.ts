@@ -51,8 +51,8 @@ export async function channelGenerator(tree: Tree, options: ChannelGeneratorOpti
 export default channelGenerator;
 
 /**
- * The lint scopes: the new channel builds on shared libs only, and the shared pipeline (which
- * hosts the plugins) may import it.
+ * The lint scopes: the new channel builds on shared libs only, and what composes the channels
+ * for the apps (`scope:channels`: the plugin list) may import it; the core never does.
  */
 function addScopeRule(tree: Tree, name: string): void {
   const file = 'eslint.config.mjs';
@@ -62,7 +62,7 @@ function addScopeRule(tree: Tree, name: string): void {
   if (source === null || end < 0) throw new Error(`${file} has no scopeRules object to add scope:${name} to`);
   const rules = source
     .slice(start, end)
-    .replace(/('scope:shared': \[[^\]]*)\]/, `$1, 'scope:${name}']`)
+    .replace(/('scope:channels': \[[^\]]*)\]/, `$1, 'scope:${name}']`)
     .concat(`\n  'scope:${name}': ['scope:shared'],`);
   tree.write(file, source.slice(0, start) + rules + source.slice(end));
 }

@@ -1,44 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
+import { normaliseRecipient } from '@switchboard/messaging';
+import { RequestContext, type Environment } from '@switchboard/tenancy';
 import type { EntityManager, Repository } from 'typeorm';
-import { WINDOW_MS } from './messaging.constants';
-import { ConversationWindowEntity } from './persistence/conversation-window.entity';
-import { normaliseRecipient } from './recipients/recipient.normaliser';
+import { z } from 'zod';
+import { ConversationWindowEntity } from './conversation-window.entity';
 import { SenderDirectory } from './sender-directory.service';
 
-export interface WindowState {
-  open: boolean;
-  expiresAt: string | null;
-  lastInboundAt: string | null;
-}
+export const windowQuerySchema = z.strictObject({ from: z.string().min(1).max(32) });
+export const windowViewSchema = z.object({ open: z.boolean(), expiresAt: z.iso.datetime().nullable(), lastInboundAt: z.iso.datetime().nullable() });
+export type WindowState = z.infer<typeof windowViewSchema>;
 
-/** Meta's 24 h customer-service window per number and contact, from the last inbound message. */
+/** Meta's customer-service window after the contact's last inbound message. */
+export const WINDOW_MS = 24 * 3600 * 1000;
+
+/** Meta's 24 h customer-service window per number and contact, from the last inbound message: the one home of the rule. */
 @Injectable()
 export class ConversationWindowsService {
-  private readonly windows: TenantScopedRepository<ConversationWindowEntity>;
-
   constructor(
-    @InjectRepository(ConversationWindowEntity) windows: Repository<ConversationWindowEntity>,
+    @InjectRepository(ConversationWindowEntity) private readonly windows: Repository<ConversationWindowEntity>,
     private readonly senders: SenderDirectory,
-  ) {
-    this.windows = new TenantScopedRepository(windows);
-  }
+  ) {}
 
   /** The caller's view (REST and GraphQL): `from` is one of its numbers, by phone_number_id or display number. */
   async forContact(from: string, waId: string): Promise<WindowState> {
     const { tenantId, environment } = RequestContext.principal();
     const sender = await this.senders.resolve({ tenantId, environment }, from);
     if (!sender) throw new SwitchboardError({ code: 'not_found', message: `No number ${from.slice(0, 32)} in this environment` });
-    return this.state(sender.phoneNumberId, normaliseRecipient(waId, [], 'waId').waId);
+    return this.state({ tenantId, environment }, sender.phoneNumberId, normaliseRecipient(waId, [], 'waId').waId);
   }
 
-  async state(phoneNumberId: string, waId: string, now: number = Date.now()): Promise<WindowState> {
-    const window = await this.windows.findOne({ phoneNumberId, waId });
+  /** One indexed read (the unique key), on the send path too. */
+  async state(scope: { tenantId: string; environment: Environment }, phoneNumberId: string, waId: string, now: number = Date.now()): Promise<WindowState> {
+    const rows: Array<{ last_inbound_at: Date }> = await this.windows.query(
+      `SELECT last_inbound_at FROM conversation_windows WHERE tenant_id = $1 AND environment = $2 AND phone_number_id = $3 AND wa_id = $4`,
+      [scope.tenantId, scope.environment, phoneNumberId, waId],
+    );
+    const [window] = rows;
     if (!window) return { open: false, expiresAt: null, lastInboundAt: null };
-    const expiresAt = window.lastInboundAt.getTime() + WINDOW_MS;
-    return { open: expiresAt > now, expiresAt: new Date(expiresAt).toISOString(), lastInboundAt: window.lastInboundAt.toISOString() };
+    const expiresAt = window.last_inbound_at.getTime() + WINDOW_MS;
+    return { open: expiresAt > now, expiresAt: new Date(expiresAt).toISOString(), lastInboundAt: window.last_inbound_at.toISOString() };
   }
 
   /**

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'whatsapp-host',
+  preset: '../../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../../coverage/libs/channels/whatsapp-host',
+};

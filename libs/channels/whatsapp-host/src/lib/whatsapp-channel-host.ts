@@ -1,0 +1,159 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
+import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
+import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, type MessageEntity, type PreparedSend, type ResolvedSender, type SendConfig } from '@switchboard/messaging';
+import { SendLimiter } from '@switchboard/rate-limiting';
+import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
+import { RequestContext } from '@switchboard/tenancy';
+import { ConversationWindowsService } from './conversation-windows.service';
+import { SenderDirectory } from './sender-directory.service';
+
+/** Who the send-time checks run as: the message's own tenant environment, never a request's. */
+const SEND_TIME_KEY_ID = 'system:send-time-checks';
+// How long a number's throughput and tier are reused between sends.
+const NUMBER_CACHE_MS = 30_000;
+// At most one portfolio-limit warning per portfolio and process in this interval.
+const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
+
+/**
+ * What only WhatsApp has, behind the core's ChannelHost port: senders are the numbers of the
+ * environment's WABAs; a template must be approved (a paused one goes out as its backup) and
+ * anything else needs the contact's open 24 h window, at accept and again at send time; the
+ * WABA's token is paused when Meta refuses it; Meta's limits (throughput, pair rate,
+ * portfolio) are taken right before the Graph call.
+ */
+@Injectable()
+export class WhatsAppChannelHost implements ChannelHost, OnModuleInit {
+  readonly channel = WHATSAPP_CHANNEL_ID;
+  private readonly logger = new Logger(WhatsAppChannelHost.name);
+  private readonly numberCache = new Map<string, { mps: number; tier: string | null; until: number }>();
+  private readonly portfolioAlerts = new Map<string, number>();
+  private templates!: TemplatePreSendService;
+
+  constructor(
+    private readonly senders: SenderDirectory,
+    private readonly windows: ConversationWindowsService,
+    private readonly wabas: WabasService,
+    private readonly numbers: PhoneNumbersService,
+    private readonly limiter: SendLimiter,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // The registry is a sibling module of the host; resolve its pre-send check app-wide.
+    this.templates = this.moduleRef.get(TemplatePreSendService, { strict: false });
+  }
+
+  async resolveSender(scope: ChannelScope, from: string | undefined, options: { fresh?: boolean } = {}): Promise<ResolvedSender | null> {
+    if (from === undefined) return null;
+    const sender = await this.senders.resolve(scope, from, options.fresh ? 0 : undefined);
+    if (!sender) return null;
+    return { address: sender.phoneNumberId, accountId: sender.wabaId, displayNumber: sender.displayPhoneNumber, testRecipients: sender.testRecipients };
+  }
+
+  async prepare(scope: ChannelScope, sender: ResolvedSender, recipient: string, input: unknown): Promise<PreparedSend> {
+    const message = input as WhatsAppMessage;
+    if (message.type !== 'template') {
+      // Everything but a template needs the contact's open 24 h window (first contact is always a template).
+      const window = await this.windows.state(scope, sender.address, recipient);
+      if (!window.open) throw windowClosed(window.lastInboundAt);
+      return { message, template: null };
+    }
+    // A template read within the last second is good enough here: the send worker checks it again.
+    const checked = await this.templates.check(
+      scope,
+      { wabaId: sender.accountId, name: message.template.name, language: message.template.language.code, components: message.template.components },
+      { maxAgeMs: TEMPLATE_LOOKUP_TTL_MS },
+    );
+    return {
+      // A paused template is sent as its backup: the backup's name and language go out.
+      message: { ...message, template: { ...message.template, name: checked.send.name, language: { ...message.template.language, code: checked.send.language.code } } },
+      template: {
+        id: checked.template.id,
+        name: checked.template.name,
+        language: checked.template.language,
+        category: checked.template.category,
+        requested: checked.requested,
+        fallbackReason: checked.fallback?.reason ?? null,
+      },
+    };
+  }
+
+  /** A message that waited: its window may have closed or its template been paused meanwhile. */
+  recheck(message: MessageEntity): Promise<SwitchboardError | null> {
+    const scope = { tenantId: message.tenantId, environment: message.environment };
+    return RequestContext.run({ principal: { ...scope, keyId: SEND_TIME_KEY_ID } }, async () => {
+      try {
+        if (message.template === null) {
+          const window = await this.windows.state(scope, message.sender, message.to);
+          return window.open ? null : windowClosed(window.lastInboundAt);
+        }
+        const sent = message.payload['template'] as { components?: unknown } | undefined;
+        await this.templates.check(scope, {
+          wabaId: message.accountId ?? '',
+          name: message.template.requested.name,
+          language: message.template.requested.language,
+          components: sent?.components,
+        });
+        return null;
+      } catch (error) {
+        if (error instanceof SwitchboardError) return error;
+        throw error;
+      }
+    });
+  }
+
+  async paused(message: MessageEntity): Promise<boolean> {
+    const waba = await this.wabas.require(message.tenantId, message.accountId ?? '');
+    return waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired';
+  }
+
+  async sendConfig(message: MessageEntity): Promise<SendConfig> {
+    const access = await this.wabas.access(await this.wabas.require(message.tenantId, message.accountId ?? ''));
+    return { config: { accessToken: access.accessToken, graph: access.graph } };
+  }
+
+  /** A template outside an open window opens a conversation; Meta's portfolio limit counts it. */
+  async businessInitiated(message: MessageEntity): Promise<boolean> {
+    return message.template !== null && !(await this.windows.state(message, message.sender, message.to)).open;
+  }
+
+  async acquire(message: MessageEntity, businessInitiated: boolean): Promise<ChannelPermit> {
+    const number = await this.numberLimits(message.sender);
+    const wabaId = message.accountId ?? '';
+    const permit = await this.limiter.acquire({ phoneNumberId: message.sender, mps: number.mps, wabaId, portfolioTier: number.tier, recipient: message.to, businessInitiated });
+    if (!permit.ok) return { ok: false, waitMs: permit.waitMs, reason: permit.reason };
+    if (permit.portfolio && permit.portfolio.ratio >= 0.8) this.portfolioAlert(message, permit.portfolio);
+    return { ok: true, holdMs: permit.holdMs };
+  }
+
+  async recordAccepted(message: MessageEntity, usage: { maxPercentage: number; estimatedTimeToRegainAccessMs: number } | undefined): Promise<void> {
+    if (usage) await this.limiter.recordGraphUsage(message.accountId ?? '', usage);
+  }
+
+  async pause(message: MessageEntity, reason: string): Promise<boolean> {
+    return this.wabas.markTokenRejected(await this.wabas.require(message.tenantId, message.accountId ?? ''), reason);
+  }
+
+  private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {
+    const cached = this.numberCache.get(phoneNumberId);
+    if (cached && cached.until > Date.now()) return cached;
+    const number = await this.numbers.findByPhoneNumberId(phoneNumberId);
+    const entry = { mps: number?.throughputMps ?? 0, tier: number?.messagingLimit ?? null, until: Date.now() + NUMBER_CACHE_MS };
+    this.numberCache.set(phoneNumberId, entry);
+    return entry;
+  }
+
+  private portfolioAlert(message: MessageEntity, usage: { used: number; limit: number; ratio: number }): void {
+    const wabaId = message.accountId ?? '';
+    const last = this.portfolioAlerts.get(wabaId) ?? 0;
+    if (Date.now() - last < PORTFOLIO_ALERT_EVERY_MS) return;
+    this.portfolioAlerts.set(wabaId, Date.now());
+    this.logger.warn(
+      { alert: 'portfolio_limit', tenantId: message.tenantId, environment: message.environment, wabaId, used: usage.used, limit: usage.limit },
+      `the portfolio has used ${Math.round(usage.ratio * 100)} % of its 24 h unique-user messaging limit; sends past it are held`,
+    );
+  }
+}
