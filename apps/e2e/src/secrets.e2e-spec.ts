@@ -102,8 +102,10 @@ describe('secrets stay out of the logs and the traces', () => {
     // The queue board signs a browser in with the operator key in the query, once, and then by cookie.
     const signIn = await fetch(`${url}/admin/queues?key=${ADMIN_API_KEY}`, { redirect: 'manual' });
     expect({ status: signIn.status, location: signIn.headers.get('location') }).toEqual({ status: 303, location: '/admin/queues' });
-    const board = await fetch(`${url}/admin/queues/api/queues`, { headers: { cookie: String(signIn.headers.get('set-cookie')).split(';', 1)[0] ?? '' } });
-    expect(board.status).toBe(200);
+    const session = { cookie: String(signIn.headers.get('set-cookie')).split(';', 1)[0] ?? '' };
+    const page = await fetch(`${url}/admin/queues`, { headers: session });
+    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/^text\/html/) });
+    expect((await fetch(`${url}/admin/queues/api/queues`, { headers: session })).status).toBe(200);
 
     // The worker's start-up token check: debug_token, then the exchange of the expiring token.
     worker = startNode('dist/apps/worker/main.js', { ...env, WORKER_PORT: String(await freePort()), OTEL_SERVICE_NAME: 'e2e-secrets-worker' });

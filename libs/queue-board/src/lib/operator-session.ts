@@ -26,9 +26,15 @@ export function sessionCookie(key: string, request: FastifyRequest): string {
   return `${QUEUE_BOARD_COOKIE}=${encodeURIComponent(key)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict${secure}`;
 }
 
+/** A request URL's path and its query (without `?`, empty when it has none). */
+export function splitUrl(url: string): { path: string; query: string } {
+  const start = url.indexOf('?');
+  return start === -1 ? { path: url, query: '' } : { path: url.slice(0, start), query: url.slice(start + 1) };
+}
+
 /** The request's URL without its `key` parameter: where a browser is sent once the cookie is set, so the key leaves the address bar and history. */
 export function withoutKey(url: string): string {
-  const [path = '', query = ''] = url.split('?', 2);
+  const { path, query } = splitUrl(url);
   const kept = new URLSearchParams(query);
   kept.delete('key');
   const rest = kept.toString();

@@ -7,7 +7,7 @@ import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { contractErrorBody } from '@switchboard/platform';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sessionCookie, sessionCookieValue, withoutKey } from './operator-session';
+import { sessionCookie, sessionCookieValue, splitUrl, withoutKey } from './operator-session';
 import { QUEUE_BOARD_OPERATOR_ACCESS, QUEUE_BOARD_PATH, QUEUE_BOARD_QUEUES, type OperatorAccess } from './queue-board.constants';
 
 /** Reads only: everything the board's UI and API do to a queue or a job is a PUT, POST, PATCH or DELETE. */
@@ -48,7 +48,7 @@ export class QueueBoardRoutes implements OnModuleInit {
 
   /** Answers (401, 405 or the sign-in redirect) unless the request may reach the board. */
   private async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const key = new URLSearchParams(request.url.split('?', 2)[1] ?? '').get('key');
+    const key = new URLSearchParams(splitUrl(request.url).query).get('key');
     if (key !== null) {
       if (!this.operator.isOperator(`Bearer ${key}`)) return this.refuse(request, reply);
       await reply.code(303).header('set-cookie', sessionCookie(key, request)).header('location', withoutKey(request.url)).send();
