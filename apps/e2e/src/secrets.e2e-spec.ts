@@ -16,7 +16,7 @@ const CONTACT = '14155550142';
  * handshake (verify token in the query), a signed webhook, app registration, WABA
  * registration (debug_token: the token in `input_token`), the worker's start-up token
  * check and exchange (`client_secret` and `fb_exchange_token` in the query) and a send
- * with an API key. Then searches every log line and every exported span attribute for
+ * with an API key, the queue board's sign-in (the operator key in the query, then a cookie). Then searches every log line and every exported span attribute for
  * every secret used.
  */
 describe('secrets stay out of the logs and the traces', () => {
@@ -99,6 +99,13 @@ describe('secrets stay out of the logs and the traces', () => {
     const apiKey = (await call(`/v1/admin/tenants/${tenantId}/api-keys`, { environment: 'live' })).body['key'] as string;
     expect((await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
     expect((await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${apiKey}x` } })).status).toBe(401);
+    // The queue board signs a browser in with the operator key in the query, once, and then by cookie.
+    const signIn = await fetch(`${url}/admin/queues?key=${ADMIN_API_KEY}`, { redirect: 'manual' });
+    expect({ status: signIn.status, location: signIn.headers.get('location') }).toEqual({ status: 303, location: '/admin/queues' });
+    const session = { cookie: String(signIn.headers.get('set-cookie')).split(';', 1)[0] ?? '' };
+    const page = await fetch(`${url}/admin/queues`, { headers: session });
+    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/^text\/html/) });
+    expect((await fetch(`${url}/admin/queues/api/queues`, { headers: session })).status).toBe(200);
 
     // The worker's start-up token check: debug_token, then the exchange of the expiring token.
     worker = startNode('dist/apps/worker/main.js', { ...env, WORKER_PORT: String(await freePort()), OTEL_SERVICE_NAME: 'e2e-secrets-worker' });
@@ -131,6 +138,9 @@ describe('secrets stay out of the logs and the traces', () => {
     expect({ inLogs: logs.match(SIMULATOR_TOKEN)?.[0] ?? null, inSpans: exported.match(SIMULATOR_TOKEN)?.[0] ?? null }).toEqual({ inLogs: null, inSpans: null });
     // Redacted, not dropped: the parameter names stay readable.
     expect(logs).toContain('hub.verify_token=[redacted]');
+    expect(logs).toContain('/admin/queues?key=[redacted]');
+    // The gateway's request span keeps the query apart from the path (`url.query`).
+    expect(attributes('key=[redacted]').length).toBeGreaterThan(0);
     expect(attributes('client_secret=[redacted]').length).toBeGreaterThan(0);
   });
 });

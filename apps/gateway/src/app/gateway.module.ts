@@ -8,6 +8,7 @@ import { loadChannelPlugins, messageApiDocs } from '@switchboard/channel-plugins
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { QueueBoardModule } from '@switchboard/queue-board';
 import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
 import { AdminKeyVerifier, RequestContext, TenancyModule } from '@switchboard/tenancy';
@@ -51,6 +52,7 @@ export class GatewayModule {
           applicationName: 'switchboard-gateway',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
+        QueueBoardModule.forRoot({ operatorAccess: AdminKeyVerifier }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness], operatorAccess: AdminKeyVerifier }),
         TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
         RateLimitingModule.forRoot({

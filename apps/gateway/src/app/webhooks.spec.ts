@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, type Server
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { propagation, trace } from '@opentelemetry/api';
+import { propagation, SpanKind, trace } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader, type MetaSimulator } from '@switchboard/meta-simulator';
@@ -321,6 +321,19 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
       const span = spans.getFinishedSpans().find((candidate) => candidate.name === 'messages.status' && candidate.attributes['switchboard.message_id'] === id);
       expect(span?.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId }))).toEqual([sendSpan]);
       expect(span?.attributes).toMatchObject({ 'switchboard.status': 'delivered', 'switchboard.status_outcome': 'applied' });
+    });
+
+    it('the worker processes each stored batch in a CONSUMER span of the webhooks queue (messaging conventions)', async () => {
+      const id = await message('14155550117', 'wamid.CONSUMED');
+      spans.reset();
+      await postJson(statuses(status('wamid.CONSUMED', 'delivered', T0 + 100)));
+      await drained();
+      await spanProcessor.forceFlush();
+      const [inboxId] = (await dataSource.query(`SELECT max(id)::int AS id FROM webhook_inbox`)) as Array<{ id: number }>;
+      const consumer = spans.getFinishedSpans().find((span) => span.name === 'process webhooks' && span.attributes['messaging.message.id'] === `webhook-inbox-${inboxId?.id}-1`);
+      expect(consumer?.kind).toBe(SpanKind.CONSUMER);
+      expect(consumer?.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.destination.name': 'webhooks', 'messaging.bullmq.job.name': 'webhooks.process' });
+      expect(await read(id)).toMatchObject({ status: 'delivered' });
     });
 
     it('a status for an unknown message waits, and is applied when the worker records the wamid', async () => {

@@ -25,6 +25,22 @@ const HTTP_CODES: Partial<Record<number, { code: TaxonomyCode; message: string }
   [HttpStatus.TOO_MANY_REQUESTS]: { code: 'rate_limited', message: 'Too many requests' },
 };
 
+/**
+ * The contract's body (§3) of a SwitchboardError: what the filter answers, and what a plain
+ * Fastify route outside Nest's pipeline (a mounted plugin) answers with the same error.
+ */
+export function contractErrorBody(exception: SwitchboardError, requestId: string): ContractErrorBody {
+  return {
+    error: {
+      code: exception.code,
+      message: exception.message,
+      ...(exception.details?.length ? { details: exception.details } : {}),
+      ...(exception.meta ? { meta: { code: exception.meta.code, title: exception.meta.title } } : {}),
+      requestId,
+    },
+  };
+}
+
 /** What a client is asked to wait when the database is away (a restart or failover takes seconds). */
 const STORAGE_RETRY_AFTER_MS = 2_000;
 
@@ -75,16 +91,7 @@ export class ContractExceptionFilter implements ExceptionFilter {
 
   private toContract(exception: unknown, requestId: string) {
     if (exception instanceof SwitchboardError) {
-      const body: ContractErrorBody = {
-        error: {
-          code: exception.code,
-          message: exception.message,
-          ...(exception.details?.length ? { details: exception.details } : {}),
-          ...(exception.meta ? { meta: { code: exception.meta.code, title: exception.meta.title } } : {}),
-          requestId,
-        },
-      };
-      return { status: exception.httpStatus, body, retryAfterMs: exception.retryAfterMs };
+      return { status: exception.httpStatus, body: contractErrorBody(exception, requestId), retryAfterMs: exception.retryAfterMs };
     }
     if (isStorageUnavailable(exception)) {
       const body: ContractErrorBody = { error: { code: 'service_unavailable', message: 'The service cannot reach its database; try again', requestId } };

@@ -90,6 +90,8 @@ export const JOBS = {
       replays: z.number().int().min(0),
       attempt: z.number().int().min(0),
       delayMs: z.number().int().min(0).optional(),
+      /** W3C trace context of what caused the attempt (the event's producer, the previous attempt), so it continues that trace. */
+      traceparent: z.string().optional(),
     }),
   },
   'events.sweep': {

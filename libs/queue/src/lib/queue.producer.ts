@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 import type { Job, Queue } from 'bullmq';
 import { JOBS, type JobName, type JobPayload } from './job-map';
 import { jobOptionsFor, jobSettingsFor } from './job-options';
@@ -21,6 +21,11 @@ export function messagingSpanAttributes(operation: 'send' | 'process', queue: Qu
   };
 }
 
+/** The context a job's span starts in: the trace the payload carries when it has one, else the active one. */
+export function carriedContext(traceparent: string | undefined): Context {
+  return traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
+}
+
 /**
  * The only way code enqueues work: the payload is validated against the job map
  * before it reaches Redis, and options and ids come from job-options.
@@ -37,8 +42,7 @@ export class QueueProducer {
     const data = definition.payload.parse(payload) as JobPayload<N>;
     const queue = this.queues.get(definition.queue);
     if (!queue) throw new Error(`Queue ${definition.queue} is not registered in this process`);
-    const carried = (data as { traceparent?: string }).traceparent;
-    const parent = carried ? propagation.extract(context.active(), { traceparent: carried }) : context.active();
+    const parent = carriedContext((data as { traceparent?: string }).traceparent);
     const attributes = messagingSpanAttributes('send', definition.queue, name);
     return tracer.startActiveSpan(`send ${definition.queue}`, { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {
       try {

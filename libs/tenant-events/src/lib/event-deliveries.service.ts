@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { currentTraceparent } from '@switchboard/telemetry';
 import type { Environment } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
 import type { DeliveryStatus, DeliveryView, ListDeliveriesQuery } from './event-deliveries.schemas';
@@ -110,7 +111,7 @@ export class EventDeliveriesService {
     )) as DeliveryRow[];
     if (!row) throw new Error('the test delivery was not recorded');
     // Recorded first: should this enqueue fail, the request fails and the events sweep still delivers the row.
-    await this.producer.add('events.deliver', { deliveryId: row.id, replays: 0, attempt: 0 });
+    await this.producer.add('events.deliver', { deliveryId: row.id, replays: 0, attempt: 0, traceparent: currentTraceparent() });
     return view(row);
   }
 
@@ -120,7 +121,7 @@ export class EventDeliveriesService {
        WHERE ${where} RETURNING ${COLUMNS}`,
       params,
     )) as [DeliveryRow[], number];
-    for (const row of rows) await this.producer.add('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: 0 });
+    for (const row of rows) await this.producer.add('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: 0, traceparent: currentTraceparent() });
     return rows;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { currentTraceparent } from '@switchboard/telemetry';
 import type { Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import { DataSource } from 'typeorm';
@@ -88,7 +89,7 @@ export class EventDeliveryService implements OnModuleDestroy {
       `UPDATE event_deliveries SET attempts = $2, next_attempt_at = now() + ($3 || ' milliseconds')::interval, last_status_code = $4, last_error = $5 WHERE id = $1`,
       [delivery.id, attempts, String(delayMs), failure.statusCode, failure.reason],
     );
-    await this.producer.add('events.deliver', { deliveryId: delivery.id, replays: delivery.replays, attempt: attempts, delayMs });
+    await this.producer.add('events.deliver', { deliveryId: delivery.id, replays: delivery.replays, attempt: attempts, delayMs, traceparent: currentTraceparent() });
     return 'retrying';
   }
 
@@ -104,7 +105,7 @@ export class EventDeliveryService implements OnModuleDestroy {
     )) as Array<{ id: string; replays: number; attempts: number }>;
     let reenqueued = 0;
     for (const row of rows) {
-      if (await this.producer.redrive('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: row.attempts })) reenqueued += 1;
+      if (await this.producer.redrive('events.deliver', { deliveryId: row.id, replays: row.replays, attempt: row.attempts, traceparent: currentTraceparent() })) reenqueued += 1;
     }
     if (reenqueued > 0) this.logger.warn({ reenqueued }, 'events sweep re-enqueued deliveries whose job was missing or finished');
     return { reenqueued };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
+import { currentTraceparent } from '@switchboard/telemetry';
 import type { Environment } from '@switchboard/tenancy';
 import type { EntityManager } from 'typeorm';
 import type { DeliveredEventType, TenantEventType } from './tenant-events.constants';
@@ -51,7 +52,7 @@ export class TenantEventsPublisher {
   async dispatch(deliveryIds: readonly string[]): Promise<void> {
     for (const deliveryId of deliveryIds) {
       try {
-        await this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0 });
+        await this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0, traceparent: currentTraceparent() });
       } catch (error) {
         this.logger.warn({ deliveryId, reason: error instanceof Error ? error.message : String(error) }, 'event delivery not enqueued; the events sweep will');
       }

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
+import { processInConsumerSpan, QUEUE_NAMES } from '@switchboard/queue';
 import type { Job } from 'bullmq';
 import { InboxSweeper } from './inbox.sweeper';
 import { WebhookProcessingService } from './webhook-processing.service';
@@ -7,7 +7,9 @@ import { WebhookProcessingService } from './webhook-processing.service';
 /**
  * Worker side of webhook ingest. Each payload holds a transaction while a template update or
  * an alert may need a second connection; concurrency stays below the pool size (10), so one
- * connection is always left for them and the transactions cannot starve each other.
+ * connection is always left for them and the transactions cannot starve each other. Each job runs
+ * in a CONSUMER span; a batch serves several Meta requests, so it carries no one trace of them
+ * (each status links to its message's send span instead).
  */
 @Processor(QUEUE_NAMES.webhooks, { concurrency: 8 })
 export class WebhooksProcessor extends WorkerHost {
@@ -21,10 +23,9 @@ export class WebhooksProcessor extends WorkerHost {
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'webhooks.process':
-        return this.processing.processBatch(parseJobPayload('webhooks.process', job.data).inboxIds);
+        return processInConsumerSpan('webhooks.process', job, (payload) => this.processing.processBatch(payload.inboxIds));
       case 'webhooks.sweep':
-        parseJobPayload('webhooks.sweep', job.data);
-        return this.sweeper.sweep();
+        return processInConsumerSpan('webhooks.sweep', job, () => this.sweeper.sweep());
       default:
         throw new Error(`webhooks queue has no job named ${job.name}`);
     }

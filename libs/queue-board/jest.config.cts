@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'queue-board',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  coverageDirectory: '../../coverage/libs/queue-board',
+};
