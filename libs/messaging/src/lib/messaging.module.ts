@@ -5,6 +5,8 @@ import { MediaPreflight, WHATSAPP_CHANNEL_ID, WhatsAppChannel, type MediaPreflig
 import { RateLimitConnection } from '@switchboard/rate-limiting';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { ContactsController, MessagesController, SuppressionsController } from './http/messages.controller';
+import { MessageFailuresController, OperatorMessagesController } from './http/operator-messages.controller';
+import { MessageFailures } from './message-failures.service';
 import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
 import { MessageTimelines } from './message-timelines.service';
@@ -71,11 +73,11 @@ export class MessagingModule {
       idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_MESSAGING_SETTINGS.idempotencyTtlMs,
       send: { ...DEFAULT_MESSAGING_SETTINGS.send, ...options.send },
     };
-    const services = [MessagesService, MessageTimelines, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks];
+    const services = [MessagesService, MessageTimelines, ConversationWindowsService, SuppressionsService, SenderDirectory, OutboxSweeper, MessageStatusService, MessageJobs, MessageRetryService, SendTimeChecks, MessageFailures];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES)],
-      controllers: options.http === false ? [] : [MessagesController, ContactsController, SuppressionsController],
+      controllers: options.http === false ? [] : [MessageFailuresController, MessagesController, ContactsController, SuppressionsController, OperatorMessagesController],
       providers: [
         { provide: MESSAGING_SETTINGS, useValue: settings },
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.
