@@ -17,6 +17,8 @@ const scopeRules = {
   'scope:worker': ['scope:shared'],
   'scope:simulator': ['scope:shared'],
   'scope:e2e': ['scope:shared'],
+  // The console is a browser app: it talks to the gateway over HTTP and imports no server lib.
+  'scope:console': [],
   // The message pipeline (shared) hosts the channel plugins; a plugin builds on shared libs only.
   'scope:shared': ['scope:shared', 'scope:whatsapp'],
   'scope:whatsapp': ['scope:shared'],
