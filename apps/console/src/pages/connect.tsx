@@ -26,7 +26,10 @@ const STEPS: Step[] = [
   { title: 'Add the WABA (token checked with debug_token)', fix: 'Use a system-user token with whatsapp_business_messaging and whatsapp_business_management, issued for this WABA and this app.' },
   { title: 'Diagnostics', fix: 'Apply the fix named by each failing item, then run the steps again.' },
   { title: 'Subscribe the WABA to the app', fix: "The token's system user must be an admin of the WABA; webhooks never arrive without this subscription." },
-  { title: 'Sync numbers (and register with a PIN)', fix: "Meta's test number needs no registration; a real number needs its two-step PIN (six digits)." },
+  {
+    title: 'Sync numbers (register with a PIN, or mark the test number)',
+    fix: "Meta's test number needs no PIN but belongs in the test environment; a real number needs its two-step PIN (six digits).",
+  },
   { title: 'Send hello_world to the verified recipient', fix: 'The recipient must be one of the test number\'s verified recipients (WhatsApp > API Setup > To), and hello_world must be synced.' },
 ];
 
@@ -122,6 +125,10 @@ export function ConnectPage({ session }: { session: Session }) {
         sender = synced.data[0];
         if (!sender) throw new StepFailure('Graph lists no number for this WABA', 'Add a number to the WABA in WhatsApp Manager (or use the test number Meta gives every app).');
         if (pin) await admin('POST', `${wabaPath}/phone-numbers/${sender.phoneNumberId}/register`, { pin });
+        // Meta's public test number sends only to its registered recipients; the gateway checks that before 202.
+        if (!pin && session.environment === 'test') {
+          await admin('PUT', `${wabaPath}/phone-numbers/${sender.phoneNumberId}/test-number`, { testNumber: true, testRecipients: [recipient] });
+        }
         return synced.data.map((number) => `${number.displayPhoneNumber} (quality ${number.qualityRating ?? '?'}, ${number.messagingLimit ?? '?'})`).join(', ');
       })) &&
       (await step(5, async () => {
