@@ -14,7 +14,7 @@ COPY package.json package-lock.json ./
 # binaries); npm install honours the pinned versions as they are (see tools/scripts/lib.mjs).
 RUN npm install --no-audit --no-fund
 COPY . .
-RUN npx nx run-many -t build -p gateway worker meta-simulator --parallel=2
+RUN npx nx run-many -t build -p gateway worker meta-simulator console --parallel=2
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 WORKDIR /app

@@ -17,6 +17,8 @@ const scopeRules = {
   'scope:worker': ['scope:shared', 'scope:whatsapp', 'scope:channels'],
   'scope:simulator': ['scope:shared'],
   'scope:e2e': ['scope:shared'],
+  // The console is a browser app: it talks to the gateway over HTTP and imports no server lib.
+  'scope:console': [],
   // The channel-agnostic core knows no vendor: channels build on it, never the other way round.
   'scope:shared': ['scope:shared'],
   // WhatsApp's plugin, Graph client, accounts, templates, webhook ingest and host.

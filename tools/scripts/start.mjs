@@ -40,7 +40,7 @@ if (!(await redisAnswers(redisUrl))) {
 }
 
 // Nx rebuilds only what changed since the last build (its cache holds the rest).
-run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'worker', 'meta-simulator', '--parallel=2']);
+run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'worker', 'meta-simulator', 'console', '--parallel=2']);
 
 const children = [];
 let stopping = false;

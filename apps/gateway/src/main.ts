@@ -1,5 +1,6 @@
 // OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
 import './instrumentation';
+import { join } from 'node:path';
 import { gatewayEnvSchema, loadConfigOrExit, resolveDevelopmentSecret } from '@switchboard/config';
 import { failStartup, runHttpApp, runMigrateCommand, runVaultRotateCommand } from '@switchboard/platform';
 import { resolveMasterKeys } from '@switchboard/token-vault';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
     config,
     port: config.PORT,
     migrate: config.MIGRATE_ON_START,
-    http: { openApi: true },
+    // The console's build sits beside the gateway's (dist/apps/console); it is optional.
+    http: { openApi: true, staticSites: [{ name: 'console', prefix: '/console', root: join(__dirname, '..', 'console') }] },
     module: (databaseUrl) => GatewayModule.forRoot(config, databaseUrl, { adminApiKey: adminApiKey.value, vaultKeys }),
   });
 }

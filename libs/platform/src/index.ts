@@ -7,3 +7,4 @@ export * from './lib/run-http-app';
 export * from './lib/openapi';
 export * from './lib/short-lived-cache';
 export * from './lib/storage-unavailable';
+export * from './lib/static-site';

@@ -5,6 +5,7 @@ export * from './lib/api-key.entity';
 export * from './lib/api-keys.service';
 export { parseBearer } from './lib/bearer-token';
 export * from './lib/environment';
+export * from './lib/operator-scope.guard';
 export * from './lib/request-context';
 export * from './lib/tenancy.constants';
 export * from './lib/tenancy.module';

@@ -30,7 +30,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every API key of the tenant (never the keys themselves), revoked ones included, newest first */
+        get: operations["listApiKeys"];
         put?: never;
         /** Create an API key for one of the tenant's environments */
         post: operations["createApiKey"];
@@ -261,6 +262,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/wabas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's WABAs with their token status and subscription */
+        get: operations["operatorListWabas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/phone-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's numbers with quality rating, messaging limit tier and throughput */
+        get: operations["operatorListPhoneNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates/sync": {
         parameters: {
             query?: never;
@@ -341,6 +376,57 @@ export interface paths {
         };
         /** A queued template sync, creation or deletion: its state and, once finished, its result or error */
         get: operations["getTemplateOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's templates, by name and language (the filters of GET /v1/templates) */
+        get: operations["operatorListTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/templates/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lint a template against the rules Meta enforces, without submitting it */
+        post: operations["operatorValidateTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Failed and dead messages grouped by taxonomy code, with what to do about each */
+        get: operations["listMessageFailures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -453,6 +539,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search a tenant environment's messages, newest first (the filters of GET /v1/messages) */
+        get: operations["operatorListMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/messages/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's failed and dead messages grouped by taxonomy code, with what to do about each */
+        get: operations["operatorListMessageFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message of a tenant environment with its status timeline */
+        get: operations["operatorGetMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Requeue a tenant environment's failed or dead message */
+        post: operations["operatorRetryMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/endpoints": {
         parameters: {
             query?: never;
@@ -550,6 +704,57 @@ export interface paths {
         put?: never;
         /** Send an endpoint.test event to this endpoint only */
         post: operations["sendEndpointTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's event endpoints (never their secrets) */
+        get: operations["operatorListEndpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries of a tenant environment's endpoint, newest first, with a cursor */
+        get: operations["operatorListEndpointDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/endpoints/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a tenant environment's delivered or dead delivery again */
+        post: operations["operatorReplayEndpointDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -797,6 +1002,114 @@ export interface operations {
                      *       "error": {
                      *         "code": "validation_failed",
                      *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys of both environments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                     *           "environment": "test",
+                     *           "name": "ci",
+                     *           "createdAt": "2025-01-15T09:31:00.000Z",
+                     *           "lastUsedAt": "2025-01-15T10:02:00.000Z",
+                     *           "revokedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            environment: "live" | "test";
+                            name: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description written at most once a minute
+                             */
+                            lastUsedAt: string | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
@@ -3487,6 +3800,250 @@ export interface operations {
             };
         };
     };
+    operatorListWabas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WABAs in the order they were added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "wabaId": "2000000000000001",
+                     *           "environment": "live",
+                     *           "appId": "1000000000000001",
+                     *           "token": {
+                     *             "expiresAt": null,
+                     *             "scopes": [
+                     *               "whatsapp_business_messaging",
+                     *               "whatsapp_business_management"
+                     *             ],
+                     *             "status": "valid"
+                     *           },
+                     *           "subscribedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            wabaId: string;
+                            /** @enum {string} */
+                            environment: "live" | "test";
+                            appId: string;
+                            token: {
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "valid" | "expiring" | "expired" | "invalid";
+                            };
+                            /** Format: date-time */
+                            subscribedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorListPhoneNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Numbers in the order they were added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *           "phoneNumberId": "3000000000000001",
+                     *           "displayPhoneNumber": "+1 555-010-0001",
+                     *           "wabaId": "2000000000000001",
+                     *           "verifiedName": "Switchboard Demo",
+                     *           "qualityRating": "GREEN",
+                     *           "status": "CONNECTED",
+                     *           "nameStatus": "APPROVED",
+                     *           "messagingLimit": "TIER_1K",
+                     *           "throughputLevel": "STANDARD",
+                     *           "throughputMps": 80,
+                     *           "registeredAt": "2025-01-15T09:40:00.000Z",
+                     *           "syncedAt": "2025-01-15T09:41:00.000Z",
+                     *           "testNumber": false,
+                     *           "testRecipients": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Meta's phone_number_id: the `from` of a send */
+                            phoneNumberId: string;
+                            displayPhoneNumber: string;
+                            wabaId: string;
+                            verifiedName: string | null;
+                            /** @description GREEN, YELLOW, RED or UNKNOWN, from the last sync or quality webhook */
+                            qualityRating: string | null;
+                            status: string | null;
+                            nameStatus: string | null;
+                            /** @description Meta's messaging limit tier (TIER_250, TIER_2K, ..., TIER_UNLIMITED) */
+                            messagingLimit: string | null;
+                            throughputLevel: string | null;
+                            throughputMps: number;
+                            /** Format: date-time */
+                            registeredAt: string | null;
+                            /** Format: date-time */
+                            syncedAt: string | null;
+                            testNumber: boolean;
+                            testRecipients: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
     syncTemplates: {
         parameters: {
             query?: never;
@@ -5620,6 +6177,563 @@ export interface operations {
             };
         };
     };
+    operatorListTemplates: {
+        parameters: {
+            query?: {
+                status?: string;
+                category?: string;
+                language?: string;
+                /** @description matches parts of names */
+                name?: string;
+                wabaId?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Templates of that environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+                     *           "environment": "live",
+                     *           "wabaId": "2000000000000001",
+                     *           "metaTemplateId": "4000000000000001",
+                     *           "name": "order_update",
+                     *           "language": "en_US",
+                     *           "category": "UTILITY",
+                     *           "status": "APPROVED",
+                     *           "rejectionReason": null,
+                     *           "qualityScore": "GREEN",
+                     *           "parameterFormat": "POSITIONAL",
+                     *           "components": [
+                     *             {
+                     *               "type": "BODY",
+                     *               "text": "Hi {{1}}, your order {{2}} is on its way.",
+                     *               "example": {
+                     *                 "body_text": [
+                     *                   [
+                     *                     "John",
+                     *                     "#4521"
+                     *                   ]
+                     *                 ]
+                     *               }
+                     *             },
+                     *             {
+                     *               "type": "BUTTONS",
+                     *               "buttons": [
+                     *                 {
+                     *                   "type": "URL",
+                     *                   "text": "Track order",
+                     *                   "url": "https://example.com/orders/{{1}}",
+                     *                   "example": [
+                     *                     "https://example.com/orders/4521"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "placeholders": {
+                     *             "format": "POSITIONAL",
+                     *             "header": null,
+                     *             "body": {
+                     *               "placeholders": [
+                     *                 "1",
+                     *                 "2"
+                     *               ]
+                     *             },
+                     *             "buttons": [
+                     *               {
+                     *                 "index": 0,
+                     *                 "type": "URL",
+                     *                 "subType": "url",
+                     *                 "parameter": {
+                     *                   "type": "text",
+                     *                   "required": true
+                     *                 },
+                     *                 "placeholders": [
+                     *                   "1"
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "unchecked": []
+                     *           },
+                     *           "backup": null,
+                     *           "statusDetail": null,
+                     *           "categoryChange": null,
+                     *           "lastSyncedAt": "2025-01-15T09:50:00.000Z",
+                     *           "createdAt": "2025-01-15T09:45:00.000Z",
+                     *           "updatedAt": "2025-01-15T09:50:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            environment: "live" | "test";
+                            wabaId: string;
+                            metaTemplateId: string;
+                            name: string;
+                            language: string;
+                            category: string;
+                            /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+                            status: string;
+                            rejectionReason: string | null;
+                            qualityScore: string | null;
+                            /** @enum {string} */
+                            parameterFormat: "POSITIONAL" | "NAMED";
+                            components: {
+                                [key: string]: unknown;
+                            }[];
+                            placeholders: {
+                                /** @enum {string} */
+                                format: "POSITIONAL" | "NAMED";
+                                header: {
+                                    format: string;
+                                    placeholders: string[];
+                                } | null;
+                                body: {
+                                    placeholders: string[];
+                                } | null;
+                                buttons: {
+                                    index: number;
+                                    type: string;
+                                    subType: string | null;
+                                    parameter: {
+                                        /** @enum {string} */
+                                        type: "payload" | "text" | "coupon_code" | "action";
+                                        required: boolean;
+                                    } | null;
+                                    placeholders: string[];
+                                }[];
+                                unchecked: string[];
+                            };
+                            backup: {
+                                name: string;
+                                language: string;
+                            } | null;
+                            statusDetail: {
+                                event: string;
+                                reason: string | null;
+                                info?: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                            categoryChange: {
+                                category: string;
+                                effectiveAt: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            lastSyncedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorValidateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Lint result: each issue with its rule id, severity, message and JSON path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "valid": true,
+                     *       "errors": 0,
+                     *       "warnings": 0,
+                     *       "issues": []
+                     *     }
+                     */
+                    "application/json": {
+                        valid: boolean;
+                        errors: number;
+                        warnings: number;
+                        issues: {
+                            /** @enum {string} */
+                            rule: "name-format" | "language-unknown" | "category-unknown" | "parameter-format-unknown" | "components-structure" | "body-length" | "header-format" | "header-length" | "header-placeholders" | "footer-length" | "footer-placeholders" | "buttons-count" | "buttons-kind" | "buttons-order" | "button-text" | "button-url" | "button-phone" | "placeholder-malformed" | "placeholder-mixed" | "placeholder-sequence" | "placeholder-position" | "placeholder-density" | "example-missing" | "url-shortener" | "placeholder-adjacent" | "header-symbols" | "utility-promotional" | "sensitive-data-request";
+                            /** @enum {string} */
+                            severity: "error" | "warning";
+                            message: string;
+                            /** @description JSON path into the submitted template, e.g. components[1].text */
+                            path: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than the gateway accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is too large",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description validation_failed: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    listMessageFailures: {
+        parameters: {
+            query?: {
+                /** @description only failures last changed at or after this instant (RFC 3339) */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups, biggest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "code": "template_not_approved",
+                     *           "category": "template",
+                     *           "action": "Use an approved template, or wait for Meta to approve this one",
+                     *           "failed": 3,
+                     *           "dead": 0,
+                     *           "metaCodes": [
+                     *             132001
+                     *           ],
+                     *           "lastAt": "2025-01-15T10:04:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** @description taxonomy code */
+                            code: string;
+                            category: string | null;
+                            /** @description what to do about it, from the newest failure of the group */
+                            action: string | null;
+                            failed: number;
+                            dead: number;
+                            /** @description Meta's error numbers seen under this code */
+                            metaCodes: number[];
+                            /** Format: date-time */
+                            lastAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -7360,6 +8474,575 @@ export interface operations {
             };
         };
     };
+    operatorListMessages: {
+        parameters: {
+            query?: {
+                status?: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                to?: string;
+                from?: string;
+                type?: "text" | "template" | "image" | "document" | "audio" | "video" | "sticker" | "interactive" | "location" | "contacts" | "reaction" | "choice";
+                /** @description taxonomy code or Meta's error number */
+                errorCode?: string;
+                createdAfter?: string;
+                createdBefore?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages of that environment, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *           "status": "dead",
+                     *           "wamid": null,
+                     *           "to": "14155551234",
+                     *           "from": "3000000000000001",
+                     *           "type": "template",
+                     *           "attempts": 5,
+                     *           "metadata": {
+                     *             "orderId": "4521"
+                     *           },
+                     *           "error": {
+                     *             "code": "meta_unavailable",
+                     *             "category": "outage",
+                     *             "retryable": true,
+                     *             "action": "Retry later: Meta is failing"
+                     *           },
+                     *           "scheduledAt": null,
+                     *           "createdAt": "2025-01-15T10:00:00.000Z",
+                     *           "updatedAt": "2025-01-15T10:09:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                            wamid: string | null;
+                            to: string;
+                            from: string;
+                            type: string;
+                            attempts: number;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            error: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            scheduledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorListMessageFailures: {
+        parameters: {
+            query?: {
+                /** @description only failures last changed at or after this instant (RFC 3339) */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups, biggest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "code": "template_not_approved",
+                     *           "category": "template",
+                     *           "action": "Use an approved template, or wait for Meta to approve this one",
+                     *           "failed": 3,
+                     *           "dead": 0,
+                     *           "metaCodes": [
+                     *             132001
+                     *           ],
+                     *           "lastAt": "2025-01-15T10:04:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** @description taxonomy code */
+                            code: string;
+                            category: string | null;
+                            /** @description what to do about it, from the newest failure of the group */
+                            action: string | null;
+                            failed: number;
+                            dead: number;
+                            /** @description Meta's error numbers seen under this code */
+                            metaCodes: number[];
+                            /** Format: date-time */
+                            lastAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorGetMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description msg_... */
+                id: string;
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One message with its status timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *       "status": "dead",
+                     *       "wamid": null,
+                     *       "to": "14155551234",
+                     *       "from": "3000000000000001",
+                     *       "type": "template",
+                     *       "attempts": 5,
+                     *       "metadata": {
+                     *         "orderId": "4521"
+                     *       },
+                     *       "error": {
+                     *         "code": "meta_unavailable",
+                     *         "category": "outage",
+                     *         "retryable": true,
+                     *         "action": "Retry later: Meta is failing"
+                     *       },
+                     *       "scheduledAt": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "updatedAt": "2025-01-15T10:09:00.000Z",
+                     *       "events": [
+                     *         {
+                     *           "status": "queued",
+                     *           "at": "2025-01-15T10:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "status": "dead",
+                     *           "at": "2025-01-15T10:09:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                        wamid: string | null;
+                        to: string;
+                        from: string;
+                        type: string;
+                        attempts: number;
+                        metadata: {
+                            [key: string]: unknown;
+                        };
+                        error: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** Format: date-time */
+                        scheduledAt: string | null;
+                        events: {
+                            /** @enum {string} */
+                            status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorRetryMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description msg_... */
+                id: string;
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back to queued with a new send job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *       "status": "queued",
+                     *       "to": "14155551234",
+                     *       "from": "3000000000000001",
+                     *       "createdAt": "2025-01-15T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "queued";
+                        to: string;
+                        from: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description The request conflicts with what exists: a value already taken (conflict), an Idempotency-Key reused with another body (idempotency_conflict), a state that forbids it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "The resource already exists",
+                     *         "details": [
+                     *           {
+                     *             "path": "slug",
+                     *             "issue": "already taken"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
     listEndpoints: {
         parameters: {
             query?: never;
@@ -8314,6 +9997,412 @@ export interface operations {
                      *       "error": {
                      *         "code": "rate_limited",
                      *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorListEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints of that environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *           "url": "https://example.com/switchboard-events",
+                     *           "events": [
+                     *             "message.status",
+                     *             "message.received"
+                     *           ],
+                     *           "description": null,
+                     *           "createdAt": "2025-01-15T10:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            events: ("message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert")[];
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorListEndpointDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only deliveries in this state */
+                status?: "pending" | "delivered" | "dead";
+                /** @description page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description id of the endpoint */
+                id: string;
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries of the endpoint, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
+                     *           "endpointId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *           "eventId": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *           "type": "message.status",
+                     *           "status": "dead",
+                     *           "attempts": 10,
+                     *           "replays": 0,
+                     *           "nextAttemptAt": null,
+                     *           "lastStatusCode": 500,
+                     *           "lastError": "HTTP 500",
+                     *           "createdAt": "2025-01-15T10:00:00.000Z",
+                     *           "deliveredAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** Format: uuid */
+                            eventId: string;
+                            /** @enum {string} */
+                            type: "message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert" | "endpoint.test";
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "dead";
+                            attempts: number;
+                            replays: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deliveredAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    operatorReplayEndpointDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id of the endpoint */
+                id: string;
+                /** @description id of the delivery */
+                deliveryId: string;
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                /** @description the tenant environment acted on */
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again with a fresh retry budget */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
+                     *       "endpointId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                     *       "eventId": "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *       "type": "message.status",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "replays": 1,
+                     *       "nextAttemptAt": null,
+                     *       "lastStatusCode": 500,
+                     *       "lastError": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "deliveredAt": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        /** @enum {string} */
+                        type: "message.status" | "message.received" | "template.status" | "phone_number.quality" | "alert" | "endpoint.test";
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "dead";
+                        attempts: number;
+                        replays: number;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description The request conflicts with what exists: a value already taken (conflict), an Idempotency-Key reused with another body (idempotency_conflict), a state that forbids it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "The resource already exists",
+                     *         "details": [
+                     *           {
+                     *             "path": "slug",
+                     *             "issue": "already taken"
+                     *           }
+                     *         ],
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }

@@ -12,7 +12,8 @@ const WARN_EVERY_MS = 10_000;
 /**
  * The per tenant environment request quota (issue 6 point 7). Interceptors run after
  * guards, so only requests that a tenant key authenticated are counted; admin, health,
- * metrics and webhook routes carry no tenant principal and pass untouched. When Redis
+ * metrics and webhook routes carry no tenant principal and pass untouched, and neither
+ * is the operator's view of a tenant environment counted. When Redis
  * does not answer the request goes through: the quota protects the gateway, while an
  * outage must not turn into refused sends (the outbox covers the queue side).
  * One decision per request: a GraphQL operation runs interceptors once per resolver.
@@ -38,7 +39,7 @@ export class TenantQuotaInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const store = RequestContext.store();
     const principal = store?.principal;
-    if (!store || !principal) return next.handle();
+    if (!store || !principal || principal.operator) return next.handle();
     const known = this.decisions.get(store);
     const pending = known ?? this.quota.consume(principal.tenantId, principal.environment);
     if (!known) this.decisions.set(store, pending);

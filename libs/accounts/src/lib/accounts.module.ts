@@ -8,6 +8,7 @@ import { GraphClients } from './graph-clients';
 import { MetaAppEntity } from './meta-app.entity';
 import { MetaAppsService } from './meta-apps.service';
 import { PhoneNumberEntity } from './phone-number.entity';
+import { OperatorAccountsController } from './operator-accounts.controller';
 import { PhoneNumbersController } from './phone-numbers.controller';
 import { PhoneNumbersService } from './phone-numbers.service';
 import { TenantEnvironmentEntity } from './tenant-environment.entity';
@@ -30,7 +31,7 @@ export class AccountsModule {
       module: AccountsModule,
       global: true,
       imports: [TypeOrmModule.forFeature([MetaAppEntity, TenantEnvironmentEntity, WabaEntity, PhoneNumberEntity])],
-      controllers: options.http ? [AdminAccountsController, PhoneNumbersController] : [],
+      controllers: options.http ? [AdminAccountsController, PhoneNumbersController, OperatorAccountsController] : [],
       providers: [{ provide: ACCOUNTS_SETTINGS, useValue: settings }, ...SERVICES],
       exports: SERVICES,
     };

@@ -32,7 +32,7 @@ const testNumberSchema = z.strictObject({
 const registerNumberSchema = z.strictObject({ pin: z.string().regex(/^[0-9]{6}$/, 'six digits') });
 const environmentSettingsSchema = z.strictObject({ graphBaseUrl: z.url({ protocol: /^https?$/ }).nullable() });
 
-const wabaViewSchema = z.object({
+export const wabaViewSchema = z.object({
   id: z.uuid(),
   wabaId: z.string(),
   environment: environmentSchema,
@@ -55,7 +55,7 @@ const diagnosticsSchema = z.object({
 });
 
 const EXAMPLE_TENANT_ID = '0f6b6c1e-2d4a-4f8b-9c3d-5e7a1b2c3d4e';
-const EXAMPLE_WABA = {
+export const EXAMPLE_WABA = {
   id: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d',
   wabaId: '2000000000000001',
   environment: 'live' as const,

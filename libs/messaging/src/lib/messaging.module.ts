@@ -16,6 +16,8 @@ import { FallbackPolicies } from './fallback/fallback-policies';
 import { MessageFallbacks } from './fallback/message-fallbacks';
 import { ChannelConnectionsController, FallbackPolicyController } from './http/channel-connections.controller';
 import { messagesControllerFor, SuppressionsController, type MessageApiDocs } from './http/messages.controller';
+import { operatorMessagesControllerFor, MessageFailuresController } from './http/operator-messages.controller';
+import { MessageFailures } from './message-failures.service';
 import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
 import { MessageTimelines } from './message-timelines.service';
@@ -108,11 +110,14 @@ export class MessagingModule {
       MessageFallbacks,
       ChannelInbox,
       MessageEvents,
+      MessageFailures,
     ];
     return {
       module: MessagingModule,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), ...(options.channelHosts?.imports ?? [])],
-      controllers: options.http ? [messagesControllerFor(options.http), SuppressionsController, ChannelConnectionsController, FallbackPolicyController] : [],
+      controllers: options.http
+        ? [MessageFailuresController, messagesControllerFor(options.http), SuppressionsController, ChannelConnectionsController, FallbackPolicyController, operatorMessagesControllerFor(options.http)]
+        : [],
       providers: [
         { provide: MESSAGING_SETTINGS, useValue: settings },
         // The explicit plugin list: a missing or duplicate channel stops the process at boot.

@@ -12,6 +12,7 @@ import { registerWellFormedBodyCheck } from './well-formed-body.hook';
 import { resolveDatabase } from './database.resolver';
 import { migrateDatabase } from './maintenance-commands';
 import { setupOpenApi } from './openapi';
+import { serveStaticSite, type StaticSite } from './static-site';
 
 export interface HttpAppOptions {
   /** Short name: 'gateway', 'worker'. */
@@ -30,6 +31,8 @@ export interface HttpAppSettings {
   openApi?: boolean;
   /** Log Nest's module and route lines at debug (development: a readable terminal). */
   bootLinesAtDebug?: boolean;
+  /** Built single-page apps to serve (the gateway's console). */
+  staticSites?: readonly StaticSite[];
 }
 
 /**
@@ -53,6 +56,7 @@ export async function createHttpApp(module: DynamicModule, settings: HttpAppSett
   registerWellFormedBodyCheck(app.getHttpAdapter().getInstance());
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
   if (settings.openApi) setupOpenApi(app, 'v1');
+  for (const site of settings.staticSites ?? []) await serveStaticSite(app, site);
   return app;
 }
 

@@ -9,6 +9,7 @@ import {
   type ValueProvider,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OperatorTemplatesController } from './http/operator-templates.controller';
 import { TemplateOperationsController } from './http/template-operations.controller';
 import { TemplatesController } from './http/templates.controller';
 import { TemplatesService } from './http/templates.service';
@@ -77,7 +78,7 @@ export class TemplateRegistryModule {
     return {
       module: TemplateRegistryModule,
       imports: [TypeOrmModule.forFeature(TEMPLATE_REGISTRY_ENTITIES), ...(options.imports ?? [])],
-      controllers: options.http === false ? [] : [TemplatesController, TemplateOperationsController],
+      controllers: options.http === false ? [] : [TemplatesController, TemplateOperationsController, OperatorTemplatesController],
       providers: [
         { provide: TEMPLATE_REGISTRY_SETTINGS, useValue: settings },
         { ...options.wabaAccess, provide: WABA_ACCESS_RESOLVER } as Provider,

@@ -26,6 +26,15 @@ const createdApiKeySchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+const apiKeyViewSchema = z.object({
+  id: z.uuid(),
+  environment: environmentSchema,
+  name: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable().describe('written at most once a minute'),
+  revokedAt: z.iso.datetime().nullable(),
+});
+
 export const EXAMPLE_TENANT = { id: '0f6b6c1e-2d4a-4f8b-9c3d-5e7a1b2c3d4e', slug: 'payments', name: 'Payments', createdAt: '2025-01-15T09:30:00.000Z' };
 
 const tenantIdParam = ApiParam({ name: 'tenantId', description: 'id returned by POST /v1/admin/tenants', schema: { type: 'string', format: 'uuid' } });
@@ -70,6 +79,26 @@ export class AdminTenantsController {
   @ApiContractErrors(404)
   createApiKey(@Param('tenantId') tenantId: string, @Body() body: unknown) {
     return this.apiKeys.create(tenantId, parseInput(createApiKeySchema, body));
+  }
+
+  @Get(':tenantId/api-keys')
+  @ApiOperation({ operationId: 'listApiKeys', summary: "Every API key of the tenant (never the keys themselves), revoked ones included, newest first" })
+  @tenantIdParam
+  @ApiZodResponse(200, 'Keys of both environments', z.object({ data: z.array(apiKeyViewSchema) }), {
+    data: [
+      {
+        id: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+        environment: 'test',
+        name: 'ci',
+        createdAt: '2025-01-15T09:31:00.000Z',
+        lastUsedAt: '2025-01-15T10:02:00.000Z',
+        revokedAt: null,
+      },
+    ],
+  })
+  @ApiContractErrors(404)
+  async listApiKeys(@Param('tenantId') tenantId: string) {
+    return { data: await this.apiKeys.list(tenantId) };
   }
 
   @Delete(':tenantId/api-keys/:keyId')

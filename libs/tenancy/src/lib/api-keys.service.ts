@@ -18,6 +18,16 @@ export interface CreatedApiKey {
   createdAt: string;
 }
 
+/** A key as listed: never the key itself nor its hash. */
+export interface ApiKeyView {
+  id: string;
+  environment: Environment;
+  name: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 const cacheKeyOf = (hash: Buffer) => hash.toString('base64');
 
 @Injectable()
@@ -63,6 +73,20 @@ export class ApiKeysService {
       name: saved.name,
       createdAt: saved.createdAt.toISOString(),
     };
+  }
+
+  /** Every key of the tenant, revoked ones included, newest first. */
+  async list(tenantId: string): Promise<ApiKeyView[]> {
+    await this.tenants.require(tenantId);
+    const rows = await this.keys.find({ where: { tenantId }, order: { createdAt: 'DESC' } });
+    return rows.map((row) => ({
+      id: row.id,
+      environment: row.environment,
+      name: row.name,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+      revokedAt: row.revokedAt?.toISOString() ?? null,
+    }));
   }
 
   /** Stops the key here at once; other instances drop it when their keyCacheMs runs out. */

@@ -5,7 +5,10 @@ import type { Environment } from './environment';
 export interface TenantPrincipal {
   tenantId: string;
   environment: Environment;
+  /** The API key's id; `operator` when the operator key acts through /v1/admin/tenants/{tenantId}/environments/{environment}. */
   keyId: string;
+  /** Set only by the operator scope: such requests are not counted against the tenant's quota. */
+  operator?: true;
 }
 
 /** Mutable per-request store: created by the middleware, filled in by the auth guard. */

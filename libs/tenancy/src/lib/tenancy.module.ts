@@ -6,6 +6,7 @@ import { AdminTenantsController } from './admin.controller';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { MeController } from './me.controller';
+import { OperatorScopeGuard } from './operator-scope.guard';
 import { RequestContextMiddleware } from './request-context.middleware';
 import { TENANCY_SETTINGS, type TenancySettings } from './tenancy.constants';
 import { TenantAuthGuard } from './tenant-auth.guard';
@@ -29,9 +30,10 @@ export class TenancyModule implements NestModule {
         TenantAuthGuard,
         AdminKeyVerifier,
         AdminAuthGuard,
+        OperatorScopeGuard,
       ],
       // Settings too: guards used by other modules' controllers are built in those modules.
-      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminKeyVerifier, AdminAuthGuard],
+      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminKeyVerifier, AdminAuthGuard, OperatorScopeGuard],
     };
   }
 

@@ -6,7 +6,7 @@ import { deliveryListSchema, deliveryViewSchema, listDeliveriesQuerySchema, type
 import { EventDeliveriesService } from './event-deliveries.service';
 import { endpointIdParam } from './event-endpoints.controller';
 
-const EXAMPLE_DELIVERY: DeliveryView = {
+export const EXAMPLE_DELIVERY: DeliveryView = {
   id: '0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a',
   endpointId: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
   eventId: '9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e',

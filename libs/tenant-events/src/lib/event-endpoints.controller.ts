@@ -8,7 +8,7 @@ import { EventDeliveriesService } from './event-deliveries.service';
 import { EventEndpointsService } from './event-endpoints.service';
 import { TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 
-const EXAMPLE_ENDPOINT = {
+export const EXAMPLE_ENDPOINT = {
   id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
   url: 'https://example.com/switchboard-events',
   events: ['message.status' as const, 'message.received' as const],

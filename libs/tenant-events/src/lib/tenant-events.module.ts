@@ -6,6 +6,7 @@ import { EventDeliveryService } from './event-delivery.service';
 import { EventEndpointEntity } from './event-endpoint.entity';
 import { EventEndpointsController } from './event-endpoints.controller';
 import { EventEndpointsService } from './event-endpoints.service';
+import { OperatorEventsController } from './operator-events.controller';
 import { DEFAULT_TENANT_EVENTS_SETTINGS, TENANT_EVENTS_SETTINGS, type TenantEventsSettings } from './tenant-events.constants';
 import { TenantEventsPublisher } from './tenant-events.publisher';
 
@@ -28,7 +29,7 @@ export class TenantEventsModule {
     return {
       module: TenantEventsModule,
       imports: [TypeOrmModule.forFeature([EventEndpointEntity])],
-      controllers: http === false ? [] : [EventEndpointsController, EventDeliveriesController],
+      controllers: http === false ? [] : [EventEndpointsController, EventDeliveriesController, OperatorEventsController],
       providers: [{ provide: TENANT_EVENTS_SETTINGS, useValue: settings }, ...services],
       exports: services,
     };
