@@ -1,20 +1,19 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { parseJobPayload, QUEUE_NAMES } from '@switchboard/queue';
+import { trace } from '@opentelemetry/api';
+import { processInConsumerSpan, QUEUE_NAMES } from '@switchboard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { MessageFallbacks } from '../fallback/message-fallbacks';
 import { MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.constants';
 import { MessageSender, type SendStep } from './message-sender.service';
 
-const tracer = trace.getTracer('@switchboard/messaging');
-
 /**
- * The `messages` queue. Thin: a send continues the accept request's trace, asks the sender
- * for one step, and turns "wait N ms" into a delayed job that keeps its attempts (the
- * vendor's answers are the taxonomy's to retry); a fallback deadline asks the fallbacks. A step that throws fails the job run, and BullMQ
- * retries it with backoff (`jobOptionsFor('messages.send')`); once those attempts are
- * spent, the outbox sweep re-drives the row.
+ * The `messages` queue. Thin: each job runs in a consumer span with the messaging semantic
+ * conventions (a send's continues the accept request's trace); a send asks the sender for one
+ * step and turns "wait N ms" into a delayed job that keeps its attempts (the vendor's answers
+ * are the taxonomy's to retry); a fallback deadline asks the fallbacks. A step that throws
+ * fails the job run, and BullMQ retries it with backoff (`jobOptionsFor('messages.send')`);
+ * once those attempts are spent, the outbox sweep re-drives the row.
  */
 @Processor(QUEUE_NAMES.messages)
 export class SendMessageProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,25 +41,16 @@ export class SendMessageProcessor extends WorkerHost implements OnApplicationBoo
 
   async process(job: Job, token?: string): Promise<SendStep | { started: boolean }> {
     if (job.name === 'messages.fallback') {
-      const { messageId, step } = parseJobPayload('messages.fallback', job.data);
-      const outcome = await this.fallbacks.fireDeadline(messageId, step);
+      const outcome = await processInConsumerSpan('messages.fallback', job, ({ messageId, step }) => this.fallbacks.fireDeadline(messageId, step));
       if (outcome.waitMs !== undefined) return this.delay(job, outcome.waitMs, token);
       return { started: outcome.started };
     }
     if (job.name !== 'messages.send') throw new Error(`messages queue has no job named ${job.name}`);
-    const payload = parseJobPayload('messages.send', job.data);
-    const parent = payload.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: payload.traceparent }) : context.active();
-    const step = await tracer.startActiveSpan('messages.send', { kind: SpanKind.CONSUMER }, parent, async (span) => {
-      try {
-        const result = await this.sender.send(payload);
-        span.setAttribute('switchboard.send_step', result.kind === 'done' ? result.outcome : `delay:${result.reason}`);
-        return result;
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
-      }
+    // The consumer span continues the accept request's trace (the payload's traceparent).
+    const step = await processInConsumerSpan('messages.send', job, async (payload) => {
+      const result = await this.sender.send(payload);
+      trace.getActiveSpan()?.setAttribute('switchboard.send_step', result.kind === 'done' ? result.outcome : `delay:${result.reason}`);
+      return result;
     });
     if (step.kind === 'delay') return this.delay(job, step.delayMs, token);
     return step;
