@@ -68,7 +68,7 @@ describe('SmsChannel.inbound.parse', () => {
     expect(channel.inbound.parse(request(callbackUrl, { SmsSid: 'SM2', SmsStatus: 'delivered' }))).toEqual([expect.objectContaining({ status: 'delivered', providerMessageId: 'SM2' })]);
   });
 
-  it.each(['queued', 'accepted', 'scheduled', 'sending', 'partially_delivered', 'receiving', 'made_up'])('ignores %s', (twilioStatus) => {
+  it.each(['queued', 'accepted', 'scheduled', 'sending', 'partially_delivered', 'receiving', 'made_up', 'constructor'])('ignores %s', (twilioStatus) => {
     expect(status({ MessageStatus: twilioStatus })).toEqual([]);
   });
 

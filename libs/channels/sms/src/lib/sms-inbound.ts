@@ -1,4 +1,4 @@
-import type { ChannelEvent, InboundMessage, ReceiptStatus, StatusReceipt } from '@switchboard/channel-contract';
+import type { ChannelEvent, ReceiptStatus, StatusReceipt } from '@switchboard/channel-contract';
 import { classifyTwilio } from '@switchboard/error-taxonomy';
 import type { FormFields } from './twilio-signature';
 
@@ -15,14 +15,14 @@ export const OPT_IN_KEYWORDS: ReadonlySet<string> = new Set(['START', 'YES', 'UN
  * alerting). `queued`, `accepted`, `scheduled` and `sending` are steps before `sent` that send()
  * already reported, and `partially_delivered` is for group MMS: they are ignored.
  */
-const RECEIPT_STATUS: Readonly<Record<string, ReceiptStatus>> = {
-  sent: 'sent',
-  delivered: 'delivered',
-  read: 'read',
-  undelivered: 'failed',
-  failed: 'failed',
-  canceled: 'failed',
-};
+const RECEIPT_STATUS: ReadonlyMap<string, ReceiptStatus> = new Map([
+  ['sent', 'sent'],
+  ['delivered', 'delivered'],
+  ['read', 'read'],
+  ['undelivered', 'failed'],
+  ['failed', 'failed'],
+  ['canceled', 'failed'],
+]);
 
 /**
  * One Twilio callback as the gateway's events: a status callback of an outbound message, or an
@@ -42,7 +42,7 @@ export function parseTwilioCallback(url: string, body: unknown, now: Date): Chan
   const payload: Record<string, unknown> = { ...fields };
   const text = fields['Body'];
   if (typeof text === 'string' && (status === undefined || status === 'received')) return inboundMessage(sid, text, field, now, payload);
-  const receipt = status === undefined ? undefined : RECEIPT_STATUS[status];
+  const receipt = status === undefined ? undefined : RECEIPT_STATUS.get(status);
   if (!receipt) return [];
   const messageId = messageIdOf(url);
   const event: StatusReceipt = {
@@ -64,18 +64,7 @@ function inboundMessage(sid: string, text: string, field: (name: string) => stri
   if (!from || !to) return [];
   const keyword = text.trim().toUpperCase();
   const consent = OPT_OUT_KEYWORDS.has(keyword) ? 'opt_out' : OPT_IN_KEYWORDS.has(keyword) ? 'opt_in' : undefined;
-  const event: InboundMessage = {
-    kind: 'message',
-    dedupeKey: `${sid}:received`,
-    occurredAt: now,
-    providerMessageId: sid,
-    from,
-    to,
-    text,
-    ...(consent ? { consent } : {}),
-    payload,
-  };
-  return [event];
+  return [{ kind: 'message', dedupeKey: `${sid}:received`, occurredAt: now, providerMessageId: sid, from, to, text, ...(consent ? { consent } : {}), payload }];
 }
 
 // Twilio sends E.164 with its +; the gateway's addresses are the digits.
@@ -95,7 +84,6 @@ function messageIdOf(url: string): string | undefined {
 /** The parsed form body, or undefined when it is not one (a JSON body, a malformed request). */
 export function formFieldsOf(body: unknown): FormFields | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const entries = Object.entries(body);
   const isField = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
-  return entries.every(([, value]) => isField(value)) ? (body as FormFields) : undefined;
+  return Object.entries(body).every(([, value]) => isField(value)) ? (body as FormFields) : undefined;
 }

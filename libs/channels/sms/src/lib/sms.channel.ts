@@ -39,30 +39,19 @@ export class SmsChannel implements SmsChannelPlugin {
   readonly configSchema = smsConfigSchema;
   readonly messageSchema = smsMessageSchema;
   readonly messageTypes = ['text'];
-  private readonly timeoutMs: number;
-  private readonly dispatcher: Dispatcher | undefined;
-  private readonly now: () => Date;
 
-  constructor(options: SmsChannelOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.dispatcher = options.dispatcher;
-    this.now = options.now ?? (() => new Date());
-  }
+  constructor(private readonly options: SmsChannelOptions = {}) {}
 
   /**
    * Length and segments. Without the connection's config the limit here is Twilio's 10
    * segments; a connection's lower `maxSegments` is enforced by send() before the call.
    */
   async validate(message: SmsMessage): Promise<Issue[]> {
-    const body = bodyOf(message);
-    if (body.trim() === '') return [{ code: 'invalid_parameter', path: 'text', issue: 'The text is empty.' }];
+    const { body, encoding, segments } = this.toPayload(message);
     const characters = [...body].length;
-    if (characters > SMS_LIMITS.bodyCharacters) {
-      return [{ code: 'invalid_parameter', path: 'text', issue: `The text has ${characters} characters; SMS allows at most ${SMS_LIMITS.bodyCharacters}.` }];
-    }
-    const count = countSegments(body);
-    if (count.segments > SMS_LIMITS.segments) return [segmentIssue(count.segments, count.encoding, SMS_LIMITS.segments)];
-    return [];
+    if (body.trim() === '') return [textIssue('The text is empty.')];
+    if (characters > SMS_LIMITS.bodyCharacters) return [textIssue(`The text has ${characters} characters; SMS allows at most ${SMS_LIMITS.bodyCharacters}.`)];
+    return segments > SMS_LIMITS.segments ? [segmentIssue(segments, encoding, SMS_LIMITS.segments)] : [];
   }
 
   toPayload(message: SmsMessage): SmsPayload {
@@ -72,25 +61,23 @@ export class SmsChannel implements SmsChannelPlugin {
   }
 
   async send(message: PreparedMessage<SmsPayload>, ctx: ChannelContext<SmsConfig>): Promise<SendResult> {
-    const config = this.configOf(ctx);
+    // The registry hands plugins untyped configs; a host bug must fail here, not as a call without credentials.
+    const parsed = smsConfigSchema.safeParse(ctx.config);
+    if (!parsed.success) {
+      throw new SwitchboardError({ code: 'internal_error', message: 'The SMS channel was called without a valid config (accountSid, authToken, from)' });
+    }
+    const config = parsed.data;
     if (message.payload.segments > config.maxSegments) {
       const issue = segmentIssue(message.payload.segments, message.payload.encoding, config.maxSegments);
       throw SwitchboardError.fromClassification({ ...TOO_MANY_SEGMENTS, message: issue.issue }, { details: [issue] });
     }
-    const resource = await postTwilioMessage({
-      baseUrl: config.baseUrl,
-      accountSid: config.accountSid,
-      authToken: config.authToken,
-      form: {
-        To: `+${message.to}`,
-        From: `+${message.from}`,
-        Body: message.payload.body,
-        ...(ctx.statusCallbackUrl ? { StatusCallback: ctx.statusCallbackUrl } : {}),
-      },
-      timeoutMs: this.timeoutMs,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-    });
+    const form = {
+      To: `+${message.to}`,
+      From: `+${message.from}`,
+      Body: message.payload.body,
+      ...(ctx.statusCallbackUrl ? { StatusCallback: ctx.statusCallbackUrl } : {}),
+    };
+    const resource = await postTwilioMessage(config, form, { timeoutMs: this.options.timeoutMs ?? 10_000, signal: ctx.signal, dispatcher: this.options.dispatcher });
     return { providerMessageId: resource.sid, acceptedAt: ctx.now(), providerStatus: resource.status };
   }
 
@@ -125,21 +112,16 @@ export class SmsChannel implements SmsChannelPlugin {
       if (!config.success || !fields || typeof header !== 'string') return false;
       return isValidTwilioSignature(config.data.authToken, request.url, fields, header);
     },
-    parse: (request: InboundRequest): ChannelEvent[] => parseTwilioCallback(request.url, request.body, this.now()),
+    parse: (request: InboundRequest): ChannelEvent[] => parseTwilioCallback(request.url, request.body, this.options.now?.() ?? new Date()),
   };
+}
 
-  // The registry hands plugins untyped configs; a host bug must fail here, not as a call without credentials.
-  private configOf(ctx: ChannelContext<SmsConfig>): SmsConfig {
-    const config = smsConfigSchema.safeParse(ctx.config);
-    if (!config.success) {
-      throw new SwitchboardError({ code: 'internal_error', message: 'The SMS channel was called without a valid config (accountSid, authToken, from)' });
-    }
-    return config.data;
-  }
+function textIssue(issue: string): Issue {
+  return { code: 'invalid_parameter', path: 'text', issue };
 }
 
 function segmentIssue(segments: number, encoding: SmsEncoding, limit: number): Issue {
-  return { code: 'invalid_parameter', path: 'text', issue: `The text is ${segments} SMS segments (${encoding}); at most ${limit} are allowed.` };
+  return textIssue(`The text is ${segments} SMS segments (${encoding}); at most ${limit} are allowed.`);
 }
 
 // A stored message longer than its connection allows (the connection lowered maxSegments after

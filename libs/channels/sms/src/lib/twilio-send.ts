@@ -1,24 +1,16 @@
 import { classify, classifyTwilio, SwitchboardError, transportFailureOf, type Classification, type LogSafeMetadata, type TransportFailure } from '@switchboard/error-taxonomy';
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { SmsConfig } from './sms-config.schema';
 
-export interface TwilioSendRequest {
-  readonly baseUrl: string;
-  readonly accountSid: string;
-  readonly authToken: string;
-  /** Form fields in Twilio's names (To, From, Body, StatusCallback). */
-  readonly form: Readonly<Record<string, string>>;
+export interface TwilioCallOptions {
   readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-  readonly dispatcher?: Dispatcher;
-}
-
-export interface TwilioMessageResource {
-  readonly sid: string;
-  readonly status: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 const messageResource = z.object({ sid: z.string().min(1), status: z.string().min(1) });
+export type TwilioMessageResource = z.infer<typeof messageResource>;
 const errorBody = z.object({ code: z.union([z.number(), z.string()]), message: z.string().optional() });
 
 /**
@@ -27,11 +19,16 @@ const errorBody = z.object({ code: z.union([z.number(), z.string()]), message: z
  * as the Graph client does (`metadata.transportDetail` says which). The auth token is removed
  * from every text of the thrown error.
  */
-export async function postTwilioMessage(call: TwilioSendRequest): Promise<TwilioMessageResource> {
-  const url = `${call.baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(call.accountSid)}/Messages.json`;
+export async function postTwilioMessage(
+  account: Pick<SmsConfig, 'baseUrl' | 'accountSid' | 'authToken'>,
+  /** Form fields in Twilio's names (To, From, Body, StatusCallback). */
+  form: Readonly<Record<string, string>>,
+  call: TwilioCallOptions,
+): Promise<TwilioMessageResource> {
+  const url = `${account.baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}/Messages.json`;
   const deadline = AbortSignal.timeout(call.timeoutMs);
   const fail = (classification: Classification, metadata: LogSafeMetadata): never => {
-    throw SwitchboardError.fromClassification(classification, { redact: [call.authToken], metadata: { operation: 'twilio.messages.create', ...metadata } });
+    throw SwitchboardError.fromClassification(classification, { redact: [account.authToken], metadata: { operation: 'twilio.messages.create', ...metadata } });
   };
   const transport = (failure: TransportFailure): never =>
     fail(classify(failure), {
@@ -46,10 +43,10 @@ export async function postTwilioMessage(call: TwilioSendRequest): Promise<Twilio
       method: 'POST',
       headers: {
         accept: 'application/json',
-        authorization: `Basic ${Buffer.from(`${call.accountSid}:${call.authToken}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams(call.form).toString(),
+      body: new URLSearchParams(form).toString(),
       signal: call.signal ? AbortSignal.any([call.signal, deadline]) : deadline,
       ...(call.dispatcher ? { dispatcher: call.dispatcher } : {}),
     });
@@ -69,7 +66,7 @@ export async function postTwilioMessage(call: TwilioSendRequest): Promise<Twilio
   }
   const refusal = errorBody.safeParse(body);
   if (!refusal.success) return transport({ type: 'transport', reason: 'http_error', httpStatus: statusCode });
-  return fail(classifyTwilio({ ...refusal.data, status: statusCode }, { redact: [call.authToken] }), { httpStatus: statusCode });
+  return fail(classifyTwilio({ ...refusal.data, status: statusCode }, { redact: [account.authToken] }), { httpStatus: statusCode });
 }
 
 function parseJson(text: string): unknown {
