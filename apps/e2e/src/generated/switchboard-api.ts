@@ -487,23 +487,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/contacts/{waId}/window": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The contact's 24 h customer-service window with one of your numbers */
-        get: operations["getConversationWindow"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/suppressions": {
         parameters: {
             query?: never;
@@ -534,6 +517,92 @@ export interface paths {
         post?: never;
         /** Lift the suppression of a recipient */
         delete: operations["removeSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/channel-connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect a tenant environment to a channel's vendor account; the channel's config schema checks the config */
+        post: operations["createChannelConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/channel-connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant environment's channel connections (never their credentials) */
+        get: operations["listChannelConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/channel-connections/{connectionId}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the config (rotated credentials, new senders) without downtime; lifts a pause */
+        put: operations["replaceChannelConnectionConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{tenantId}/environments/{environment}/channel-connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a channel connection and its credentials */
+        delete: operations["deleteChannelConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fallback-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This environment's default fallback route across channels */
+        get: operations["getFallbackPolicy"];
+        /** Set this environment's default fallback route; a message's own `fallback` overrides it */
+        put: operations["putFallbackPolicy"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -761,6 +830,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contacts/{waId}/window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact's 24 h customer-service window with one of your numbers */
+        get: operations["getConversationWindow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -768,7 +854,7 @@ export interface components {
         ContractError: {
             error: {
                 /** @enum {string} */
-                code: "unauthorized" | "not_found" | "validation_failed" | "invalid_recipient" | "unsupported_region" | "window_closed" | "template_not_found" | "template_not_approved" | "template_param_mismatch" | "media_invalid" | "recipient_suppressed" | "idempotency_conflict" | "rate_limited" | "payload_too_large" | "token_invalid" | "token_missing_scopes" | "conflict" | "endpoint_limit_reached" | "query_too_deep" | "query_too_complex" | "internal_error" | "service_unavailable" | "pair_rate_limited" | "spam_rate_limited" | "marketing_limit_reached" | "messaging_limit_reached" | "registration_rate_limited" | "pin_attempts_exceeded" | "flow_throttled" | "recipient_not_allowed" | "recipient_blocked" | "recipient_in_experiment" | "recipient_identity_changed" | "invalid_parameter" | "unsupported_message_type" | "method_not_allowed" | "media_download_failed" | "template_param_invalid" | "template_policy_violation" | "template_paused" | "template_disabled" | "template_unavailable" | "template_syncing" | "template_invalid" | "template_limit_exceeded" | "template_locked" | "template_already_exists" | "marketing_disabled" | "flow_blocked" | "account_restricted" | "account_locked" | "phone_number_deleted" | "display_name_not_approved" | "account_maintenance" | "payment_issue" | "registration_required" | "deregistration_incomplete" | "pin_mismatch" | "reverification_required" | "phone_number_deletion_pending" | "upstream_error" | "upstream_unavailable" | "upstream_timeout" | "upstream_protocol_error" | "request_aborted" | "unknown";
+                code: "unauthorized" | "not_found" | "validation_failed" | "invalid_recipient" | "unsupported_region" | "window_closed" | "template_not_found" | "template_not_approved" | "template_param_mismatch" | "media_invalid" | "recipient_suppressed" | "idempotency_conflict" | "rate_limited" | "payload_too_large" | "token_invalid" | "token_missing_scopes" | "conflict" | "endpoint_limit_reached" | "query_too_deep" | "query_too_complex" | "internal_error" | "service_unavailable" | "pair_rate_limited" | "spam_rate_limited" | "marketing_limit_reached" | "messaging_limit_reached" | "registration_rate_limited" | "pin_attempts_exceeded" | "flow_throttled" | "recipient_not_allowed" | "recipient_blocked" | "recipient_in_experiment" | "recipient_identity_changed" | "recipient_unreachable" | "message_filtered" | "invalid_parameter" | "unsupported_message_type" | "method_not_allowed" | "media_download_failed" | "template_param_invalid" | "template_policy_violation" | "template_paused" | "template_disabled" | "template_unavailable" | "template_syncing" | "template_invalid" | "template_limit_exceeded" | "template_locked" | "template_already_exists" | "marketing_disabled" | "flow_blocked" | "account_restricted" | "account_locked" | "phone_number_deleted" | "display_name_not_approved" | "account_maintenance" | "payment_issue" | "registration_required" | "deregistration_incomplete" | "pin_mismatch" | "reverification_required" | "phone_number_deletion_pending" | "upstream_error" | "upstream_unavailable" | "upstream_timeout" | "upstream_protocol_error" | "request_aborted" | "unknown";
                 message: string;
                 details?: {
                     path: string;
@@ -6738,6 +6824,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                channel?: string;
                 /** @description recipient, as sent or as E.164 digits */
                 to?: string;
                 /** @description the sending number's phone_number_id */
@@ -6794,10 +6881,16 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                            /** @description the channel it is on now (a fallback moves it) */
+                            channel?: string;
                             wamid: string | null;
+                            /** @description the vendor's id of the current send (WhatsApp: the wamid) */
+                            providerMessageId?: string | null;
                             to: string;
                             from: string;
                             type: string;
+                            /** @description SMS: the parts the text is sent and billed as */
+                            segments?: number;
                             attempts: number;
                             metadata: {
                                 [key: string]: unknown;
@@ -6911,6 +7004,25 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -6939,6 +7051,25 @@ export interface operations {
                         preview_url?: boolean;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7054,6 +7185,25 @@ export interface operations {
                         }[];
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7085,6 +7235,25 @@ export interface operations {
                         caption?: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7117,6 +7286,25 @@ export interface operations {
                         filename?: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7148,6 +7336,25 @@ export interface operations {
                         voice?: boolean;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7179,6 +7386,25 @@ export interface operations {
                         caption?: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7209,6 +7435,25 @@ export interface operations {
                         link?: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7312,6 +7557,25 @@ export interface operations {
                         };
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7342,6 +7606,25 @@ export interface operations {
                         address?: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7396,6 +7679,25 @@ export interface operations {
                         birthday?: string;
                     }[];
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7421,6 +7723,25 @@ export interface operations {
                         emoji: string;
                     };
                 } | {
+                    /** @description the channel plugin that sends it; default whatsapp (the rest of the body is that channel's message: Meta's message object for whatsapp; {from?, to, text, metadata?} for sms) */
+                    channel?: string;
+                    /** @description the channels to fall back to, in order, and when; overrides the environment's fallback policy (an empty list turns it off for this message) */
+                    fallback?: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
                     /** @description country of `to` when it is written without + or 00 (national format); default: read as international digits or in the sending number's country, refused when both readings are valid and differ */
                     country?: string;
                     /**
@@ -7478,6 +7799,10 @@ export interface operations {
                         status: "queued";
                         to: string;
                         from: string;
+                        /** @description the channel the message was accepted on */
+                        channel?: string;
+                        /** @description SMS: the parts the text is sent and billed as (GSM-7 160/153, UCS-2 70/67 characters each) */
+                        segments?: number;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -7703,10 +8028,16 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                        /** @description the channel it is on now (a fallback moves it) */
+                        channel?: string;
                         wamid: string | null;
+                        /** @description the vendor's id of the current send (WhatsApp: the wamid) */
+                        providerMessageId?: string | null;
                         to: string;
                         from: string;
                         type: string;
+                        /** @description SMS: the parts the text is sent and billed as */
+                        segments?: number;
                         attempts: number;
                         metadata: {
                             [key: string]: unknown;
@@ -7721,6 +8052,14 @@ export interface operations {
                             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
                             /** Format: date-time */
                             at: string;
+                            /** @description the channel the event happened on */
+                            channel?: string;
+                            /** @description which channel of the route: 1 the first, 2 the first fallback ... */
+                            attempt?: number;
+                            /** @description what the event carries: the error, the fallback that started */
+                            detail?: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -7838,6 +8177,10 @@ export interface operations {
                         status: "queued";
                         to: string;
                         from: string;
+                        /** @description the channel the message was accepted on */
+                        channel?: string;
+                        /** @description SMS: the parts the text is sent and billed as (GSM-7 160/153, UCS-2 70/67 characters each) */
+                        segments?: number;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -7945,165 +8288,6 @@ export interface operations {
             };
         };
     };
-    getConversationWindow: {
-        parameters: {
-            query: {
-                /** @description phone_number_id or display number of one of your numbers */
-                from: string;
-            };
-            header?: never;
-            path: {
-                /** @description contact number */
-                waId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The contact's 24 h customer-service window with that number */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "open": true,
-                     *       "expiresAt": "2025-01-16T09:12:00.000Z",
-                     *       "lastInboundAt": "2025-01-15T09:12:00.000Z"
-                     *     }
-                     */
-                    "application/json": {
-                        open: boolean;
-                        /** Format: date-time */
-                        expiresAt: string | null;
-                        /** Format: date-time */
-                        lastInboundAt: string | null;
-                    };
-                };
-            };
-            /** @description validation_failed: the input is not valid; `details` names each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "The request is not valid",
-                     *         "details": [
-                     *           {
-                     *             "path": "to",
-                     *             "issue": "Invalid input: expected string, received undefined"
-                     *           }
-                     *         ],
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description unauthorized: missing or invalid API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "Missing or invalid API key",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "window_closed",
-                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
-                     *         "meta": {
-                     *           "code": 131047,
-                     *           "title": "Re-engagement message"
-                     *         },
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "rate_limited",
-                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "internal_error",
-                     *         "message": "Internal error",
-                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ContractError"];
-                };
-            };
-        };
-    };
     listSuppressions: {
         parameters: {
             query?: never;
@@ -8134,6 +8318,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             waId: string;
+                            /** @description the one channel it applies to; null: every channel */
+                            channel?: string | null;
                             reason: string | null;
                             source: string;
                             /** Format: date-time */
@@ -8212,6 +8398,8 @@ export interface operations {
                 "application/json": {
                     waId: string;
                     reason?: string;
+                    /** @description the one channel it applies to; default every channel */
+                    channel?: string;
                 };
             };
         };
@@ -8232,6 +8420,8 @@ export interface operations {
                      */
                     "application/json": {
                         waId: string;
+                        /** @description the one channel it applies to; null: every channel */
+                        channel?: string | null;
                         reason: string | null;
                         source: string;
                         /** Format: date-time */
@@ -8474,10 +8664,941 @@ export interface operations {
             };
         };
     };
+    createChannelConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    environment: "live" | "test";
+                    channel: string;
+                    name?: string;
+                    /** @description what the channel's config schema asks for (SMS: accountSid, authToken, from[], baseUrl?); kept in the vault */
+                    config: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Connected; its credentials are in the vault */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "channel": "sms",
+                     *       "environment": "live",
+                     *       "name": "Twilio",
+                     *       "senders": [
+                     *         "14155550100"
+                     *       ],
+                     *       "webhookPath": "/webhooks/sms/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "paused": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "updatedAt": "2025-01-15T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        channel: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        name: string | null;
+                        /** @description the addresses it sends from (SMS: E.164 digits) */
+                        senders: string[];
+                        /** @description where the vendor's callbacks go (status callbacks are set per send; point inbound messages here) */
+                        webhookPath: string;
+                        /** @description set when the vendor refused the credentials; replacing the config lifts it */
+                        paused: {
+                            /** Format: date-time */
+                            at: string;
+                            reason: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than the gateway accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is too large",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description validation_failed: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "window_closed",
+                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
+                     *         "meta": {
+                     *           "code": 131047,
+                     *           "title": "Re-engagement message"
+                     *         },
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    listChannelConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                environment: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Channel connections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "channel": "sms",
+                     *           "environment": "live",
+                     *           "name": "Twilio",
+                     *           "senders": [
+                     *             "14155550100"
+                     *           ],
+                     *           "webhookPath": "/webhooks/sms/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "paused": null,
+                     *           "createdAt": "2025-01-15T10:00:00.000Z",
+                     *           "updatedAt": "2025-01-15T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            channel: string;
+                            /** @enum {string} */
+                            environment: "live" | "test";
+                            name: string | null;
+                            /** @description the addresses it sends from (SMS: E.164 digits) */
+                            senders: string[];
+                            /** @description where the vendor's callbacks go (status callbacks are set per send; point inbound messages here) */
+                            webhookPath: string;
+                            /** @description set when the vendor refused the credentials; replacing the config lifts it */
+                            paused: {
+                                /** Format: date-time */
+                                at: string;
+                                reason: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    replaceChannelConnectionConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                environment: "live" | "test";
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    config: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "channel": "sms",
+                     *       "environment": "live",
+                     *       "name": "Twilio",
+                     *       "senders": [
+                     *         "14155550100"
+                     *       ],
+                     *       "webhookPath": "/webhooks/sms/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "paused": null,
+                     *       "createdAt": "2025-01-15T10:00:00.000Z",
+                     *       "updatedAt": "2025-01-15T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        channel: string;
+                        /** @enum {string} */
+                        environment: "live" | "test";
+                        name: string | null;
+                        /** @description the addresses it sends from (SMS: E.164 digits) */
+                        senders: string[];
+                        /** @description where the vendor's callbacks go (status callbacks are set per send; point inbound messages here) */
+                        webhookPath: string;
+                        /** @description set when the vendor refused the credentials; replacing the config lifts it */
+                        paused: {
+                            /** Format: date-time */
+                            at: string;
+                            reason: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than the gateway accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is too large",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description validation_failed: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "window_closed",
+                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
+                     *         "meta": {
+                     *           "code": 131047,
+                     *           "title": "Re-engagement message"
+                     *         },
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    deleteChannelConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id returned by POST /v1/admin/tenants */
+                tenantId: string;
+                environment: "live" | "test";
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    getFallbackPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy (no steps: no fallback) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "steps": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "when": [
+                     *             "undeliverable",
+                     *             "failed"
+                     *           ],
+                     *           "text": "Your order 4521 has shipped."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the channels every message of the environment falls back to, in order; empty: none */
+                        steps: {
+                            channel: string;
+                            /**
+                             * @default [
+                             *       "undeliverable",
+                             *       "failed"
+                             *     ]
+                             */
+                            when: ("undeliverable" | "failed" | "not_delivered")[];
+                            /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                            withinSeconds?: number;
+                            /** @description the fallback channel's sender; default its connection's first */
+                            from?: string;
+                            /** @description what the fallback channel sends */
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    putFallbackPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the channels every message of the environment falls back to, in order; empty: none */
+                    steps: {
+                        channel: string;
+                        /**
+                         * @default [
+                         *       "undeliverable",
+                         *       "failed"
+                         *     ]
+                         */
+                        when?: ("undeliverable" | "failed" | "not_delivered")[];
+                        /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                        withinSeconds?: number;
+                        /** @description the fallback channel's sender; default its connection's first */
+                        from?: string;
+                        /** @description what the fallback channel sends */
+                        text: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The policy as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "steps": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "when": [
+                     *             "not_delivered"
+                     *           ],
+                     *           "withinSeconds": 600,
+                     *           "text": "Your code is 123456"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the channels every message of the environment falls back to, in order; empty: none */
+                        steps: {
+                            channel: string;
+                            /**
+                             * @default [
+                             *       "undeliverable",
+                             *       "failed"
+                             *     ]
+                             */
+                            when: ("undeliverable" | "failed" | "not_delivered")[];
+                            /** @description for `not_delivered`: seconds to wait for `delivered`/`read` (10 s to 72 h) */
+                            withinSeconds?: number;
+                            /** @description the fallback channel's sender; default its connection's first */
+                            from?: string;
+                            /** @description what the fallback channel sends */
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than the gateway accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is too large",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description validation_failed: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Send application/json",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "window_closed",
+                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
+                     *         "meta": {
+                     *           "code": 131047,
+                     *           "title": "Re-engagement message"
+                     *         },
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
     operatorListMessages: {
         parameters: {
             query?: {
                 status?: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                channel?: string;
                 to?: string;
                 from?: string;
                 type?: "text" | "template" | "image" | "document" | "audio" | "video" | "sticker" | "interactive" | "location" | "contacts" | "reaction" | "choice";
@@ -8539,10 +9660,16 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                            /** @description the channel it is on now (a fallback moves it) */
+                            channel?: string;
                             wamid: string | null;
+                            /** @description the vendor's id of the current send (WhatsApp: the wamid) */
+                            providerMessageId?: string | null;
                             to: string;
                             from: string;
                             type: string;
+                            /** @description SMS: the parts the text is sent and billed as */
+                            segments?: number;
                             attempts: number;
                             metadata: {
                                 [key: string]: unknown;
@@ -8837,10 +9964,16 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
+                        /** @description the channel it is on now (a fallback moves it) */
+                        channel?: string;
                         wamid: string | null;
+                        /** @description the vendor's id of the current send (WhatsApp: the wamid) */
+                        providerMessageId?: string | null;
                         to: string;
                         from: string;
                         type: string;
+                        /** @description SMS: the parts the text is sent and billed as */
+                        segments?: number;
                         attempts: number;
                         metadata: {
                             [key: string]: unknown;
@@ -8855,6 +9988,14 @@ export interface operations {
                             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "dead";
                             /** Format: date-time */
                             at: string;
+                            /** @description the channel the event happened on */
+                            channel?: string;
+                            /** @description which channel of the route: 1 the first, 2 the first fallback ... */
+                            attempt?: number;
+                            /** @description what the event carries: the error, the fallback that started */
+                            detail?: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -8956,6 +10097,10 @@ export interface operations {
                         status: "queued";
                         to: string;
                         from: string;
+                        /** @description the channel the message was accepted on */
+                        channel?: string;
+                        /** @description SMS: the parts the text is sent and billed as (GSM-7 160/153, UCS-2 70/67 characters each) */
+                        segments?: number;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -10403,6 +11548,165 @@ export interface operations {
                      *             "issue": "already taken"
                      *           }
                      *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description internal_error: an unexpected failure of the gateway (the message never leaks internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "message": "Internal error",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+        };
+    };
+    getConversationWindow: {
+        parameters: {
+            query: {
+                /** @description phone_number_id or display number of one of your numbers */
+                from: string;
+            };
+            header?: never;
+            path: {
+                /** @description contact number */
+                waId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact's 24 h customer-service window with that number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "open": true,
+                     *       "expiresAt": "2025-01-16T09:12:00.000Z",
+                     *       "lastInboundAt": "2025-01-15T09:12:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        open: boolean;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        /** Format: date-time */
+                        lastInboundAt: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: the input is not valid; `details` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "The request is not valid",
+                     *         "details": [
+                     *           {
+                     *             "path": "to",
+                     *             "issue": "Invalid input: expected string, received undefined"
+                     *           }
+                     *         ],
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description unauthorized: missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Missing or invalid API key",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description not_found: no such resource in this tenant environment (another tenant's resources are never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No message msg_01JQ3V6Z8Y2K4W5X7A9B0C1D2E",
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Refused by a check (recipient, window, template, token, ...) or by Meta; `meta` carries the Meta error when there is one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "window_closed",
+                     *         "message": "The 24 h customer-service window with 14155551234 is closed; send a template",
+                     *         "meta": {
+                     *           "code": 131047,
+                     *           "title": "Re-engagement message"
+                     *         },
+                     *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContractError"];
+                };
+            };
+            /** @description Too many requests: this tenant environment's request quota (rate_limited), or Meta throttling the call behind the route; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Request quota of this tenant environment (2000 requests) is spent; retry after 1 s",
                      *         "requestId": "5f0c6a3e-8d1b-4c2a-9e7f-3b6d2a1c0e94"
                      *       }
                      *     }
