@@ -13,6 +13,8 @@ export class AlertsModule {
     const settings: AlertsSettings = { ...DEFAULT_ALERTS_SETTINGS, ...options };
     return {
       module: AlertsModule,
+      // Global: webhook processing raises alerts.
+      global: true,
       providers: [{ provide: ALERTS_SETTINGS, useValue: settings }, AlertsService, AlertChecks],
       exports: [AlertsService, AlertChecks],
     };

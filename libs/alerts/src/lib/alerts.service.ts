@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { METRICS_REGISTRY } from '@switchboard/telemetry';
 import { TenantEventsPublisher } from '@switchboard/tenant-events';
@@ -18,24 +17,18 @@ const SINK_TIMEOUT_MS = 5000;
  * `repeatAfterMs` in this process, so a condition that persists does not flood anyone.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit {
+export class AlertsService {
   private readonly logger = new Logger(AlertsService.name);
   private readonly raised = new Map<string, number>();
   private readonly counter: Counter<'kind'>;
-  private events!: TenantEventsPublisher;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ALERTS_SETTINGS) private readonly settings: AlertsSettings,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    private readonly moduleRef: ModuleRef,
+    private readonly events: TenantEventsPublisher,
   ) {
     this.counter = new Counter({ name: 'switchboard_alerts_total', help: 'Alerts raised by kind', labelNames: ['kind'], registers: [registry] });
-  }
-
-  onModuleInit(): void {
-    // Tenant events are a sibling module of the host; resolve them app-wide.
-    this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
   }
 
   /** False when the same alert was raised less than `repeatAfterMs` ago. */

@@ -114,6 +114,8 @@ export class MessagingModule {
     ];
     return {
       module: MessagingModule,
+      // Global: webhook ingest (WhatsApp's) applies statuses through the same status machine.
+      global: true,
       imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), ...(options.channelHosts?.imports ?? [])],
       controllers: options.http
         ? [MessageFailuresController, messagesControllerFor(options.http), SuppressionsController, ChannelConnectionsController, FallbackPolicyController, operatorMessagesControllerFor(options.http)]

@@ -77,6 +77,8 @@ export class TemplateRegistryModule {
     ];
     return {
       module: TemplateRegistryModule,
+      // Global: the WhatsApp host and webhook processing inject its pre-send check and status updates.
+      global: true,
       imports: [TypeOrmModule.forFeature(TEMPLATE_REGISTRY_ENTITIES), ...(options.imports ?? [])],
       controllers: options.http === false ? [] : [TemplatesController, TemplateOperationsController, OperatorTemplatesController],
       providers: [

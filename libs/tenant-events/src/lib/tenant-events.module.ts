@@ -28,6 +28,8 @@ export class TenantEventsModule {
     const services = [EventEndpointsService, EventDeliveriesService, TenantEventsPublisher, EventDeliveryService];
     return {
       module: TenantEventsModule,
+      // Global: messaging, webhook processing and alerts record events in their own transactions.
+      global: true,
       imports: [TypeOrmModule.forFeature([EventEndpointEntity])],
       controllers: http === false ? [] : [EventEndpointsController, EventDeliveriesController, OperatorEventsController],
       providers: [{ provide: TENANT_EVENTS_SETTINGS, useValue: settings }, ...services],

@@ -1,5 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Logger } from '@nestjs/common';
 import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
 import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
@@ -25,12 +24,11 @@ const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
  * portfolio) are taken right before the Graph call.
  */
 @Injectable()
-export class WhatsAppChannelHost implements ChannelHost, OnModuleInit {
+export class WhatsAppChannelHost implements ChannelHost {
   readonly channel = WHATSAPP_CHANNEL_ID;
   private readonly logger = new Logger(WhatsAppChannelHost.name);
   private readonly numberCache = new Map<string, { mps: number; tier: string | null; until: number }>();
   private readonly portfolioAlerts = new Map<string, number>();
-  private templates!: TemplatePreSendService;
 
   constructor(
     private readonly senders: SenderDirectory,
@@ -38,13 +36,8 @@ export class WhatsAppChannelHost implements ChannelHost, OnModuleInit {
     private readonly wabas: WabasService,
     private readonly numbers: PhoneNumbersService,
     private readonly limiter: SendLimiter,
-    private readonly moduleRef: ModuleRef,
+    private readonly templates: TemplatePreSendService,
   ) {}
-
-  onModuleInit(): void {
-    // The registry is a sibling module of the host; resolve its pre-send check app-wide.
-    this.templates = this.moduleRef.get(TemplatePreSendService, { strict: false });
-  }
 
   async resolveSender(scope: ChannelScope, from: string | undefined, options: { fresh?: boolean } = {}): Promise<ResolvedSender | null> {
     if (from === undefined) return null;

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { MessageStatusService } from '@switchboard/messaging';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
@@ -22,20 +21,14 @@ const DELETE_BATCH = 10_000;
  * statuses that were waiting for their message, and forgets what is past keeping.
  */
 @Injectable()
-export class InboxSweeper implements OnModuleInit {
+export class InboxSweeper {
   private readonly logger = new Logger(InboxSweeper.name);
-  private statuses!: MessageStatusService;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
-    private readonly moduleRef: ModuleRef,
+    private readonly statuses: MessageStatusService,
   ) {}
-
-  onModuleInit(): void {
-    // Messaging is a sibling module of the host; resolve it app-wide.
-    this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
-  }
 
   async sweep(now: number = Date.now()): Promise<InboxSweepReport> {
     const rows = (await this.dataSource.query(

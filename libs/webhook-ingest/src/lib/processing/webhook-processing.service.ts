@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WebhookDirectory, type AccountRoute, type AccountRoutes, type AccountScope } from '@switchboard/accounts';
 import { AlertsService } from '@switchboard/alerts';
@@ -64,28 +63,19 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
  * counted, never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
  */
 @Injectable()
-export class WebhookProcessingService implements OnModuleInit {
+export class WebhookProcessingService {
   private readonly logger = new Logger(WebhookProcessingService.name);
-  private statuses!: MessageStatusService;
-  private templates!: TemplateStatusService;
-  private events!: TenantEventsPublisher;
-  private alerts!: AlertsService;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly directory: WebhookDirectory,
     private readonly inbound: InboundMessagesService,
     private readonly metrics: WebhookMetrics,
-    private readonly moduleRef: ModuleRef,
+    private readonly statuses: MessageStatusService,
+    private readonly templates: TemplateStatusService,
+    private readonly events: TenantEventsPublisher,
+    private readonly alerts: AlertsService,
   ) {}
-
-  onModuleInit(): void {
-    // Messaging and the template registry are sibling modules of the host; resolve them app-wide.
-    this.statuses = this.moduleRef.get(MessageStatusService, { strict: false });
-    this.templates = this.moduleRef.get(TemplateStatusService, { strict: false });
-    this.events = this.moduleRef.get(TenantEventsPublisher, { strict: false });
-    this.alerts = this.moduleRef.get(AlertsService, { strict: false });
-  }
 
   /** Processes each row; throws after trying all when any failed, so the job is retried for those. */
   async processBatch(inboxIds: readonly number[]): Promise<Record<InboxRowOutcome, number>> {
