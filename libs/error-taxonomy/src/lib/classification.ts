@@ -20,6 +20,19 @@ export interface ProviderErrorRef {
   readonly title: string;
 }
 
+/** How the gateway treats one kind of failure: the part every error catalogue (Meta, Twilio, transport) states per entry. */
+export interface ErrorBehaviour {
+  /** What the error means, as one human sentence (safe to show a product team). */
+  readonly summary: string;
+  readonly category: ErrorCategory;
+  readonly retry: RetryPolicy;
+  readonly code: TaxonomyCode;
+  /** What an operator does about it, as one sentence. */
+  readonly action: string;
+  /** True when a human must act and the problem outlives this one message. */
+  readonly alert: boolean;
+}
+
 /** Everything the gateway decides about one failure. */
 export interface Classification {
   readonly code: TaxonomyCode;

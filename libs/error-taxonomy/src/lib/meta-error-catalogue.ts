@@ -1,28 +1,18 @@
-import type { ErrorCategory } from './error-category';
+import type { ErrorBehaviour } from './classification';
 import type { RetryPolicy } from './retry-policy';
-import type { TaxonomyCode } from './taxonomy-code';
 
 /**
  * One Meta error code (or an inclusive range of codes, for 200-299) and how the
  * gateway treats it. Source: shared/reference/meta-cloud-api.md §1 (Meta's error
  * code page plus its older copy); where blog posts disagree, Meta wins (README).
  */
-export interface MetaErrorEntry {
+export interface MetaErrorEntry extends ErrorBehaviour {
   readonly metaCode: number;
   /** Inclusive end of a code range; absent for a single code. */
   readonly metaCodeTo?: number;
   readonly title: string;
   /** `meta`: Meta's own title; `gateway`: Meta gives none, so we wrote one. */
   readonly titleSource: 'meta' | 'gateway';
-  /** What the error means, as one human sentence (safe to show a product team). */
-  readonly summary: string;
-  readonly category: ErrorCategory;
-  readonly retry: RetryPolicy;
-  readonly code: TaxonomyCode;
-  /** What an operator does about it, as one sentence. */
-  readonly action: string;
-  /** True when a human must act and the problem outlives this one message. */
-  readonly alert: boolean;
 }
 
 const SECOND = 1000;

@@ -1,6 +1,5 @@
-import type { ErrorCategory } from './error-category';
+import type { ErrorBehaviour } from './classification';
 import type { RetryPolicy } from './retry-policy';
-import type { TaxonomyCode } from './taxonomy-code';
 
 export const TRANSPORT_FAILURE_REASONS = [
   'timeout',
@@ -44,14 +43,8 @@ export const TRANSPORT_VARIANTS = [
 
 export type TransportVariant = (typeof TRANSPORT_VARIANTS)[number];
 
-export interface TransportEntry {
+export interface TransportEntry extends ErrorBehaviour {
   readonly variant: TransportVariant;
-  readonly summary: string;
-  readonly category: ErrorCategory;
-  readonly retry: RetryPolicy;
-  readonly code: TaxonomyCode;
-  readonly action: string;
-  readonly alert: boolean;
 }
 
 const outage: RetryPolicy = { kind: 'circuit', maxAttempts: 5, baseDelayMs: 2000, maxDelayMs: 60_000 };

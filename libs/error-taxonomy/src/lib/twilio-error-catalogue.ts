@@ -1,6 +1,5 @@
-import type { ErrorCategory } from './error-category';
+import type { ErrorBehaviour } from './classification';
 import type { RetryPolicy } from './retry-policy';
-import type { TaxonomyCode } from './taxonomy-code';
 
 /**
  * One Twilio error code and how the gateway treats it, for the SMS channel (and any
@@ -8,19 +7,10 @@ import type { TaxonomyCode } from './taxonomy-code';
  * Twilio's error pages. Same fields as a Meta entry, minus ranges and the title source:
  * Twilio titles every code.
  */
-export interface TwilioErrorEntry {
+export interface TwilioErrorEntry extends ErrorBehaviour {
   readonly twilioCode: number;
   /** Twilio's own title for the code. */
   readonly title: string;
-  /** What the error means, as one human sentence (safe to show a product team). */
-  readonly summary: string;
-  readonly category: ErrorCategory;
-  readonly retry: RetryPolicy;
-  readonly code: TaxonomyCode;
-  /** What an operator does about it, as one sentence. */
-  readonly action: string;
-  /** True when a human must act and the problem outlives this one message. */
-  readonly alert: boolean;
 }
 
 const SECOND = 1000;
