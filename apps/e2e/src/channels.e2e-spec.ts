@@ -4,6 +4,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { createServer, type Server } from 'node:http';
 import { Client } from 'pg';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
+import { callGateway } from './support/gateway-call';
 import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'c'.repeat(32)}`;
@@ -66,15 +67,7 @@ describe('channels: SMS and fallback (built gateway + worker, both simulators)',
   const [token] = seed.tokens;
   if (!app || !token) throw new Error('demo seed without app or token');
 
-  const call = async (method: string, path: string, body?: unknown, apiKey = key): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
-  };
+  const call = (method: string, path: string, body?: unknown, apiKey = key) => callGateway(url, apiKey, method, path, body);
   const admin = (method: string, path: string, body?: unknown) => call(method, path, body, ADMIN_API_KEY);
   const message = async (id: string) => (await call('GET', `/v1/messages/${id}`)).body as unknown as MessageView;
   const until = async (id: string, check: (view: MessageView) => boolean, what: string, timeoutMs = 60_000): Promise<MessageView> => {

@@ -2,6 +2,7 @@ import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@sw
 import { Client } from 'pg';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { freePort, startNode, waitFor, type RunningProcess } from './support/app-process';
+import { callGateway } from './support/gateway-call';
 import { syncTemplates } from './support/template-sync';
 
 const ADMIN_API_KEY = `e2e-operator-${'s'.repeat(32)}`;
@@ -42,15 +43,7 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
   const [token] = seed.tokens;
   if (!app || !token) throw new Error('demo seed without app or token');
 
-  const call = async (method: string, path: string, body?: unknown, apiKey = key): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
-  };
+  const call = (method: string, path: string, body?: unknown, apiKey = key) => callGateway(url, apiKey, method, path, body);
   const admin = (method: string, path: string, body?: unknown) => call(method, path, body, ADMIN_API_KEY);
   const sendTemplate = async (to = String((recipient += 1))): Promise<string> => {
     const response = await call('POST', '/v1/messages', {
