@@ -1,3 +1,4 @@
+import { ArmedFaults, type ArmedFault } from '@switchboard/simulator-support';
 import { z } from 'zod';
 import { routeKinds, type RouteKind } from './route-kind';
 
@@ -38,11 +39,7 @@ export const faultSpecSchema = z
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 export type ParsedFaultSpec = z.output<typeof faultSpecSchema>;
 
-export interface Fault extends ParsedFaultSpec {
-  id: string;
-  remaining: number;
-  createdAt: string;
-}
+export type Fault = ArmedFault<ParsedFaultSpec>;
 
 export interface FaultTarget {
   route: RouteKind;
@@ -55,42 +52,13 @@ export interface FaultTarget {
  * matches it, which lets a test script "the next two sends on number X time
  * out, then succeed".
  */
-export class FaultInjector {
-  private faults: Fault[] = [];
-  private nextId = 1;
-
-  add(spec: FaultSpec): Fault {
-    const parsed = faultSpecSchema.parse(spec);
-    const fault: Fault = { ...parsed, id: `fault-${this.nextId++}`, remaining: parsed.count, createdAt: new Date().toISOString() };
-    this.faults.push(fault);
-    return fault;
-  }
-
-  list(): Fault[] {
-    return this.faults.map((fault) => ({ ...fault }));
-  }
-
-  remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
-    return this.faults.length !== before;
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  /** Consumes one use of the first matching fault. */
-  take(target: FaultTarget): Fault | undefined {
-    const fault = this.faults.find((candidate) => matches(candidate, target));
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
-    return { ...fault };
+export class FaultInjector extends ArmedFaults<ParsedFaultSpec, FaultTarget> {
+  constructor() {
+    super('fault', (spec) => faultSpecSchema.parse(spec), matches);
   }
 }
 
-function matches(fault: Fault, target: FaultTarget): boolean {
+function matches(fault: ParsedFaultSpec, target: FaultTarget): boolean {
   const { route, phoneNumberId, method } = fault.match;
   if (route !== undefined && route !== target.route) return false;
   if (phoneNumberId !== undefined && phoneNumberId !== target.phoneNumberId) return false;

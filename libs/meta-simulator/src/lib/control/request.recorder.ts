@@ -1,4 +1,4 @@
-import { BoundedLog } from '../util/bounded-log';
+import { BoundedLog } from '@switchboard/simulator-support';
 import type { RouteKind } from './route-kind';
 
 export interface RecordedRequest {

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { SimulationSettings } from '../seed/simulator-seed.schema';
 import type { SimulatorState } from '../state/simulator-state';
-import { BoundedLog } from '../util/bounded-log';
+import { BoundedLog } from '@switchboard/simulator-support';
 import { TimerRegistry } from '../util/timer-registry';
 import type { WebhookEnvelope } from './webhook-payload.builders';
 import { legacySignatureHeader, serializeLikeMeta, signatureHeader } from './webhook.signer';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { SmsSettings } from '../seed/sms-seed.schema';
-import { BoundedLog } from '../util/bounded-log';
+import { BoundedLog } from '@switchboard/simulator-support';
 import { encodeForm, twilioSignature, type FormParams } from './twilio-signature';
 
 export type CallbackKind = 'status' | 'inbound';

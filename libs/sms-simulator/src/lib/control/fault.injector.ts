@@ -1,3 +1,4 @@
+import { ArmedFaults, type ArmedFault } from '@switchboard/simulator-support';
 import { z } from 'zod';
 import { callbackStatuses } from '../seed/sms-seed.schema';
 
@@ -43,10 +44,7 @@ export const faultSpecSchema = z
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 export type ParsedFaultSpec = z.output<typeof faultSpecSchema>;
 
-export interface Fault extends ParsedFaultSpec {
-  id: string;
-  remaining: number;
-}
+export type Fault = ArmedFault<ParsedFaultSpec>;
 
 export interface FaultTarget {
   route: SmsRoute;
@@ -56,41 +54,13 @@ export interface FaultTarget {
 }
 
 /** Armed faults; each matching call takes one use of the first that matches. */
-export class FaultInjector {
-  private faults: Fault[] = [];
-  private nextId = 1;
-
-  add(spec: FaultSpec): Fault {
-    const parsed = faultSpecSchema.parse(spec);
-    const fault: Fault = { ...parsed, id: `sms-fault-${this.nextId++}`, remaining: parsed.count };
-    this.faults.push(fault);
-    return { ...fault };
-  }
-
-  list(): Fault[] {
-    return this.faults.map((fault) => ({ ...fault }));
-  }
-
-  remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
-    return this.faults.length !== before;
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  take(target: FaultTarget): Fault | undefined {
-    const fault = this.faults.find((candidate) => matches(candidate, target));
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
-    return { ...fault };
+export class FaultInjector extends ArmedFaults<ParsedFaultSpec, FaultTarget> {
+  constructor() {
+    super('sms-fault', (spec) => faultSpecSchema.parse(spec), matches);
   }
 }
 
-function matches(fault: Fault, target: FaultTarget): boolean {
+function matches(fault: ParsedFaultSpec, target: FaultTarget): boolean {
   const { route, accountSid, to, from } = fault.match;
   // Callback and delivery faults only make sense on a send.
   const sendOnly = fault.kind === 'callbacks' || (fault.kind === 'error' && (fault.code ?? 0) >= 30000);

@@ -1,4 +1,4 @@
-import { BoundedLog } from '../util/bounded-log';
+import { BoundedLog } from '@switchboard/simulator-support';
 import type { SmsRoute } from './fault.injector';
 
 export interface RecordedSmsRequest {

@@ -1,0 +1,2 @@
+export * from './lib/armed-faults';
+export * from './lib/bounded-log';
