@@ -12,7 +12,7 @@ const ACCEPT_DEADLINE_MS = 120_000;
  * long. The slowest recoveries take a stalled-job check (BullMQ: up to 2 x 30 s after a
  * worker dies) or an outbox sweep (every 30 s, rows queued over 15 s), then the
  * reconciliation window (8 s): 68 s, plus the timer slack of a runner whose two cores are
- * busy (a run under load 4 once needed 80 s). Nothing may settle for that long, and no longer.
+ * busy (under load 4 a worker-kill recovery went past 75 s). Nothing may settle for that long, and no longer.
  */
 const STALL_LIMIT_MS = 90_000;
 /** Whatever the progress, a drain longer than this fails. */
