@@ -1,7 +1,8 @@
 // Connects the demo tenant to the simulator through the gateway's own admin and tenant
 // APIs, as an operator would: the Meta app, a WABA per environment, its numbers, its
-// templates. Each step looks first and creates only what is missing, so a second
-// `npm start` (same DATA_DIR) changes nothing.
+// templates, and an SMS connection per environment to the simulator's Twilio side. Each
+// step looks first and creates only what is missing, so a second `npm start` (same
+// DATA_DIR) changes nothing but the simulator's origin.
 import { gatewayCall } from './gateway-api.mjs';
 import { SANDBOX_IDS } from './sandbox-seed.mjs';
 
@@ -24,11 +25,42 @@ async function syncTemplates(call, key) {
   }
 }
 
+/** The name that marks the sandbox's own SMS connection among an environment's connections. */
+const SMS_CONNECTION_NAME = 'Twilio (simulator)';
+
+/**
+ * The environment's SMS connection to the simulator's demo account, created once; its config is
+ * replaced on every start, since the simulator's port (its `baseUrl`) may differ from the last run's.
+ * Resolves the connection (its `webhookPath` takes the account's inbound texts).
+ */
+async function connectSms(call, adminKey, tenant, environment, smsAccount, simulatorUrl) {
+  const config = { accountSid: smsAccount.accountSid, authToken: smsAccount.authToken, from: [smsAccount.numbers[environment]], baseUrl: simulatorUrl };
+  const existing = expectStatus(
+    `listing the ${environment} channel connections`,
+    await call('GET', `${tenant}/environments/${environment}/channel-connections`, adminKey),
+    200,
+  ).data.find((connection) => connection.channel === 'sms' && connection.name === SMS_CONNECTION_NAME);
+  if (existing) {
+    return expectStatus(
+      `pointing the ${environment} SMS connection at the simulator`,
+      await call('PUT', `${tenant}/environments/${environment}/channel-connections/${existing.id}/config`, adminKey, { config }),
+      200,
+    );
+  }
+  return expectStatus(
+    `connecting the ${environment} environment to the simulator's SMS account`,
+    await call('POST', `${tenant}/channel-connections`, adminKey, { environment, channel: 'sms', name: SMS_CONNECTION_NAME, config }),
+    201,
+  );
+}
+
 /**
  * `demo` holds the tenant id and its live and test keys; `seed` is the simulator's
- * seed (its app secret signs the webhooks, its token reads the WABAs).
+ * seed (its app secret signs the webhooks, its token reads the WABAs); `smsAccount` is the
+ * SMS simulator's demo account with a number per environment. The account's inbound texts
+ * go to the live environment's connection (the simulator has one inbound URL).
  */
-export async function connectDemoTenant({ gatewayUrl, adminKey, demo, seed, simulatorUrl }) {
+export async function connectDemoTenant({ gatewayUrl, adminKey, demo, seed, smsAccount, simulatorUrl }) {
   const call = (method, path, key, body) => gatewayCall(gatewayUrl, method, path, key, body);
   const [app] = seed.apps;
   const token = seed.tokens.find((candidate) => candidate.appId === app.id);
@@ -67,4 +99,14 @@ export async function connectDemoTenant({ gatewayUrl, adminKey, demo, seed, simu
     const templates = expectStatus(`listing the ${environment} templates`, await call('GET', '/v1/templates?name=hello_world', key), 200);
     if (!templates.data.some((template) => template.name === 'hello_world' && template.status === 'APPROVED')) await syncTemplates(call, key);
   }
+
+  const sms = {};
+  for (const environment of ['live', 'test']) sms[environment] = await connectSms(call, adminKey, tenant, environment, smsAccount, simulatorUrl);
+  const inbound = await fetch(`${simulatorUrl}/_sim/sms/config`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ inboundUrl: `${gatewayUrl}${sms.live.webhookPath}` }),
+  });
+  if (!inbound.ok) throw new Error(`setting the SMS simulator's inbound URL answered ${inbound.status}`);
+  return { sms };
 }

@@ -7,7 +7,7 @@ import { connectDemoTenant } from './demo-connection.mjs';
 import { gatewayCall } from './gateway-api.mjs';
 import { ensureDependencies, nxEnv, redisAnswers, root, run } from './lib.mjs';
 import { pipeFormatted } from './log-format.mjs';
-import { SANDBOX_IDS, writeSandboxSeed } from './sandbox-seed.mjs';
+import { demoSmsAccount, SANDBOX_IDS, writeSandboxSeed } from './sandbox-seed.mjs';
 
 // The built apps run as production unless told otherwise; the sandbox is development
 // (embedded Postgres, generated keys, private event targets, GraphQL sandbox).
@@ -20,6 +20,8 @@ const simulatorPort = Number(env.SIMULATOR_PORT || 4010);
 const dataDir = resolve(root, env.DATA_DIR || '.data');
 env.DATA_DIR = dataDir;
 const gatewayUrl = `http://${host}:${gatewayPort}`;
+// Where the simulator's SMS status callbacks reach the gateway (the worker names it in each send).
+env.PUBLIC_BASE_URL = env.PUBLIC_BASE_URL || gatewayUrl;
 const simulatorUrl = `http://${host}:${simulatorPort}`;
 // JSON lines stay the apps' format (production); a person at a development terminal reads them formatted.
 const pretty = env.NODE_ENV === 'development';
@@ -160,15 +162,18 @@ async function seedDemoTenant(adminKey) {
 }
 
 let demo;
+let smsAccount;
 try {
   // Development: the gateway generated it under DATA_DIR unless ADMIN_API_KEY is set.
   const adminKey = env.ADMIN_API_KEY || readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
   demo = await seedDemoTenant(adminKey);
+  smsAccount = demoSmsAccount();
   await connectDemoTenant({
     gatewayUrl,
     adminKey,
     demo,
     seed: simulatorSeed.seed,
+    smsAccount,
     simulatorUrl,
   });
 } catch (error) {
@@ -176,10 +181,12 @@ try {
   await stopAll(1);
 }
 
-/** From the demo number to the demo contact. */
-function sendBody(content) {
-  return { from: SANDBOX_IDS.live.phoneNumberId, to: `+${SANDBOX_IDS.recipient}`, ...content };
+/** From the demo number to the demo contact (or another recipient). */
+function sendBody(content, to = SANDBOX_IDS.recipient) {
+  return { from: SANDBOX_IDS.live.phoneNumberId, to: `+${to}`, ...content };
 }
+
+const helloWorld = { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } };
 
 /** One line a person can paste (and the sandbox spec runs): double quotes around the URL for $MESSAGE_ID. */
 function curl(method, url, key, body) {
@@ -204,16 +211,23 @@ process.stdout.write(
     `  live key  ${demo.live}`,
     `  test key  ${demo.test}`,
     '',
-    `Connected to the simulator: Meta app ${simulatorSeed.seed.apps[0].id}, live WABA ${SANDBOX_IDS.live.wabaId} (number ${SANDBOX_IDS.live.phoneNumberId}), test WABA ${SANDBOX_IDS.test.wabaId} (number ${SANDBOX_IDS.test.phoneNumberId}), templates synced.`,
+    `Connected to the simulator: Meta app ${simulatorSeed.seed.apps[0].id}, live WABA ${SANDBOX_IDS.live.wabaId} (number ${SANDBOX_IDS.live.phoneNumberId}), test WABA ${SANDBOX_IDS.test.wabaId} (number ${SANDBOX_IDS.test.phoneNumberId}), templates synced;`,
+    `  SMS account ${smsAccount.accountSid}, from ${smsAccount.numbers.live} (live) and ${smsAccount.numbers.test} (test), inbound texts to the live connection.`,
     '',
     'Send a template (sent, delivered, read within a second or two):',
-    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody({ type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }))}`,
+    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody(helloWorld))}`,
     'Read it (MESSAGE_ID=the id it answered):',
     `  ${curl('GET', `${gatewayUrl}/v1/messages/$MESSAGE_ID`, demo.live)}`,
     'Make the contact write in (opens the 24 h window):',
     `  ${curl('POST', `${simulatorUrl}/_sim/inbound`, undefined, { phoneNumberId: SANDBOX_IDS.live.phoneNumberId, from: SANDBOX_IDS.recipient, name: 'Ana', text: 'Hi! Is my order on its way?' })}`,
     'Reply free-form inside the window:',
     `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody({ type: 'text', text: { body: 'Hi Ana, it ships today.' } }))}`,
+    'Send an SMS (queued, sent, delivered):',
+    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, { channel: 'sms', to: `+${SANDBOX_IDS.recipient}`, text: 'Your parcel is on its way.' })}`,
+    `Send the template to +${SANDBOX_IDS.notOnWhatsApp}, who is not on WhatsApp, with an SMS fallback (ends delivered by SMS):`,
+    `  ${curl('POST', `${gatewayUrl}/v1/messages`, demo.live, sendBody({ ...helloWorld, fallback: [{ channel: 'sms', text: 'Your order 4521 has shipped.' }] }, SANDBOX_IDS.notOnWhatsApp))}`,
+    "See both attempts, WhatsApp's failure then the SMS (MESSAGE_ID=the id it answered):",
+    `  ${curl('GET', `${gatewayUrl}/v1/messages/$MESSAGE_ID`, demo.live)}`,
     `More: curl -s -H "Authorization: Bearer ${demo.test}" ${gatewayUrl}/v1/me   API docs: ${gatewayUrl}/docs   GraphQL: ${gatewayUrl}/graphql`,
     'Ctrl-C stops everything.',
     '',
