@@ -101,8 +101,13 @@ async function stopAll(exitCode) {
 process.once('exit', () => {
   for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+// Under `npm start` a terminal's Ctrl-C arrives twice (from the terminal, and forwarded by
+// npm): the first stops the sandbox, later ones must neither stop it again nor kill this script.
+const onStopSignal = () => {
+  if (!stopping) void stopAll(0);
+};
+process.on('SIGINT', onStopSignal);
+process.on('SIGTERM', onStopSignal);
 
 // The gateway first: it applies migrations and, without DATABASE_URL, serves the
 // embedded Postgres that the worker then connects to.
