@@ -42,9 +42,12 @@ function printedCurl(output: string, label: string): string {
   return command.trim();
 }
 
-/** Runs a printed curl with its HTTP status appended (curl's -w); resolves status and JSON body. */
+/**
+ * Runs a printed curl with its HTTP status appended (curl's -w) and a time limit, so a stuck
+ * sandbox fails the test rather than hangs it; resolves status and JSON body.
+ */
 async function shell(command: string, env: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
-  const { stdout } = await run('sh', ['-c', `${command} -w '\\n%{http_code}'`], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+  const { stdout } = await run('sh', ['-c', `${command} --max-time 10 -w '\\n%{http_code}'`], { env: { PATH: process.env['PATH'] ?? '', ...env } });
   const at = stdout.lastIndexOf('\n');
   return { status: Number(stdout.slice(at + 1)), body: JSON.parse(stdout.slice(0, at)) as Json };
 }
