@@ -105,8 +105,10 @@ export async function connectDemoTenant({ gatewayUrl, adminKey, demo, seed, smsA
   const inbound = await fetch(`${simulatorUrl}/_sim/sms/config`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ inboundUrl: `${gatewayUrl}${sms.live.webhookPath}` }),
+    // A new seed each start: the simulator's message sids repeat per seed, and the database
+    // (kept across starts) already holds the ones an earlier run issued.
+    body: JSON.stringify({ inboundUrl: `${gatewayUrl}${sms.live.webhookPath}`, randomSeed: Date.now() }),
   });
-  if (!inbound.ok) throw new Error(`setting the SMS simulator's inbound URL answered ${inbound.status}`);
+  if (!inbound.ok) throw new Error(`configuring the SMS simulator answered ${inbound.status}`);
   return { sms };
 }
