@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
+import { PGliteSessionServer } from './pglite-session-server';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -27,11 +28,11 @@ function isListening(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Development convenience (DATABASE_URL unset): PGlite behind its socket server, so
+ * Development convenience (DATABASE_URL unset): PGlite behind a wire-protocol server, so
  * `pg` and TypeORM talk to it as to any Postgres. The first process to need it serves
  * it; others (gateway and worker under `npm start`) connect to the same port. PGlite
- * is single-writer, so the socket server multiplexes connections onto one instance.
- * Never for production: use DATABASE_URL.
+ * has one backend session, so connections take turns at it a whole unit of work at a
+ * time (see PGliteSessionServer). Never for production: use DATABASE_URL.
  */
 export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
@@ -43,10 +44,9 @@ export async function ensureEmbeddedPostgres(options: EmbeddedPostgresOptions): 
   await mkdir(dataPath, { recursive: true });
   // Loaded lazily: the WASM bundle is large and only development needs it.
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const db = await PGlite.create(dataPath);
-  const server = new PGLiteSocketServer({ db, port: options.port, host, maxConnections: 100 });
-  await server.start();
+  const server = new PGliteSessionServer(db);
+  await server.listen(options.port, host);
   return {
     url,
     ownedByThisProcess: true,
