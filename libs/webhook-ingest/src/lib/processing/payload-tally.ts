@@ -12,12 +12,14 @@ export interface TallyMark {
   changes: number;
   fallbacks: number;
   pending: number;
+  metaErrors: number;
 }
 
 /**
  * What one payload's transaction collects: outcome counts and rejections (counted once it
  * has committed, so a retried payload is not counted twice), and the tenant event
- * deliveries, live status changes and pending statuses to send or look up after the commit;
+ * deliveries, live status changes, pending statuses and Meta error codes to send, look up or
+ * note after the commit (never on a second connection while the transaction holds one);
  * and whether its items run in savepoints (a run after one item's data failed the payload).
  */
 export class PayloadTally {
@@ -28,6 +30,8 @@ export class PayloadTally {
   /** Fallbacks a `failed` status started: their jobs go out after the commit. */
   readonly fallbacks: StartedFallback[] = [];
   readonly pending: Array<{ scope: AccountScope; wamid: string }> = [];
+  /** Meta error codes the statuses carried: noted (first sightings alerted) after the commit, on connections of their own. */
+  readonly metaErrors: Array<{ scope: AccountScope; code: number | string; title?: string | undefined }> = [];
 
   constructor(readonly isolateItems: boolean) {}
 
@@ -51,13 +55,17 @@ export class PayloadTally {
     this.fallbacks.push(...result.fallbacks);
   }
 
+  metaError(scope: AccountScope, error: { code: number | string; title?: string | undefined }): void {
+    this.metaErrors.push({ scope, code: error.code, title: error.title });
+  }
+
   /** A status left pending: looked up again once this payload has committed. */
   pendingStatus(scope: AccountScope, wamid: string): void {
     this.pending.push({ scope, wamid });
   }
 
   mark(): TallyMark {
-    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, fallbacks: this.fallbacks.length, pending: this.pending.length };
+    return { counts: new Map(this.counts), rejections: new Map(this.rejections), deliveries: this.deliveries.length, changes: this.changes.length, fallbacks: this.fallbacks.length, pending: this.pending.length, metaErrors: this.metaErrors.length };
   }
 
   rewind(mark: TallyMark): void {
@@ -67,6 +75,7 @@ export class PayloadTally {
     this.changes.length = mark.changes;
     this.fallbacks.length = mark.fallbacks;
     this.pending.length = mark.pending;
+    this.metaErrors.length = mark.metaErrors;
   }
 
   outcomes(): Array<{ field: string; outcome: string; count: number }> {

@@ -132,6 +132,7 @@ export class WebhookProcessingService {
       if (!applied) return 'skipped';
       await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
       for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForProviderIds(scope, [wamid]);
+      for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
       for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
       for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
       return 'processed';
@@ -226,7 +227,7 @@ export class WebhookProcessingService {
       await this.item(manager, tally, context, async () => {
         const error = webhookErrorSchema.safeParse(raw);
         if (!(await claim(manager, hashedKey('e', entry.id, raw)))) return;
-        if (error.success) await this.metaError(scope, error.data);
+        if (error.success) tally.metaError(scope, error.data);
         else this.metrics.metaErrors.inc({ code: 'unreadable' });
         this.logger.warn({ wabaId: entry.id, phoneNumberId, code: error.success ? error.data.code : 'unreadable', title: error.success ? error.data.title : undefined }, 'Meta reported an error in a messages webhook');
         tally.count('messages.errors', 'logged');
@@ -243,7 +244,7 @@ export class WebhookProcessingService {
         const message = inboundMessageSchema.safeParse(raw);
         if (!message.success || phoneNumberId === undefined) return tally.count('messages.inbound', 'unreadable');
         if (!(await claim(manager, `m:${message.data.id}`))) return tally.count('messages.inbound', 'duplicate');
-        for (const error of message.data.errors ?? []) await this.metaError(scope, error);
+        for (const error of message.data.errors ?? []) tally.metaError(scope, error);
         const contact = [message.data.from_user_id, message.data.from].map((key) => (key ? contacts.get(key) : undefined)).find((found) => found !== undefined);
         await this.inbound.store(manager, scope, phoneNumberId, message.data, contact);
         await this.publish(manager, tally, scope, 'message.received', {
@@ -268,7 +269,7 @@ export class WebhookProcessingService {
           return tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
         }
         if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) return tally.count('messages.status', 'duplicate');
-        for (const error of status.data.errors ?? []) await this.metaError(scope, error);
+        for (const error of status.data.errors ?? []) tally.metaError(scope, error);
         const [firstError] = status.data.errors ?? [];
         const update: StatusUpdate = {
           channel: 'whatsapp',
@@ -371,10 +372,10 @@ export class WebhookProcessingService {
   }
 
   /** Counted per code; a code never seen before raises an alert. */
-  private async metaError(scope: AccountScope, error: { code: number | string; title?: string | undefined }): Promise<void> {
-    this.metrics.metaErrors.inc({ code: String(error.code) });
-    const code = Number(error.code);
-    if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, error.title);
+  private async metaError(scope: AccountScope, metaCode: number | string, title: string | undefined): Promise<void> {
+    this.metrics.metaErrors.inc({ code: String(metaCode) });
+    const code = Number(metaCode);
+    if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, title);
   }
 }
 
