@@ -58,8 +58,9 @@ export function writeSandboxSeed(dataDir) {
 /**
  * The SMS side of the simulator serves its demo seed (`demoSmsSeed()` in libs/sms-simulator):
  * its first account and that account's two numbers, one per environment. Read from the lib
- * itself (TypeScript, through the installed @swc-node/register) rather than copied, so the
- * sandbox follows the seed; the Auth Token only travels through this pipe.
+ * itself (TypeScript, through the installed @swc-node/register, with the workspace's path
+ * mapping for the libs it imports) rather than copied, so the sandbox follows the seed; the
+ * Auth Token only travels through this pipe.
  */
 export function demoSmsAccount() {
   const program = [
@@ -67,7 +68,11 @@ export function demoSmsAccount() {
     'const account = demoSmsSeed().accounts.find((candidate) => candidate.accountSid === SMS_DEMO_IDS.accountSid);',
     'process.stdout.write(JSON.stringify({ accountSid: account.accountSid, authToken: account.authToken, numbers: { live: SMS_DEMO_IDS.number, test: SMS_DEMO_IDS.secondNumber } }));',
   ].join('\n');
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', program], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', program], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json' },
+  });
   if (result.status !== 0) throw new Error(`reading the SMS simulator's demo seed failed: ${result.stderr.trim().split('\n')[0]}`);
   return JSON.parse(result.stdout);
 }
