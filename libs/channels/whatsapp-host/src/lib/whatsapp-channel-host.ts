@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
 import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
@@ -6,6 +7,7 @@ import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, 
 import { SendLimiter } from '@switchboard/rate-limiting';
 import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext } from '@switchboard/tenancy';
+import { DataSource } from 'typeorm';
 import { ConversationWindowsService } from './conversation-windows.service';
 import { SenderDirectory } from './sender-directory.service';
 
@@ -37,6 +39,7 @@ export class WhatsAppChannelHost implements ChannelHost {
     private readonly numbers: PhoneNumbersService,
     private readonly limiter: SendLimiter,
     private readonly templates: TemplatePreSendService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async resolveSender(scope: ChannelScope, from: string | undefined, options: { fresh?: boolean } = {}): Promise<ResolvedSender | null> {
@@ -128,6 +131,12 @@ export class WhatsAppChannelHost implements ChannelHost {
 
   async pause(message: MessageEntity, reason: string): Promise<boolean> {
     return this.wabas.markTokenRejected(await this.wabas.require(message.tenantId, message.accountId ?? ''), reason);
+  }
+
+  /** Meta's webhooks stored by then and not processed yet (webhook ingest's inbox): one indexed probe. */
+  async reportsPendingSince(at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM webhook_inbox WHERE state = 'pending' AND received_at <= $1 LIMIT 1`, [at]);
+    return rows.length > 0;
   }
 
   private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {

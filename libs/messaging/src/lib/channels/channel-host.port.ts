@@ -63,6 +63,12 @@ export interface ChannelHost {
   recordAccepted(message: MessageEntity, usage: { maxPercentage: number; estimatedTimeToRegainAccessMs: number } | undefined): Promise<void>;
   /** The vendor refused the account's credentials: hold its sends until they are replaced; true when this call paused it. */
   pause(message: MessageEntity, reason: string): Promise<boolean>;
+  /**
+   * Whether vendor reports received up to `at` are still waiting to be applied (WhatsApp's
+   * webhook inbox): a "not delivered within" deadline waits for them, so a `delivered` that
+   * arrived in time is never outrun by the fallback.
+   */
+  reportsPendingSince(at: Date): Promise<boolean>;
 }
 
 /** Every bound ChannelHost, by channel id. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { ChannelConnections } from '../connections/channel-connections.service';
-import { CHANNEL_ROUTES, MESSAGING_SETTINGS, CHANNEL_REGISTRY, type ChannelRoutes, type MessagingSettings } from '../messaging.constants';
+import { CHANNEL_REGISTRY, CHANNEL_ROUTES, type ChannelRoutes } from '../messaging.constants';
 import type { MessageEntity } from '../persistence/message.entity';
 import type { ChannelHost, ChannelPermit, ChannelScope, PreparedSend, ResolvedSender, SendConfig } from './channel-host.port';
 
@@ -72,6 +72,10 @@ export class ConnectionChannelHosts {
       },
       async pause(message: MessageEntity, reason: string): Promise<boolean> {
         return message.accountId !== null && connections.pause(message.accountId, reason);
+      },
+      // Callbacks of connection channels are applied on receipt: none wait.
+      async reportsPendingSince(): Promise<boolean> {
+        return false;
       },
     };
   }

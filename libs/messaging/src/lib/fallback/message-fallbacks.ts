@@ -41,6 +41,8 @@ export function isUndeliverable(error: Pick<MessageError, 'category'>): boolean 
 
 /** How long a deadline whose channel is still mid-call waits before it looks again. */
 const IN_FLIGHT_RECHECK_MS = 2000;
+/** How long a deadline waits while reports received before it are still being applied. */
+const REPORTS_RECHECK_MS = 1000;
 
 const withinMs = (step: RouteStep | undefined): number | null =>
   step && step.when.includes('not_delivered') && step.withinSeconds !== undefined ? step.withinSeconds * 1000 : null;
@@ -50,7 +52,8 @@ const withinMs = (step: RouteStep | undefined): number | null =>
  * `fallback`, else the environment's policy) into checked steps stored with the message.
  * A trigger (a recipient-class send failure, a terminal `failed` status, a "not delivered
  * within" deadline) moves the message to the next step in one conditional statement: only
- * while the message is still on the step the trigger saw and was not delivered or read.
+ * while the message is still on the step the trigger saw and was not delivered or read; a
+ * deadline waits for the reports its channel received before it (WhatsApp's webhook inbox).
  * So a duplicated or replayed report never starts a second fallback, and a late
  * `delivered`/`read` of the first channel (which clears the deadline) cancels a pending one.
  * The timeline keeps every event with its channel and step.
@@ -140,6 +143,11 @@ export class MessageFallbacks {
    * first: a wait of a few seconds is answered).
    */
   async fireDeadline(messageId: string, step: number): Promise<{ started: boolean; waitMs?: number }> {
+    // Reports that reached the gateway before the deadline decide first, however long their processing takes.
+    const waiting = await this.dataSource.manager.findOne(MessageEntity, { where: { id: messageId, routeStep: step } });
+    if (waiting?.fallbackDueAt && waiting.fallbackDueAt.getTime() <= Date.now() && (await this.hosts.get(waiting.channel).reportsPendingSince(waiting.fallbackDueAt))) {
+      return { started: false, waitMs: REPORTS_RECHECK_MS };
+    }
     const result = await this.dataSource.transaction(async (manager): Promise<{ next: StartedFallback | null; waitMs?: number }> => {
       const message = await manager.findOne(MessageEntity, { where: { id: messageId, routeStep: step }, lock: { mode: 'pessimistic_write' } });
       if (!message || !message.fallbackDueAt || ['delivered', 'read'].includes(message.status)) return { next: null };
