@@ -53,10 +53,14 @@ export function startNode(script: string, env: Record<string, string | undefined
   };
 }
 
-/** Polls a URL until it answers with the wanted status (any 2xx by default). */
+/**
+ * Polls a URL until it answers with the wanted status (any 2xx by default). The default wait
+ * covers an app booting while another spec installs and builds a fresh clone beside it on the
+ * same two cores (the sandbox spec), which took a gateway past 30 s.
+ */
 export async function waitFor(
   url: string,
-  { timeoutMs = 30000, status }: { timeoutMs?: number; status?: number } = {},
+  { timeoutMs = 90_000, status }: { timeoutMs?: number; status?: number } = {},
 ): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
