@@ -101,13 +101,11 @@ export class WhatsAppChannelHost implements ChannelHost {
     });
   }
 
-  async paused(message: MessageEntity): Promise<boolean> {
+  /** One read of the WABA: held while Meta refuses its token, else its token and Graph client. */
+  async sendConfig(message: MessageEntity): Promise<SendConfig | null> {
     const waba = await this.wabas.require(message.tenantId, message.accountId ?? '');
-    return waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired';
-  }
-
-  async sendConfig(message: MessageEntity): Promise<SendConfig> {
-    const access = await this.wabas.access(await this.wabas.require(message.tenantId, message.accountId ?? ''));
+    if (waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired') return null;
+    const access = await this.wabas.access(waba);
     return { config: { accessToken: access.accessToken, graph: access.graph } };
   }
 

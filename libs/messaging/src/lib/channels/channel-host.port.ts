@@ -51,10 +51,11 @@ export interface ChannelHost {
   prepare(scope: ChannelScope, sender: ResolvedSender, recipient: string, message: unknown, options: { recheck: boolean }): Promise<PreparedSend>;
   /** Re-check a stored message before it goes (it waited): null when it may go. */
   recheck(message: MessageEntity): Promise<SwitchboardError | null>;
-  /** True while the account may not send (its credentials were refused). */
-  paused(message: MessageEntity): Promise<boolean>;
-  /** The plugin's config for this message's send (credentials decrypted). */
-  sendConfig(message: MessageEntity): Promise<SendConfig>;
+  /**
+   * The plugin's config for this message's send (credentials decrypted), read once per step;
+   * null while the account may not send (its credentials were refused).
+   */
+  sendConfig(message: MessageEntity): Promise<SendConfig | null>;
   /** The vendor's limits, taken right before the call. */
   acquire(message: MessageEntity, businessInitiated: boolean): Promise<ChannelPermit>;
   /** Whether the send opens a conversation (it is business-initiated); throttles only. */

@@ -54,11 +54,9 @@ export class ConnectionChannelHosts {
       async recheck(): Promise<SwitchboardError | null> {
         return null;
       },
-      async paused(message: MessageEntity): Promise<boolean> {
-        return message.accountId !== null && (await connections.isPaused(message.accountId));
-      },
-      async sendConfig(message: MessageEntity): Promise<SendConfig> {
+      async sendConfig(message: MessageEntity): Promise<SendConfig | null> {
         const connection = await connectionOf(message);
+        if (connection.pausedAt !== null) return null;
         return { config: await connections.config(connection), statusCallbackUrl: routes.statusCallbackUrl(channel, connection.id, message.id) };
       },
       async acquire(): Promise<ChannelPermit> {

@@ -5,7 +5,7 @@ import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { parseInput, ShortLivedCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TenantVaultScope, type TokenVault } from '@switchboard/token-vault';
-import { IsNull, Not, type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { z } from 'zod';
 import { CHANNEL_REGISTRY } from '../messaging.constants';
 import { ChannelConnectionEntity } from './channel-connection.entity';
@@ -150,10 +150,6 @@ export class ChannelConnections {
     const result = await this.rows.update({ id, pausedAt: IsNull() }, { pausedAt: new Date(), pausedReason: reason.slice(0, 500) });
     this.cache.clear();
     return (result.affected ?? 0) > 0;
-  }
-
-  async isPaused(id: string): Promise<boolean> {
-    return this.rows.exists({ where: { id, pausedAt: Not(IsNull()) } });
   }
 
   private load(scope: ConnectionScope): Promise<ChannelConnectionEntity[]> {

@@ -15,6 +15,7 @@ import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from '..
 import { MessageEntity } from '../persistence/message.entity';
 import { MessageStatusService } from '../status/message-status.service';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
+import { optOutReason } from '../status/opt-out';
 import { SuppressionsService } from '../suppressions.service';
 import { CircuitBreaker } from './circuit-breaker';
 import { decideAfterFailure, withJitter } from './send-decision';
@@ -122,7 +123,8 @@ export class MessageSender {
     }
 
     const host = this.hosts.get(message.channel);
-    if (await host.paused(message)) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
+    const sendConfig = await host.sendConfig(message);
+    if (!sendConfig) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
     if (now().getTime() - (message.scheduledAt ?? message.createdAt).getTime() > RECHECK_AFTER_MS) {
       const refusal = await this.checks.check(message);
       if (refusal) return this.fail(message, refusal, now(), false);
@@ -130,7 +132,6 @@ export class MessageSender {
     const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
     const permit = await this.circuit.acquire(circuitKey);
     if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
-    const sendConfig = await host.sendConfig(message);
     const businessInitiated = await host.businessInitiated(message);
     const started = now();
     if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
@@ -240,15 +241,15 @@ export class MessageSender {
     });
     await this.transitions.publish(ended, message.id, at, 'failed', stored);
     if (next) await this.fallbacks.started(next);
-    if (countsAttempt) await this.suppressAfterFailure(message, error);
+    if (countsAttempt) await this.suppressAfterFailure(message, error, stored);
     return this.count({ kind: 'done', outcome: 'failed' }, error.code);
   }
 
   /** An opt-out the vendor reported (Meta 131050, an SMS STOP) at once; other recipient failures once they repeat. */
-  private async suppressAfterFailure(message: MessageEntity, error: SwitchboardError): Promise<void> {
+  private async suppressAfterFailure(message: MessageEntity, error: SwitchboardError, stored: MessageError): Promise<void> {
     const scope = { tenantId: message.tenantId, environment: message.environment };
     if (error.code === 'recipient_suppressed') {
-      await this.suppressions.addAutomatic(scope, message.to, describeVendorError(error), 'worker', message.channel);
+      await this.suppressions.addAutomatic(scope, message.to, optOutReason(stored), 'worker', message.channel);
       return;
     }
     if (error.classification?.category !== 'recipient') return;
@@ -270,10 +271,4 @@ export class MessageSender {
     this.metrics.outcomes.inc({ outcome: step.kind === 'done' ? step.outcome : step.reason, reason });
     return step;
   }
-}
-
-/** The vendor's words for a suppression reason: Meta's or the channel vendor's code, then the message. */
-function describeVendorError(error: SwitchboardError): string {
-  const vendor = error.meta ? `Meta ${error.meta.code}` : error.classification?.provider ? `${error.classification.provider.channel} ${error.classification.provider.code}` : error.code;
-  return `${vendor}: ${error.message}`;
 }

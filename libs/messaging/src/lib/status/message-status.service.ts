@@ -12,7 +12,7 @@ import { MessageEntity } from '../persistence/message.entity';
 import type { MessageStatusChange } from '../status-feed/message-status-change';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { MessageEvents } from './message-events';
-import { recordOptOut } from './opt-out';
+import { optOutReason, recordOptOut } from './opt-out';
 import { PendingStatusEntity } from './pending-status.entity';
 import { MessageFallbacks, type StartedFallback } from '../fallback/message-fallbacks';
 import { showsChannels } from '../http/message-views';
@@ -288,7 +288,7 @@ export class MessageStatusService {
       });
     }
     if (error?.code === 'recipient_suppressed') {
-      await recordOptOut(manager, { ...message, channel: update.channel }, message.to, `${error.meta ? `Meta ${error.meta.code}` : error.provider ? `${error.provider.channel} ${error.provider.code}` : error.code}: ${error.message}`);
+      await recordOptOut(manager, { ...message, channel: update.channel }, message.to, optOutReason(error));
     }
     const fallback = forward && error ? await this.fallbacks.onFailedStatus(manager, message, error) : null;
     return { outcome: forward ? 'applied' : 'recorded', error, inserted: !repeatedSent, fallback };

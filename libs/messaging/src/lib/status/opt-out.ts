@@ -1,3 +1,4 @@
+import type { MessageError } from '@switchboard/error-taxonomy';
 import type { Environment } from '@switchboard/tenancy';
 import type { EntityManager } from 'typeorm';
 import { SuppressionEntity, type SuppressionSource } from '../persistence/suppression.entity';
@@ -32,4 +33,10 @@ export function recordOptOut(manager: EntityManager, scope: { tenantId: string; 
 /** An opt-in (an SMS START): the channel's automatic suppression of the address goes; manual entries stay. */
 export async function recordOptIn(manager: EntityManager, scope: { tenantId: string; environment: Environment; channel: string }, address: string): Promise<void> {
   await manager.delete(SuppressionEntity, { tenantId: scope.tenantId, environment: scope.environment, waId: address, channel: scope.channel, source: 'webhook' });
+}
+
+/** A suppression's reason in the vendor's words: Meta's or the channel vendor's code, then the message. */
+export function optOutReason(error: Pick<MessageError, 'code' | 'message' | 'meta' | 'provider'>): string {
+  const vendor = error.meta ? `Meta ${error.meta.code}` : error.provider ? `${error.provider.channel} ${error.provider.code}` : error.code;
+  return `${vendor}: ${error.message}`;
 }
