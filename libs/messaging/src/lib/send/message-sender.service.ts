@@ -7,19 +7,21 @@ import { SwitchboardError, classify, classifyMetaCode, messageErrorOf, type Mess
 import { currentTraceparent } from '@switchboard/telemetry';
 import { DataSource, MoreThan, Raw, Repository } from 'typeorm';
 import { ChannelHosts } from '../channels/channel-hosts';
+import type { ChannelHost, SendConfig } from '../channels/channel-host.port';
 import { channelLoggerOf } from '../channels/channel-logger';
 import { SendTimeChecks } from '../checks/send-time-checks';
 import { MessageFallbacks } from '../fallback/message-fallbacks';
 import { MessageJobs } from '../message-jobs.service';
 import { CHANNEL_REGISTRY, MESSAGING_SETTINGS, type MessagingSettings } from '../messaging.constants';
 import { MessageEntity } from '../persistence/message.entity';
+import type { MessageStatus } from '../persistence/message-status';
 import { MessageStatusService } from '../status/message-status.service';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { optOutReason } from '../status/opt-out';
 import { SuppressionsService } from '../suppressions.service';
 import { CircuitBreaker } from './circuit-breaker';
 import { decideAfterFailure, withJitter } from './send-decision';
-import { MessageTransitions } from './message-transitions';
+import { MessageTransitions, type Claimed } from './message-transitions';
 import { SendMetrics } from './send.metrics';
 import { SEND_CIRCUIT_BREAKER } from './send.constants';
 
@@ -100,60 +102,35 @@ export class MessageSender {
   }
 
   private async step(messageId: string, retry: number, routeStep: number, now: () => Date): Promise<SendStep> {
-    const message = await this.messages.findOneBy({ id: messageId });
-    if (!message || !['queued', 'sending'].includes(message.status) || message.providerMessageId !== null) {
-      return this.count({ kind: 'done', outcome: 'skipped' }, message ? message.status : 'missing');
-    }
-    // A job from before a retry or a fallback (say, one waiting out a reconcile window when the
-    // vendor's `failed` came) must not send beside the new job of the message.
-    if (message.retries !== retry || message.routeStep !== routeStep) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
+    const started = now();
+    const claim = await this.claim(messageId, retry, routeStep, started, now);
+    if ('kind' in claim) return claim;
+    const { message, previousStatus } = claim;
     trace.getActiveSpan()?.setAttributes({
       'switchboard.tenant_id': message.tenantId,
       'switchboard.environment': message.environment,
       'switchboard.message_id': message.id,
       'switchboard.channel': message.channel,
     });
-
-    if (message.attemptStartedAt !== null) {
-      // The last call's outcome is unknown (timeout or crash): its status report, matched by our
-      // message id, may still record it. Resend only once the window passed.
-      const waitMs = message.attemptStartedAt.getTime() + this.settings.send.reconcileWindowMs - now().getTime();
-      if (waitMs > 0) return this.count({ kind: 'delay', delayMs: waitMs, reason: 'reconcile' });
-      this.logger.warn({ messageId, attempts: message.attempts }, 'no status arrived for an attempt with an unknown outcome; sending again');
-    }
-
     const host = this.hosts.get(message.channel);
-    const sendConfig = await host.sendConfig(message);
-    if (!sendConfig) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
-    if (now().getTime() - (message.scheduledAt ?? message.createdAt).getTime() > RECHECK_AFTER_MS) {
-      const refusal = await this.checks.check(message);
-      if (refusal) return this.fail(message, refusal, now(), false);
-    }
     const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
-    const permit = await this.circuit.acquire(circuitKey);
-    if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
-    const businessInitiated = await host.businessInitiated(message);
-    const started = now();
-    if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
-    // The permit is taken last, right before the call: a permit that waits on the database
-    // arrives at the vendor later than granted, and several such land in one second (130429).
-    let limit;
+    let gate: SendStep | SendConfig;
     try {
-      limit = await host.acquire(message, businessInitiated);
+      gate = await this.gates(message, host, circuitKey, now);
     } catch (error) {
-      await this.releaseUnsent(message.id, started);
+      await this.releaseUnsent(message.id, started, previousStatus);
       throw error;
     }
-    if (!limit.ok) {
-      await this.transitions.release(message.id, started);
-      return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
+    if ('kind' in gate) {
+      // A step that waits gives the claim back: the row reads as before it.
+      if (gate.kind === 'delay') await this.transitions.release(message.id, started, previousStatus);
+      return gate;
     }
-    // A send leaves at its slot, not before: leaving early would undo the number's spacing. A late
-    // one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
-    if (limit.holdMs > 0) await sleep(limit.holdMs);
+    const sendConfig = gate;
 
     const plugin = this.channels.get(message.channel);
     const traceparent = currentTraceparent();
+    const callStarted = now();
     let result;
     try {
       result = await plugin.send(
@@ -169,12 +146,12 @@ export class MessageSender {
         },
       );
     } catch (thrown) {
-      this.metrics.sendDuration.observe({ outcome: 'error' }, (now().getTime() - started.getTime()) / 1000);
+      this.metrics.sendDuration.observe({ outcome: 'error' }, (now().getTime() - callStarted.getTime()) / 1000);
       return this.onFailure(message, toError(thrown, plugin.classifyError.bind(plugin)), now());
     }
-    this.metrics.sendDuration.observe({ outcome: 'sent' }, (now().getTime() - started.getTime()) / 1000);
+    this.metrics.sendDuration.observe({ outcome: 'sent' }, (now().getTime() - callStarted.getTime()) / 1000);
     // The provider id first: once it is stored, a throw below only costs a retried job that finds the row sent.
-    await this.transitions.sent(message.id, now(), {
+    const recorded = await this.transitions.sent(message.id, now(), {
       providerMessageId: result.providerMessageId,
       providerStatus: result.providerStatus,
       sendTraceparent: traceparent ?? null,
@@ -182,17 +159,65 @@ export class MessageSender {
     await this.circuit.recordSuccess(circuitKey);
     await host.recordAccepted(message, result.usage);
     // A status report may have come before the provider id was stored: it waits in the pending table.
-    await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
+    if (recorded.pendingStatuses) await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
     return this.count({ kind: 'done', outcome: 'sent' });
+  }
+
+  /**
+   * Every gate between the claim and the call, in order: the account's pause (one read of it,
+   * which also gives the send's config), the recheck of a message that waited, the circuit,
+   * and the vendor's limits. The permit is taken last, right before the call: a permit that
+   * waits on the database arrives at the vendor later than granted, and several such land in
+   * one second (130429). A send then leaves at its slot, not before: leaving early would undo
+   * the number's spacing.
+   */
+  private async gates(message: MessageEntity, host: ChannelHost, circuitKey: string, now: () => Date): Promise<SendStep | SendConfig> {
+    const sendConfig = await host.sendConfig(message);
+    if (!sendConfig) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
+    if (now().getTime() - (message.scheduledAt ?? message.createdAt).getTime() > RECHECK_AFTER_MS) {
+      const refusal = await this.checks.check(message);
+      if (refusal) return this.fail(message, refusal, now(), false);
+    }
+    const permit = await this.circuit.acquire(circuitKey);
+    if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
+    const limit = await host.acquire(message, await host.businessInitiated(message));
+    if (!limit.ok) return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
+    // A late one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
+    if (limit.holdMs > 0) await sleep(limit.holdMs);
+    return sendConfig;
+  }
+
+  /**
+   * The message claimed for this step in one statement, or the step's answer when the row is
+   * not this job's to send: gone or past sending, superseded by a retry or a fallback (a job
+   * from before must not send beside the new one), or an earlier call whose outcome is unknown
+   * (timeout or crash) whose status report, matched by our message id, may still come: it is
+   * sent again only once the reconcile window has passed.
+   */
+  private async claim(messageId: string, retry: number, routeStep: number, started: Date, now: () => Date): Promise<Claimed | SendStep> {
+    const claimed = await this.transitions.claim(messageId, { retry, routeStep, attemptStartedAt: null }, started);
+    if (claimed) return claimed;
+    const message = await this.messages.findOneBy({ id: messageId });
+    if (!message || !['queued', 'sending'].includes(message.status) || message.providerMessageId !== null) {
+      return this.count({ kind: 'done', outcome: 'skipped' }, message ? message.status : 'missing');
+    }
+    if (message.retries !== retry || message.routeStep !== routeStep) return this.count({ kind: 'done', outcome: 'skipped' }, 'superseded');
+    if (message.attemptStartedAt !== null) {
+      const waitMs = message.attemptStartedAt.getTime() + this.settings.send.reconcileWindowMs - now().getTime();
+      if (waitMs > 0) return this.count({ kind: 'delay', delayMs: waitMs, reason: 'reconcile' });
+      this.logger.warn({ messageId, attempts: message.attempts }, 'no status arrived for an attempt with an unknown outcome; sending again');
+    }
+    const again = await this.transitions.claim(messageId, { retry, routeStep, attemptStartedAt: message.attemptStartedAt }, started);
+    return again ?? this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
   }
 
   /**
    * The call never left: the attempt mark goes, so the retried job does not wait out a reconcile
    * window for nothing. When even that statement fails the mark stays, which only delays the resend.
    */
-  private async releaseUnsent(id: string, startedAt: Date): Promise<void> {
+  private async releaseUnsent(id: string, startedAt: Date, status: MessageStatus): Promise<void> {
     try {
-      await this.transitions.release(id, startedAt);
+      await this.transitions.release(id, startedAt, status);
     } catch (error) {
       this.logger.warn({ messageId: id, reason: error instanceof Error ? error.message : String(error) }, 'could not release the attempt of an unsent step');
     }
