@@ -8,3 +8,4 @@ export * from './lib/openapi';
 export * from './lib/short-lived-cache';
 export * from './lib/storage-unavailable';
 export * from './lib/static-site';
+export * from './lib/http-cluster';

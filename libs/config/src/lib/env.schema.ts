@@ -57,6 +57,11 @@ export const coreEnvSchema = z.object({
 export const httpEnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Gateway processes serving PORT together (node:cluster), each with its own pools, sharing
+   * only Postgres and Redis; `auto`: one per CPU core.
+   */
+  GATEWAY_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
 export const workerHttpEnvSchema = z.object({
