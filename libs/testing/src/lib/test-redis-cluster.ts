@@ -13,6 +13,8 @@ export interface TestRedisCluster {
   readonly ports: readonly number[];
   /** Keys stored on each master (DBSIZE), in the order of `ports`. */
   keysPerMaster(): Promise<number[]>;
+  /** The keys matching a glob on every master (SCAN MATCH). */
+  keys(pattern: string): Promise<string[]>;
   /** Kills the servers and removes their files. */
   close(): Promise<void>;
 }
@@ -50,6 +52,10 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
       url: `redis-cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
       ports,
       keysPerMaster: () => Promise.all(ports.map(async (port) => Number(await cli(port, 'DBSIZE')))),
+      keys: async (pattern) => {
+        const found = await Promise.all(ports.map((port) => cli(port, '--scan', '--pattern', pattern)));
+        return found.flatMap((lines) => lines.split('\n')).filter((key) => key.length > 0);
+      },
       close,
     };
   } catch (error) {
