@@ -20,9 +20,10 @@ export interface TestRedisCluster {
 }
 
 const MASTERS = 3;
-// A node also listens on its port + 10000 (the cluster bus), which must be a port too.
-const LOWEST_PORT = 20_000;
-const PORT_SPAN = 20_000;
+// A node also listens on its port + 10000 (the cluster bus). Both stay below Linux's ephemeral
+// range (32768+), where an outgoing connection could take a port between the check and the bind.
+const LOWEST_PORT = 10_000;
+const PORT_SPAN = 12_000;
 
 /**
  * A Redis Cluster of the test's own: three masters without replicas on loopback, no
