@@ -116,7 +116,7 @@ describe('Redis Cluster (built gateway + worker on a three-master cluster, simul
   it('keeps queue keys under the hash-tagged prefix and the send limits under the WABA\'s tag', async () => {
     expect((await cluster.keys('{sb}:messages:*')).length).toBeGreaterThan(0);
     expect(await cluster.keys('sb:messages:*')).toEqual([]);
-    expect((await cluster.keys(`sb:rl:{${DEMO_IDS.wabaId}}:tp:${DEMO_IDS.phoneNumberId}`)).length).toBe(1);
+    expect((await cluster.keys(`sb:rl:{${DEMO_IDS.wabaId}}:*`)).length).toBeGreaterThan(0);
   });
 
   it('completes the pipeline probe (QueueEvents on the cluster)', async () => {
