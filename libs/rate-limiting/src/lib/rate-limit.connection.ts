@@ -1,16 +1,16 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@switchboard/redis';
 import { RATE_LIMITING_SETTINGS, type RateLimitingSettings } from './rate-limiting.constants';
 import { SEND_ACQUIRE_SCRIPT } from './send-acquire.script';
 import { TENANT_QUOTA_SCRIPT } from './tenant-quota.script';
 
 type Reply = Promise<unknown>;
 
-/** The client with our Lua commands (loaded once with EVALSHA, re-sent on NOSCRIPT by ioredis). */
-export interface RateLimitRedis extends Redis {
+/** The client (server or cluster) with our Lua commands (loaded once with EVALSHA, re-sent on NOSCRIPT by ioredis). */
+export type RateLimitRedis = RedisClient & {
   sendAcquire(...keysThenArgs: Array<string | number>): Reply;
   tenantQuota(key: string, windowMs: number): Reply;
-}
+};
 
 /**
  * One connection per process for every limit. Commands fail after one reconnect
@@ -24,11 +24,10 @@ export class RateLimitConnection implements OnModuleDestroy {
   readonly keyPrefix: string;
 
   constructor(@Inject(RATE_LIMITING_SETTINGS) settings: RateLimitingSettings) {
-    const redis = new Redis(settings.redisUrl, {
+    const redis = createRedisClient(settings.redisUrl, {
       maxRetriesPerRequest: 1,
       commandTimeout: 1_000,
       connectionName: 'switchboard-rate-limiting',
-      disableClientInfo: true,
       retryStrategy: (times) => Math.min(times * 200, 5_000),
     });
     // Errors surface on the commands; the connection keeps reconnecting on its own.

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hashTag } from '@switchboard/redis';
 import { uniqueUserLimitOfTier } from './messaging-limit-tier';
 import { RateLimitConnection } from './rate-limit.connection';
 import {
@@ -34,15 +35,14 @@ export class SendLimiter {
   async acquire(request: SendPermitRequest): Promise<SendPermit> {
     const mps = request.mps && request.mps > 0 ? request.mps : DEFAULT_MPS;
     const limit = request.businessInitiated ? uniqueUserLimitOfTier(request.portfolioTier) : null;
-    const k = this.connection.keyPrefix;
+    const k = this.keysOf(request.wabaId, request.portfolioKey);
     const number = request.phoneNumberId;
-    const portfolio = request.portfolioKey ?? request.wabaId;
     const reply = (await this.connection.redis.sendAcquire(
       `${k}:tp:${number}`,
       `${k}:tp:${number}:next`,
       `${k}:pair:${number}:${request.recipient}`,
-      `${k}:pf:${portfolio}`,
-      `${k}:pf:${portfolio}:next`,
+      `${k}:pf`,
+      `${k}:pf:next`,
       `${k}:usage:${request.wabaId}`,
       `${k}:pace:${request.wabaId}`,
       this.clock?.() ?? 0,
@@ -66,9 +66,20 @@ export class SendLimiter {
   /**
    * Keeps the latest Graph usage of a WABA for every worker. At 100 % sends wait until
    * the report expires (at least Graph's regain time); above the threshold they are spaced.
+   * `portfolioKey` is the one its sends pass to acquire.
    */
-  async recordGraphUsage(wabaId: string, usage: GraphUsageReport): Promise<void> {
+  async recordGraphUsage(wabaId: string, usage: GraphUsageReport, portfolioKey?: string): Promise<void> {
     const ttlMs = Math.max(this.limits.usageTtlMs, usage.estimatedTimeToRegainAccessMs);
-    await this.connection.redis.set(`${this.connection.keyPrefix}:usage:${wabaId}`, String(usage.maxPercentage), 'PX', ttlMs);
+    const k = this.keysOf(wabaId, portfolioKey);
+    await this.connection.redis.set(`${k}:usage:${wabaId}`, String(usage.maxPercentage), 'PX', ttlMs);
+  }
+
+  /**
+   * Where the keys of a send's limits live: one acquire touches the number's, the pair's, the
+   * portfolio's and the WABA's keys, so all of them carry the portfolio's hash tag and stay on
+   * one slot of a Redis Cluster (a portfolio's numbers and WABAs share one slot).
+   */
+  private keysOf(wabaId: string, portfolioKey: string | undefined): string {
+    return `${this.connection.keyPrefix}:${hashTag(portfolioKey ?? wabaId)}`;
   }
 }

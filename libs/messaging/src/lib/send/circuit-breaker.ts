@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { hashTag, type RedisClient } from '@switchboard/redis';
 
 export interface CircuitBreakerSettings {
   /** Failures within `windowMs` that open the circuit. */
@@ -48,7 +48,7 @@ return 0
  */
 export class CircuitBreaker {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly settings: CircuitBreakerSettings = DEFAULT_CIRCUIT_SETTINGS,
   ) {}
@@ -70,8 +70,9 @@ export class CircuitBreaker {
     await this.redis.del(...this.keys(wabaId));
   }
 
+  /** One hash tag: each script and the DEL touch all four, which must share a Redis Cluster slot. */
   private keys(wabaId: string): [string, string, string, string] {
-    const base = `${this.prefix}:circuit:${wabaId}`;
+    const base = `${this.prefix}:circuit:${hashTag(wabaId)}`;
     return [`${base}:failures`, `${base}:open`, `${base}:tripped`, `${base}:probe`];
   }
 }
