@@ -21,11 +21,17 @@ function busiestWindow(times: number[], windowMs = 1000): number {
 
 describe('SendLimiter (real Redis)', () => {
   let redis: TestRedis;
+  // The margin pinned at 30 ms (no departure is measured here, so every process reports the widest):
+  // at 80 mps one send slot every (1,000 + 30) / 80 ms, taken at most `hold` ms ahead.
+  const margin = 30;
+  const pinned: Partial<SendLimitSettings> = { throughputMaxMarginMs: margin };
+  const { throughputHoldMs: hold } = DEFAULT_SEND_LIMIT_SETTINGS;
+  const spacing = (1000 + margin) / 80;
   const connections: RateLimitConnection[] = [];
 
   /** A limiter on its own connection, like one worker process. */
   function worker(clock?: () => number, send?: Partial<SendLimitSettings>): SendLimiter {
-    const settings: RateLimitingSettings = { redisUrl: redis.url, prefix: redis.prefix, ...(clock ? { clock } : {}), ...(send ? { send } : {}) };
+    const settings: RateLimitingSettings = { redisUrl: redis.url, prefix: redis.prefix, ...(clock ? { clock } : {}), send: { ...pinned, ...send } };
     const connection = new RateLimitConnection(settings);
     connections.push(connection);
     return new SendLimiter(connection, settings);
@@ -41,7 +47,7 @@ describe('SendLimiter (real Redis)', () => {
   /** Fresh number and WABA per test, so tests never share limits. */
   function ids() {
     n += 1;
-    return { phoneNumberId: `1000${n}`, wabaId: `2000${n}` };
+    return { phoneNumberId: `1000${n}`, wabaId: `2000${n}`, circuit: { key: `whatsapp:2000${n}`, probeMs: 30_000 } };
   }
 
   beforeAll(() => {
@@ -53,9 +59,10 @@ describe('SendLimiter (real Redis)', () => {
     await redis.cleanup();
   });
 
-  // Defaults at 80 mps: one send slot every (1,000 + margin) / 80 ms, taken at most `hold` ms ahead.
-  const { throughputMarginMs: margin, throughputHoldMs: hold } = DEFAULT_SEND_LIMIT_SETTINGS;
-  const spacing = (1000 + margin) / 80;
+  /** A granted send of a clean circuit, on the fake clock (the local slot is the slot). */
+  function granted(grantedAt: number, holdMs: number, marginMs = margin) {
+    return { ok: true, holdMs, circuit: 'closed', slot: { grantedAt, marginMs, localAt: grantedAt } };
+  }
 
   /** The closest two sends come (sorted times). */
   function closestGap(times: number[]): number {
@@ -82,10 +89,10 @@ describe('SendLimiter (real Redis)', () => {
       calls += 1;
       const permit = await (limiters[calls % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: job.recipient, businessInitiated: false });
       if (permit.ok) {
-        expect(permit.holdMs).toBe(permit.grantedAt - clock.now);
+        expect(permit.holdMs).toBe((permit.slot?.grantedAt ?? 0) - clock.now);
         expect(permit.holdMs).toBeGreaterThanOrEqual(0);
         expect(permit.holdMs).toBeLessThanOrEqual(hold);
-        sent.push(permit.grantedAt);
+        sent.push(permit.slot?.grantedAt ?? NaN);
       } else {
         expect(permit.reason).toBe('throughput');
         expect(permit.waitMs).toBeGreaterThan(0);
@@ -135,20 +142,20 @@ describe('SendLimiter (real Redis)', () => {
     const t0 = clock.now;
     const send = (i: number) => limiter.acquire({ ...sender, mps: 80, recipient: `44760${i}`, businessInitiated: false });
 
-    expect(await send(0)).toEqual({ ok: true, grantedAt: t0, holdMs: 0 });
+    expect(await send(0)).toEqual(granted(t0, 0));
     const atOnce = 1 + Math.floor(hold / spacing);
-    for (let i = 1; i < atOnce; i += 1) expect(await send(i)).toEqual({ ok: true, grantedAt: Math.ceil(t0 + i * spacing), holdMs: Math.ceil(t0 + i * spacing) - t0 });
+    for (let i = 1; i < atOnce; i += 1) expect(await send(i)).toEqual(granted(Math.ceil(t0 + i * spacing), Math.ceil(t0 + i * spacing) - t0));
     // The next slot is beyond the hold: come back when it is within it, and the next caller a step later.
     const next = t0 + atOnce * spacing;
     expect(await send(10)).toEqual({ ok: false, waitMs: Math.ceil(next - hold - t0), reason: 'throughput' });
     expect(await send(11)).toEqual({ ok: false, waitMs: Math.ceil(next + spacing - hold - t0), reason: 'throughput' });
     clock.now = Math.ceil(next - hold);
-    expect(await send(10)).toEqual({ ok: true, grantedAt: Math.ceil(next), holdMs: Math.ceil(next) - clock.now });
+    expect(await send(10)).toEqual(granted(Math.ceil(next), Math.ceil(next) - clock.now));
 
     // Ten idle seconds buy no burst: one send now, the next a step later.
     clock.now += 10_000;
-    expect(await send(20)).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0 });
-    expect(await send(21)).toMatchObject({ ok: true, grantedAt: Math.ceil(clock.now + spacing) });
+    expect(await send(20)).toEqual(granted(clock.now, 0));
+    expect(await send(21)).toMatchObject({ ok: true, slot: { grantedAt: Math.ceil(clock.now + spacing) } });
   });
 
   it('shares one number limit between two workers on two connections in real time', async () => {
@@ -162,7 +169,7 @@ describe('SendLimiter (real Redis)', () => {
         i += 1;
         const permit = await limiter.acquire({ ...sender, mps: 20, recipient: `${name}${i}`, businessInitiated: false });
         if (permit.ok) {
-          sent.push(permit.grantedAt);
+          sent.push(permit.slot?.grantedAt ?? NaN);
           await sleep(permit.holdMs);
         } else await sleep(Math.min(permit.waitMs, Math.max(0, stopAt - Date.now())));
       }
@@ -185,7 +192,7 @@ describe('SendLimiter (real Redis)', () => {
       for (;;) {
         const permit = await (limiters[i % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: `4474${i}`, businessInitiated: false });
         if (permit.ok) {
-          slots.push(permit.grantedAt);
+          slots.push(permit.slot?.grantedAt ?? NaN);
           return void (await sleep(permit.holdMs));
         }
         await sleep(permit.waitMs);
@@ -242,7 +249,7 @@ describe('SendLimiter (real Redis)', () => {
     const clock = fakeClock();
     const limiter = worker(clock.read);
     const sender = ids();
-    const otherNumber = { phoneNumberId: `${sender.phoneNumberId}9`, wabaId: sender.wabaId };
+    const otherNumber = { ...sender, phoneNumberId: `${sender.phoneNumberId}9` };
     const send = (recipient: string, businessInitiated = true, from = sender) =>
       limiter.acquire({ ...from, mps: 100_000, recipient, businessInitiated, portfolioTier: 'TIER_250' });
 
@@ -255,9 +262,9 @@ describe('SendLimiter (real Redis)', () => {
       clock.now += 1_000;
     }
     // A recipient already reached in the window does not count again.
-    expect(await send('44720000')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    expect(await send('44720000')).toEqual({ ...granted(clock.now, 0), portfolio: { used: 250, limit: 250, ratio: 1 } });
     // A reply inside an open window is not business-initiated: not counted, not held (its slot is the next ms).
-    expect(await send('44729999', false)).toEqual({ ok: true, grantedAt: clock.now + 1, holdMs: 1 });
+    expect(await send('44729999', false)).toEqual(granted(clock.now + 1, 1));
 
     // A new user waits until the oldest entry slides out; the next waiter for the one after.
     // 44720000 was messaged again just now, so the oldest is 44720001 (sent at first + 1 s).
@@ -267,7 +274,7 @@ describe('SendLimiter (real Redis)', () => {
     expect(next).toMatchObject({ ok: false, reason: 'portfolio_limit', waitMs: first + 2_000 + DAY - clock.now });
 
     clock.now = first + 1_000 + DAY;
-    expect(await send('44729998')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    expect(await send('44729998')).toEqual({ ...granted(clock.now, 0), portfolio: { used: 250, limit: 250, ratio: 1 } });
     expect((await send('44729997')).ok).toBe(false);
 
     // Unlimited tier: never held, no usage to report.

@@ -4,8 +4,10 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { trace } from '@opentelemetry/api';
 import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError, classify, classifyMetaCode, messageErrorOf, type MessageError } from '@switchboard/error-taxonomy';
+import { CircuitBreaker, SendLimiter, type CircuitGate } from '@switchboard/rate-limiting';
 import { currentTraceparent } from '@switchboard/telemetry';
 import { DataSource, MoreThan, Raw, Repository } from 'typeorm';
+import type { ChannelHost, ChannelPermit } from '../channels/channel-host.port';
 import { ChannelHosts } from '../channels/channel-hosts';
 import { channelLoggerOf } from '../channels/channel-logger';
 import { SendTimeChecks } from '../checks/send-time-checks';
@@ -17,7 +19,6 @@ import { MessageStatusService } from '../status/message-status.service';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { optOutReason } from '../status/opt-out';
 import { SuppressionsService } from '../suppressions.service';
-import { CircuitBreaker } from './circuit-breaker';
 import { decideAfterFailure, withJitter } from './send-decision';
 import { MessageTransitions } from './message-transitions';
 import { SendMetrics } from './send.metrics';
@@ -33,12 +34,19 @@ const RECIPIENT_FAILURES_BEFORE_SUPPRESSION = 3;
 const RECIPIENT_FAILURE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 // A message that waited longer than this (schedule, retry, backlog, pause) is checked again before it goes.
 const RECHECK_AFTER_MS = 60_000;
+// Slots a step takes when each one's send woke too late for it; then the job waits its turn again.
+const SLOTS_PER_STEP = 3;
 
 /** An error without a taxonomy classification (a refusal), in the stored shape; Meta's side when it maps to a code. */
 function refusalError(refusal: SwitchboardError): MessageError {
   const classification = refusal.classification ?? (refusal.meta ? classifyMetaCode(refusal.meta.code) : undefined);
   if (classification) return { ...messageErrorOf(classification), code: refusal.code, message: refusal.message };
   return { code: refusal.code, message: refusal.message, category: 'parameter', retryable: false, action: refusal.details?.[0]?.issue ?? 'Correct the message and send it again.' };
+}
+
+/** The circuit a message's sends pass: its channel account's (a WABA, a connection), else its sender's. */
+function circuitKeyOf(message: MessageEntity): string {
+  return `${message.channel}:${message.accountId ?? message.sender}`;
 }
 
 /** A plugin's failure as the taxonomy's error: thrown as one, or classified by the plugin. */
@@ -77,6 +85,7 @@ export class MessageSender {
     private readonly fallbacks: MessageFallbacks,
     private readonly jobs: MessageJobs,
     private readonly metrics: SendMetrics,
+    private readonly limiter: SendLimiter,
     feed: MessageStatusFeed,
   ) {
     this.transitions = new MessageTransitions(dataSource, feed);
@@ -129,28 +138,24 @@ export class MessageSender {
       const refusal = await this.checks.check(message);
       if (refusal) return this.fail(message, refusal, now(), false);
     }
-    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
-    const permit = await this.circuit.acquire(circuitKey);
-    if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
+    const circuitKey = circuitKeyOf(message);
     const businessInitiated = await host.businessInitiated(message);
     const started = now();
     if (!(await this.transitions.begin(message.id, started))) return this.count({ kind: 'done', outcome: 'skipped' }, 'moved_on');
-    // The permit is taken last, right before the call: a permit that waits on the database
-    // arrives at the vendor later than granted, and several such land in one second (130429).
+    // The permit (circuit and the vendor's limits, one Redis call) is taken last, right before
+    // the call: a permit that waits on the database arrives at the vendor later than granted.
     let limit;
     try {
-      limit = await host.acquire(message, businessInitiated);
+      limit = await this.permit(host, message, businessInitiated, this.circuit.gate(circuitKey));
     } catch (error) {
       await this.releaseUnsent(message.id, started);
       throw error;
     }
     if (!limit.ok) {
       await this.transitions.release(message.id, started);
-      return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
+      const delayMs = limit.reason === 'circuit_open' ? withJitter(limit.waitMs) : limit.waitMs;
+      return this.count({ kind: 'delay', delayMs, reason: limit.reason });
     }
-    // A send leaves at its slot, not before: leaving early would undo the number's spacing. A late
-    // one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
-    if (limit.holdMs > 0) await sleep(limit.holdMs);
 
     const plugin = this.channels.get(message.channel);
     const traceparent = currentTraceparent();
@@ -179,11 +184,27 @@ export class MessageSender {
       providerStatus: result.providerStatus,
       sendTraceparent: traceparent ?? null,
     });
-    await this.circuit.recordSuccess(circuitKey);
+    if (limit.circuit !== 'closed') await this.circuit.recordSuccess(circuitKey);
     await host.recordAccepted(message, result.usage);
     // A status report may have come before the provider id was stored: it waits in the pending table.
     await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
     return this.count({ kind: 'done', outcome: 'sent' });
+  }
+
+  /**
+   * A permit whose send leaves on time. A send leaves at its slot, not before (early would undo
+   * the number's spacing), and not after the slot's margin: a send that woke later could reach
+   * the vendor closer to the next sends than their spacing allows (Meta's 130429), so it gives
+   * the slot up and takes the next one.
+   */
+  private async permit(host: ChannelHost, message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
+    for (let slots = 1; ; slots += 1) {
+      const permit = await host.acquire(message, businessInitiated, circuit);
+      if (!permit.ok) return permit;
+      if (permit.holdMs > 0) await sleep(permit.holdMs);
+      if (this.limiter.depart(permit)) return permit;
+      if (slots === SLOTS_PER_STEP) return { ok: false, waitMs: 0, reason: 'late_for_slot' };
+    }
   }
 
   /**
@@ -203,7 +224,7 @@ export class MessageSender {
     trace.getActiveSpan()?.setAttributes({ 'switchboard.error_code': error.code, ...(metaCode !== undefined ? { 'meta.error_code': metaCode } : {}) });
     if (metaCode !== undefined) this.metrics.metaErrors.inc({ meta_code: String(metaCode) });
     const stored: MessageError = error.classification ? messageErrorOf(error.classification) : refusalError(error);
-    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
+    const circuitKey = circuitKeyOf(message);
     const decision = decideAfterFailure(error, message.attempts + 1);
     switch (decision.kind) {
       case 'pause_account': {
