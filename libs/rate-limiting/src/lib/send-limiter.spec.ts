@@ -3,7 +3,7 @@ import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import { RateLimitConnection } from './rate-limit.connection';
 import { DEFAULT_SEND_LIMIT_SETTINGS, type RateLimitingSettings, type SendLimitSettings } from './rate-limiting.constants';
 import { SendLimiter } from './send-limiter.service';
-import type { SendPermitRequest } from './send-limiter.types';
+import type { SendGrant, SendPermitRequest } from './send-limiter.types';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -311,5 +311,138 @@ describe('SendLimiter (real Redis)', () => {
     await limiter.recordGraphUsage(sender.wabaId, { maxPercentage: 10, estimatedTimeToRegainAccessMs: 0 });
     expect((await send(6)).ok).toBe(true);
     expect((await send(7)).ok).toBe(true);
+  });
+  describe('pacing by measured lateness (the margin)', () => {
+    /** A fixed pseudo-random sequence (LCG) per run, so a failure replays. */
+    function random(seed: number): (below: number) => number {
+      let state = seed;
+      return (below) => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        // The high bits: an LCG's low bits repeat with short periods.
+        return Math.floor(state / 2 ** 15) % below;
+      };
+    }
+
+    const { throughputTransitMs: transit, throughputMaxMarginMs: widest } = DEFAULT_SEND_LIMIT_SETTINGS;
+    const defaults: Partial<SendLimitSettings> = { throughputMaxMarginMs: widest };
+
+    interface Pacing {
+      /** How late (ms) worker `w` wakes after its n-th granted slot. */
+      late(w: number, permit: SendGrant, n: number): number;
+      /** From departure to Meta (ms); the limiter allows `transit`. */
+      transit(): number;
+      /** Which worker takes job `i` (default: alternately). */
+      workerOf?(job: number): number;
+      /** Send even when `depart` says the slot is missed (what the limiter must prevent). */
+      ignoreDeparture?: boolean;
+      settings?: Partial<SendLimitSettings>;
+    }
+
+    /**
+     * Two workers (limiters on their own connections, each its own process id and measurements) on
+     * one fake clock send `jobs` sends of one 80 mps number, like the send worker: a refused job
+     * comes back when told; a granted one holds until its slot, wakes `late` ms after it, asks
+     * `depart`, then reaches Meta `transit` ms later, or takes a new slot. Returns the arrival times
+     * at Meta, the departures refused as late, and each grant's margin.
+     */
+    async function paceOnFakeClock(jobs: number, pacing: Pacing): Promise<{ arrivals: number[]; missed: number; margins: number[] }> {
+      const clock = fakeClock();
+      const limiters = [worker(clock.read, { ...defaults, ...pacing.settings }), worker(clock.read, { ...defaults, ...pacing.settings })] as const;
+      const sender = ids();
+      interface Event { at: number; w: number; recipient: string; permit?: SendGrant }
+      const events: Event[] = [];
+      const schedule = (event: Event) => {
+        const index = events.findIndex((other) => other.at > event.at);
+        events.splice(index < 0 ? events.length : index, 0, event);
+      };
+      for (let i = 0; i < jobs; i += 1) schedule({ at: clock.now, w: pacing.workerOf?.(i) ?? i % 2, recipient: `4479${i}` });
+      const arrivals: number[] = [];
+      const margins: number[] = [];
+      let missed = 0;
+      for (let event = events.shift(); event; event = events.shift()) {
+        clock.now = event.at;
+        const limiter = limiters[event.w] as SendLimiter;
+        if (event.permit) {
+          const onTime = limiter.depart(event.permit);
+          if (onTime || pacing.ignoreDeparture) arrivals.push(clock.now + pacing.transit());
+          else {
+            missed += 1;
+            schedule({ at: clock.now, w: event.w, recipient: event.recipient });
+          }
+          continue;
+        }
+        const permit = await limiter.acquire({ ...sender, mps: 80, recipient: event.recipient, businessInitiated: false });
+        if (!permit.ok) {
+          schedule({ at: clock.now + permit.waitMs, w: event.w, recipient: event.recipient });
+          continue;
+        }
+        margins.push(permit.slot?.marginMs ?? NaN);
+        schedule({ at: clock.now + permit.holdMs + pacing.late(event.w, permit, margins.length), w: event.w, recipient: event.recipient, permit });
+      }
+      return { arrivals, missed, margins };
+    }
+
+    function rate(arrivals: number[]): number {
+      const sorted = [...arrivals].sort((a, b) => a - b);
+      return sorted.length / (((sorted.at(-1) as number) - (sorted[0] as number)) / 1000);
+    }
+
+    it('small lateness: the margin narrows to what the workers measured, never 81 at Meta in any second, >= 95 % of mps', async () => {
+      const draw = random(11);
+      const { arrivals, missed, margins } = await paceOnFakeClock(1_600, {
+        // Worker 0 wakes 0-3 ms after its slots, worker 1 0-6 ms; the way to Meta takes 0-5 ms.
+        late: (w) => draw(w === 0 ? 4 : 7),
+        transit: () => draw(transit + 1),
+      });
+      expect(arrivals).toHaveLength(1_600);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+      // The widest margin until each worker measured enough, then worker 1's quantile (6) plus transit.
+      expect(margins[0]).toBe(widest);
+      expect(margins.at(-1)).toBe(6 + transit);
+      expect(missed).toBe(0);
+      // (1,000 + 11) / 80 ms apart: 79.1/s once measured.
+      expect(rate(arrivals)).toBeGreaterThanOrEqual(76);
+    });
+
+    it('lateness beyond the widest margin: those sends take new slots instead of going late, and Meta never sees 81 in a second', async () => {
+      const draw = random(5);
+      const { arrivals, missed, margins } = await paceOnFakeClock(1_600, {
+        // Worker 1 is busy: 0-30 ms late, and one send in 20 is 60-200 ms late.
+        late: (w) => (w === 0 ? draw(4) : draw(20) === 0 ? 60 + draw(141) : draw(31)),
+        transit: () => draw(transit + 1),
+      });
+      expect(arrivals).toHaveLength(1_600);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+      expect(missed).toBeGreaterThan(0);
+      expect(margins.at(-1)).toBe(widest);
+      // Slots (1,000 + 50) / 80 ms apart less the missed ones.
+      expect(rate(arrivals)).toBeGreaterThanOrEqual(72);
+    });
+
+    it('a send that goes later than its margin could breach Meta\'s window: depart refuses it', async () => {
+      // Every send at its slot, but the 300th (the margin measured by then) wakes 100 ms late: with the next 80 on time,
+      // 81 land in one second.
+      const pacing: Pacing = { late: (_w, _p, n) => (n === 300 ? 100 : 0), transit: () => 0 };
+      const careless = await paceOnFakeClock(600, { ...pacing, ignoreDeparture: true });
+      expect(busiestWindow(careless.arrivals)).toBe(81);
+      const paced = await paceOnFakeClock(600, pacing);
+      expect(paced.missed).toBe(1);
+      expect(busiestWindow(paced.arrivals)).toBeLessThanOrEqual(80);
+    });
+
+    it('a margin that shrinks keeps the window: the slots granted with the wider one still count with it', async () => {
+      // Worker 1 sends the first hundred jobs, each as late as its margin allows (reaching Meta at slot + margin);
+      // worker 0 sends at its slots. Once worker 1's report expires (100 ms here), the number's margin drops
+      // from worker 1's to worker 0's while worker 1's last sends are still on their way.
+      const { arrivals, margins } = await paceOnFakeClock(600, {
+        workerOf: (job) => (job < 200 ? job % 2 : 0),
+        late: (w, permit) => (w === 1 ? (permit.slot?.marginMs ?? 0) - transit : 0),
+        transit: () => transit,
+        settings: { throughputMarginTtlMs: 100, throughputLatenessQuantile: 0.5, throughputMinSamples: 10 },
+      });
+      expect(margins[0]).toBe(widest);
+      expect(margins.at(-1)).toBe(transit);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+    });
   });
 });
