@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createRedisClient, type RedisClient } from '@switchboard/redis';
 import { RATE_LIMITING_SETTINGS, type RateLimitingSettings } from './rate-limiting.constants';
+import { CIRCUIT_ACQUIRE_SCRIPT, CIRCUIT_FAILURE_SCRIPT } from './circuit.script';
+import { RateLimitKeys } from './rate-limit.keys';
 import { SEND_ACQUIRE_SCRIPT } from './send-acquire.script';
 import { TENANT_QUOTA_SCRIPT } from './tenant-quota.script';
 
@@ -9,6 +11,8 @@ type Reply = Promise<unknown>;
 /** The client (server or cluster) with our Lua commands (loaded once with EVALSHA, re-sent on NOSCRIPT by ioredis). */
 export type RateLimitRedis = RedisClient & {
   sendAcquire(...keysThenArgs: Array<string | number>): Reply;
+  circuitAcquire(...keysThenArgs: Array<string | number>): Reply;
+  circuitFailure(...keysThenArgs: Array<string | number>): Reply;
   tenantQuota(key: string, windowMs: number): Reply;
 };
 
@@ -22,6 +26,8 @@ export type RateLimitRedis = RedisClient & {
 export class RateLimitConnection implements OnModuleDestroy {
   readonly redis: RateLimitRedis;
   readonly keyPrefix: string;
+  /** Every key the scripts touch. */
+  readonly keys: RateLimitKeys;
 
   constructor(@Inject(RATE_LIMITING_SETTINGS) settings: RateLimitingSettings) {
     const redis = createRedisClient(settings.redisUrl, {
@@ -32,10 +38,13 @@ export class RateLimitConnection implements OnModuleDestroy {
     });
     // Errors surface on the commands; the connection keeps reconnecting on its own.
     redis.on('error', () => undefined);
-    redis.defineCommand('sendAcquire', { numberOfKeys: 7, lua: SEND_ACQUIRE_SCRIPT });
+    redis.defineCommand('sendAcquire', { numberOfKeys: 13, lua: SEND_ACQUIRE_SCRIPT });
+    redis.defineCommand('circuitAcquire', { numberOfKeys: 4, lua: CIRCUIT_ACQUIRE_SCRIPT });
+    redis.defineCommand('circuitFailure', { numberOfKeys: 4, lua: CIRCUIT_FAILURE_SCRIPT });
     redis.defineCommand('tenantQuota', { numberOfKeys: 1, lua: TENANT_QUOTA_SCRIPT });
     this.redis = redis as RateLimitRedis;
     this.keyPrefix = `${settings.prefix}:rl`;
+    this.keys = new RateLimitKeys(this.keyPrefix);
   }
 
   get ready(): boolean {

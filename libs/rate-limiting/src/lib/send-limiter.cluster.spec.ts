@@ -7,7 +7,7 @@ import { TenantRequestQuota } from './tenant-request-quota.service';
 
 /**
  * The limits on a Redis Cluster of the test's own (three masters): each send-acquire call
- * touches seven keys, which must share one slot (the portfolio's hash tag) or the cluster
+ * touches thirteen keys, which must share one slot (the portfolio's hash tag) or the cluster
  * refuses the call; different portfolios spread over the masters.
  */
 describe('SendLimiter and tenant quota on a Redis Cluster', () => {
@@ -31,7 +31,7 @@ describe('SendLimiter and tenant quota on a Redis Cluster', () => {
   it('takes every limit in one call: throughput, pair rate, portfolio count and Graph usage of many WABAs', async () => {
     expect(connection.redis).toBeInstanceOf(Cluster);
     for (let waba = 0; waba < 20; waba += 1) {
-      const sender = { phoneNumberId: `1500${waba}`, wabaId: `2500${waba}`, mps: 1, portfolioTier: 'TIER_250' };
+      const sender = { phoneNumberId: `1500${waba}`, wabaId: `2500${waba}`, mps: 1, portfolioTier: 'TIER_250', circuit: { key: `whatsapp:2500${waba}`, tag: `2500${waba}`, probeMs: 30_000 } };
       await limiter.recordGraphUsage(sender.wabaId, { maxPercentage: 10, estimatedTimeToRegainAccessMs: 0 });
       const first = await limiter.acquire({ ...sender, recipient: '447700900001', businessInitiated: true });
       expect(first).toMatchObject({ ok: true, portfolio: { used: 1, limit: 250 } });
@@ -43,14 +43,16 @@ describe('SendLimiter and tenant quota on a Redis Cluster', () => {
   });
 
   it('shares a portfolio between its WABAs (one tag for all of them) and applies the Graph usage recorded under it', async () => {
+    // A caller naming a portfolio gives its circuits the portfolio's tag.
+    const circuit = (waba: string) => ({ key: `whatsapp:${waba}`, tag: 'portfolio-7', probeMs: 30_000 });
     const portfolio = { portfolioKey: 'portfolio-7', portfolioTier: 'TIER_250', mps: 1000, businessInitiated: true };
-    const a = await limiter.acquire({ ...portfolio, phoneNumberId: '16001', wabaId: '26001', recipient: '447700900101' });
-    const b = await limiter.acquire({ ...portfolio, phoneNumberId: '16002', wabaId: '26002', recipient: '447700900102' });
+    const a = await limiter.acquire({ ...portfolio, phoneNumberId: '16001', wabaId: '26001', recipient: '447700900101', circuit: circuit('26001') });
+    const b = await limiter.acquire({ ...portfolio, phoneNumberId: '16002', wabaId: '26002', recipient: '447700900102', circuit: circuit('26002') });
     expect(a).toMatchObject({ ok: true, portfolio: { used: 1 } });
     expect(b).toMatchObject({ ok: true, portfolio: { used: 2 } });
 
     await limiter.recordGraphUsage('26002', { maxPercentage: 100, estimatedTimeToRegainAccessMs: 60_000 }, 'portfolio-7');
-    expect(await limiter.acquire({ ...portfolio, phoneNumberId: '16002', wabaId: '26002', recipient: '447700900103' })).toMatchObject({
+    expect(await limiter.acquire({ ...portfolio, phoneNumberId: '16002', wabaId: '26002', recipient: '447700900103', circuit: circuit('26002') })).toMatchObject({
       ok: false,
       reason: 'graph_usage',
     });

@@ -4,10 +4,11 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { trace } from '@opentelemetry/api';
 import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError, classify, classifyMetaCode, messageErrorOf, type MessageError } from '@switchboard/error-taxonomy';
+import { CircuitBreaker, SendLimiter, type CircuitGate, type SendGrant } from '@switchboard/rate-limiting';
 import { currentTraceparent } from '@switchboard/telemetry';
 import { DataSource, MoreThan, Raw, Repository } from 'typeorm';
 import { ChannelHosts } from '../channels/channel-hosts';
-import type { ChannelHost, SendConfig } from '../channels/channel-host.port';
+import type { ChannelHost, ChannelPermit, SendConfig } from '../channels/channel-host.port';
 import { channelLoggerOf } from '../channels/channel-logger';
 import { SendTimeChecks } from '../checks/send-time-checks';
 import { MessageFallbacks } from '../fallback/message-fallbacks';
@@ -19,11 +20,16 @@ import { MessageStatusService } from '../status/message-status.service';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
 import { optOutReason } from '../status/opt-out';
 import { SuppressionsService } from '../suppressions.service';
-import { CircuitBreaker } from './circuit-breaker';
 import { decideAfterFailure, withJitter } from './send-decision';
 import { MessageTransitions, type Claimed } from './message-transitions';
 import { SendMetrics } from './send.metrics';
 import { SEND_CIRCUIT_BREAKER } from './send.constants';
+
+/** A step past every gate: the send's config and its permit. */
+interface Cleared {
+  sendConfig: SendConfig;
+  permit: SendGrant;
+}
 
 /** What the processor does with the job after one step. */
 export type SendStep =
@@ -35,12 +41,20 @@ const RECIPIENT_FAILURES_BEFORE_SUPPRESSION = 3;
 const RECIPIENT_FAILURE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 // A message that waited longer than this (schedule, retry, backlog, pause) is checked again before it goes.
 const RECHECK_AFTER_MS = 60_000;
+// Slots a step takes when each one's send woke too late for it; then the job waits its turn again.
+const SLOTS_PER_STEP = 3;
 
 /** An error without a taxonomy classification (a refusal), in the stored shape; Meta's side when it maps to a code. */
 function refusalError(refusal: SwitchboardError): MessageError {
   const classification = refusal.classification ?? (refusal.meta ? classifyMetaCode(refusal.meta.code) : undefined);
   if (classification) return { ...messageErrorOf(classification), code: refusal.code, message: refusal.message };
   return { code: refusal.code, message: refusal.message, category: 'parameter', retryable: false, action: refusal.details?.[0]?.issue ?? 'Correct the message and send it again.' };
+}
+
+/** The circuit a message's sends pass: its channel account's (a WABA, a connection), else its sender's. */
+function circuitOf(breaker: CircuitBreaker, message: MessageEntity): CircuitGate {
+  const account = message.accountId ?? message.sender;
+  return breaker.gate(`${message.channel}:${account}`, account);
 }
 
 /** A plugin's failure as the taxonomy's error: thrown as one, or classified by the plugin. */
@@ -79,6 +93,7 @@ export class MessageSender {
     private readonly fallbacks: MessageFallbacks,
     private readonly jobs: MessageJobs,
     private readonly metrics: SendMetrics,
+    private readonly limiter: SendLimiter,
     feed: MessageStatusFeed,
   ) {
     this.transitions = new MessageTransitions(dataSource, feed);
@@ -113,10 +128,10 @@ export class MessageSender {
       'switchboard.channel': message.channel,
     });
     const host = this.hosts.get(message.channel);
-    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
-    let gate: SendStep | SendConfig;
+    const circuit = circuitOf(this.circuit, message);
+    let gate: SendStep | Cleared;
     try {
-      gate = await this.gates(message, host, circuitKey, now);
+      gate = await this.gates(message, host, circuit, now);
     } catch (error) {
       await this.releaseUnsent(message.id, started, previousStatus);
       throw error;
@@ -126,7 +141,7 @@ export class MessageSender {
       if (gate.kind === 'delay') await this.transitions.release(message.id, started, previousStatus);
       return gate;
     }
-    const sendConfig = gate;
+    const { sendConfig, permit } = gate;
 
     const plugin = this.channels.get(message.channel);
     const traceparent = currentTraceparent();
@@ -156,7 +171,7 @@ export class MessageSender {
       providerStatus: result.providerStatus,
       sendTraceparent: traceparent ?? null,
     });
-    await this.circuit.recordSuccess(circuitKey);
+    if (permit.circuit !== 'closed') await this.circuit.recordSuccess(circuit);
     await host.recordAccepted(message, result.usage);
     // A status report may have come before the provider id was stored: it waits in the pending table.
     if (recorded.pendingStatuses) await this.statuses.applyPendingStatuses(message.id, result.providerMessageId);
@@ -165,26 +180,39 @@ export class MessageSender {
 
   /**
    * Every gate between the claim and the call, in order: the account's pause (one read of it,
-   * which also gives the send's config), the recheck of a message that waited, the circuit,
-   * and the vendor's limits. The permit is taken last, right before the call: a permit that
-   * waits on the database arrives at the vendor later than granted, and several such land in
-   * one second (130429). A send then leaves at its slot, not before: leaving early would undo
-   * the number's spacing.
+   * which also gives the send's config), the recheck of a message that waited, then the
+   * permit: the circuit and the vendor's limits in one Redis call, taken last, right before
+   * the call (a permit that waits on the database arrives at the vendor later than granted).
    */
-  private async gates(message: MessageEntity, host: ChannelHost, circuitKey: string, now: () => Date): Promise<SendStep | SendConfig> {
+  private async gates(message: MessageEntity, host: ChannelHost, circuit: CircuitGate, now: () => Date): Promise<SendStep | Cleared> {
     const sendConfig = await host.sendConfig(message);
     if (!sendConfig) return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
     if (now().getTime() - (message.scheduledAt ?? message.createdAt).getTime() > RECHECK_AFTER_MS) {
       const refusal = await this.checks.check(message);
       if (refusal) return this.fail(message, refusal, now(), false);
     }
-    const permit = await this.circuit.acquire(circuitKey);
-    if (!permit.allowed) return this.count({ kind: 'delay', delayMs: withJitter(permit.waitMs), reason: 'circuit_open' });
-    const limit = await host.acquire(message, await host.businessInitiated(message));
-    if (!limit.ok) return this.count({ kind: 'delay', delayMs: limit.waitMs, reason: limit.reason });
-    // A late one still goes (giving the slot up cost 30 % of a saturated number's rate on a busy machine).
-    if (limit.holdMs > 0) await sleep(limit.holdMs);
-    return sendConfig;
+    const permit = await this.permit(host, message, await host.businessInitiated(message), circuit);
+    if (!permit.ok) {
+      const delayMs = permit.reason === 'circuit_open' ? withJitter(permit.waitMs) : permit.waitMs;
+      return this.count({ kind: 'delay', delayMs, reason: permit.reason });
+    }
+    return { sendConfig, permit };
+  }
+
+  /**
+   * A permit whose send leaves on time. A send leaves at its slot, not before (early would undo
+   * the number's spacing), and not after the slot's margin: a send that woke later could reach
+   * the vendor closer to the next sends than their spacing allows (Meta's 130429), so it gives
+   * the slot up and takes the next one.
+   */
+  private async permit(host: ChannelHost, message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
+    for (let slots = 1; ; slots += 1) {
+      const permit = await host.acquire(message, businessInitiated, circuit);
+      if (!permit.ok) return permit;
+      if (permit.holdMs > 0) await sleep(permit.holdMs);
+      if (this.limiter.depart(permit)) return permit;
+      if (slots === SLOTS_PER_STEP) return { ok: false, waitMs: 0, reason: 'late_for_slot' };
+    }
   }
 
   /**
@@ -228,7 +256,7 @@ export class MessageSender {
     trace.getActiveSpan()?.setAttributes({ 'switchboard.error_code': error.code, ...(metaCode !== undefined ? { 'meta.error_code': metaCode } : {}) });
     if (metaCode !== undefined) this.metrics.metaErrors.inc({ meta_code: String(metaCode) });
     const stored: MessageError = error.classification ? messageErrorOf(error.classification) : refusalError(error);
-    const circuitKey = `${message.channel}:${message.accountId ?? message.sender}`;
+    const circuit = circuitOf(this.circuit, message);
     const decision = decideAfterFailure(error, message.attempts + 1);
     switch (decision.kind) {
       case 'pause_account': {
@@ -242,11 +270,11 @@ export class MessageSender {
         return this.count({ kind: 'delay', delayMs: this.settings.send.pauseRecheckMs, reason: 'account_paused' });
       }
       case 'reconcile':
-        if (decision.tripsCircuit) await this.circuit.recordFailure(circuitKey);
+        if (decision.tripsCircuit) await this.circuit.recordFailure(circuit);
         await this.transitions.retrying(message.id, at, { error: stored, countsAttempt: true, outcomeUnknown: true });
         return this.count({ kind: 'delay', delayMs: this.settings.send.reconcileWindowMs, reason: 'reconcile' }, error.code);
       case 'retry':
-        if (decision.tripsCircuit) await this.circuit.recordFailure(circuitKey);
+        if (decision.tripsCircuit) await this.circuit.recordFailure(circuit);
         await this.transitions.retrying(message.id, at, { error: stored, countsAttempt: decision.countsAttempt, outcomeUnknown: false });
         return this.count({ kind: 'delay', delayMs: decision.delayMs, reason: 'retry' }, error.code);
       case 'dead':
