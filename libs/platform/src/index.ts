@@ -9,3 +9,4 @@ export * from './lib/short-lived-cache';
 export * from './lib/storage-unavailable';
 export * from './lib/static-site';
 export * from './lib/http-cluster';
+export * from './lib/group-commit';

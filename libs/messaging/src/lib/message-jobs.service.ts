@@ -1,10 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { jobOptionsFor, QUEUE_PRODUCER, type JobPayload, type QueueProducer } from '@switchboard/queue';
+import type { Job } from 'bullmq';
+import { GroupCommit } from '@switchboard/platform';
 import { currentTraceparent } from '@switchboard/telemetry';
 import type { MessageEntity } from './persistence/message.entity';
 
 /** How long an accepted request waits for Redis before leaving the job to the outbox sweep. */
 const ENQUEUE_DEADLINE_MS = 2000;
+/** Jobs of accepted messages in one round trip at most (BullMQ addBulk). */
+const MAX_BULK = 200;
 
 export type SendJobSource = Pick<MessageEntity, 'id' | 'retries' | 'scheduledAt' | 'routeStep'>;
 
@@ -16,8 +20,12 @@ export type SendJobSource = Pick<MessageEntity, 'id' | 'retries' | 'scheduledAt'
 @Injectable()
 export class MessageJobs {
   private readonly logger = new Logger(MessageJobs.name);
+  /** Accepts that commit while an add is in flight share the next one. */
+  private readonly bulk: GroupCommit<JobPayload<'messages.send'>, Job>;
 
-  constructor(@Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer) {}
+  constructor(@Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer) {
+    this.bulk = new GroupCommit((payloads) => this.producer.addBulk('messages.send', payloads), { maxBatch: MAX_BULK, concurrency: 2 });
+  }
 
   payloadOf(message: SendJobSource, traceparent?: string): JobPayload<'messages.send'> {
     return {
@@ -42,13 +50,13 @@ export class MessageJobs {
    * For a committed row: from here the message is accepted whatever Redis does. A job
    * that cannot be enqueued within ENQUEUE_DEADLINE_MS is left to the outbox sweep (the
    * command may still land when Redis returns; the job id is fixed, so there is never
-   * a second job).
+   * a second job). Concurrent accepts share one round trip.
    */
   async enqueueCommitted(message: SendJobSource): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.add(message),
+        this.bulk.submit(this.payloadOf(message, currentTraceparent())),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_DEADLINE_MS} ms`)), ENQUEUE_DEADLINE_MS);
         }),

@@ -19,6 +19,7 @@ import { MessageJobs } from './message-jobs.service';
 import { MessageTimelines } from './message-timelines.service';
 import { newMessageId } from './persistence/message-id';
 import { MessageEntity } from './persistence/message.entity';
+import { QueuedMessageInserts } from './persistence/queued-message-inserts';
 import { normaliseRecipient } from './recipients/recipient.normaliser';
 import { queuedChange } from './status-feed/message-status-change';
 import { MessageStatusFeed } from './status-feed/message-status-feed';
@@ -51,6 +52,7 @@ export class MessagesService {
     private readonly recipients: RecipientChecks,
     private readonly routes: MessageFallbacks,
     private readonly feed: MessageStatusFeed,
+    private readonly inserts: QueuedMessageInserts,
   ) {
     this.messages = new TenantScopedRepository(messages);
     this.listQuery = listMessagesQuerySchemaFor([...new Set(channels.ids().flatMap((id) => channels.get(id).messageTypes ?? ['text']))] as [string, ...string[]]);
@@ -202,10 +204,17 @@ export class MessagesService {
     return acceptedView(first);
   }
 
-  /** Row and `queued` event in one statement (atomic, one round trip and one commit); null when the idempotency key was taken meanwhile. */
+  /**
+   * Row and `queued` event in one statement (atomic, one commit), shared with concurrent accepts
+   * when there is no idempotency key; null when the idempotency key was taken meanwhile.
+   */
   private async store(fields: Omit<MessageEntity, 'createdAt' | 'updatedAt'>, now: Date): Promise<MessageEntity | null> {
     // Times in milliseconds, set here rather than by now(): what the API shows is exactly what range filters compare.
     const row: MessageEntity = { ...fields, createdAt: now, updatedAt: now };
+    if (row.idempotencyKey === null) {
+      await this.inserts.insert(row);
+      return row;
+    }
     const [insertMessage, parameters] = this.dataSource
       .createQueryBuilder()
       .insert()
@@ -218,10 +227,6 @@ export class MessagesService {
       INSERT INTO message_events (message_id, tenant_id, environment, status, at, channel, route_step)
       SELECT id, tenant_id, environment, 'queued', created_at, channel, 0 FROM message`;
     try {
-      if (row.idempotencyKey === null) {
-        await this.dataSource.query(storeBoth, parameters);
-        return row;
-      }
       return await this.dataSource.transaction(async (manager) => {
         // A key past its TTL may be used again: release it from the old message.
         await manager.update(

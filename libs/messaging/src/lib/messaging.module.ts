@@ -22,6 +22,7 @@ import { MessageJobs } from './message-jobs.service';
 import { MessageRetryService } from './message-retry.service';
 import { MessageTimelines } from './message-timelines.service';
 import { MessagesService } from './messages.service';
+import { QueuedMessageInserts } from './persistence/queued-message-inserts';
 import { OutboxSweeper } from './outbox.sweeper';
 import { CHANNEL_REGISTRY, CHANNEL_ROUTES, channelRoutes, DEFAULT_MESSAGING_SETTINGS, MESSAGING_SETTINGS, type MessagingSettings } from './messaging.constants';
 import { MessageEventEntity } from './persistence/message-event.entity';
@@ -94,6 +95,7 @@ export class MessagingModule {
     const hosts = options.channelHosts?.hosts ?? [];
     const services = [
       MessagesService,
+      QueuedMessageInserts,
       MessageTimelines,
       SuppressionsService,
       OutboxSweeper,

@@ -34,6 +34,8 @@ export class RateLimitConnection implements OnModuleDestroy {
       maxRetriesPerRequest: 1,
       commandTimeout: 1_000,
       connectionName: 'switchboard-rate-limiting',
+      // Concurrent sends' permit calls share writes.
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(times * 200, 5_000),
     });
     // Errors surface on the commands; the connection keeps reconnecting on its own.

@@ -16,6 +16,12 @@ export interface RedisClientOptions {
   readonly enableOfflineQueue?: boolean;
   /** Connect on the first command instead of at once. */
   readonly lazyConnect?: boolean;
+  /**
+   * Commands issued in one event-loop turn leave in one write (ioredis auto-pipelining): fewer
+   * syscalls and round trips under concurrency. For our own commands only; BullMQ's connections
+   * stay without it (reports of lost job state with it).
+   */
+  readonly enableAutoPipelining?: boolean;
   /** false: channels are not subscribed again after a reconnect. */
   readonly autoResubscribe?: boolean;
   /** Delay before reconnect attempt `times` (of the whole cluster connection in cluster mode). */
@@ -28,14 +34,14 @@ export interface RedisClientOptions {
  */
 export function createRedisClient(url: string, options: RedisClientOptions): RedisClient {
   const target = parseRedisUrl(url);
-  const { retryStrategy, enableOfflineQueue, lazyConnect, ...perConnection } = options;
+  const { retryStrategy, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...perConnection } = options;
   const connection: RedisOptions = {
     ...perConnection,
     ...credentials(target),
     // Redis 7.0 answers CLIENT SETINFO with an error that shows up as a failed span.
     disableClientInfo: true,
   };
-  const shared = defined({ enableOfflineQueue, lazyConnect });
+  const shared = defined({ enableOfflineQueue, lazyConnect, enableAutoPipelining });
   if (target.mode === 'single') {
     return new Redis({ ...connection, ...shared, host: target.node.host, port: target.node.port, db: target.db, retryStrategy });
   }

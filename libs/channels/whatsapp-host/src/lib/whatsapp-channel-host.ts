@@ -4,7 +4,7 @@ import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
 import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, type MessageEntity, type PreparedSend, type ResolvedSender, type SendConfig } from '@switchboard/messaging';
-import { SendLimiter, type CircuitGate } from '@switchboard/rate-limiting';
+import { SendLimiter, uniqueUserLimitOfTier, type CircuitGate } from '@switchboard/rate-limiting';
 import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
@@ -109,9 +109,14 @@ export class WhatsAppChannelHost implements ChannelHost {
     return { config: { accessToken: access.accessToken, graph: access.graph } };
   }
 
-  /** A template outside an open window opens a conversation; Meta's portfolio limit counts it. */
+  /**
+   * A template outside an open window opens a conversation; Meta's portfolio limit counts it.
+   * Only that limit asks: on an unlimited tier the window is not read.
+   */
   async businessInitiated(message: MessageEntity): Promise<boolean> {
-    return message.template !== null && !(await this.windows.state(message, message.sender, message.to)).open;
+    if (message.template === null) return false;
+    if (uniqueUserLimitOfTier((await this.numberLimits(message.sender)).tier) === null) return false;
+    return !(await this.windows.state(message, message.sender, message.to)).open;
   }
 
   async acquire(message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {

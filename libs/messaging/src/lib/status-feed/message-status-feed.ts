@@ -57,7 +57,8 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: StatusFeedMetrics,
   ) {
-    this.publisher = createRedisClient(settings.redisUrl, this.connectionOptions('switchboard-status-feed'));
+    // A batch's PUBLISHes (and concurrent steps' ones) share writes.
+    this.publisher = createRedisClient(settings.redisUrl, { ...this.connectionOptions('switchboard-status-feed'), enableAutoPipelining: true });
     // Failures surface on the PUBLISH commands; the connection reconnects on its own.
     this.publisher.on('error', () => undefined);
   }
