@@ -9,6 +9,7 @@ import {
   recordOptOut,
   SuppressionEntity,
   WEBHOOK_STATUSES,
+  type StatusOutcome,
   type StatusUpdate,
   type WebhookStatus,
 } from '@switchboard/messaging';
@@ -33,6 +34,7 @@ import {
   type InboundContact,
   type WebhookChange,
   type WebhookEntry,
+  type WebhookError,
 } from '../webhook-payload';
 import { bindChange } from './change-binding';
 import { inSavepoint, itemErrorState } from './item-savepoint';
@@ -47,6 +49,15 @@ interface ItemContext {
   wabaId: string;
   phoneNumberId: string | undefined;
   field: string;
+}
+
+/** A status of the payload, read and keyed, waiting to be applied with the others. */
+interface QueuedStatus {
+  scope: AccountScope;
+  /** Its dedupe key: the provider id and the status. */
+  key: string;
+  update: StatusUpdate;
+  errors: readonly WebhookError[];
 }
 
 /** Meta's messaging limit tiers, lowest first, to tell a downgrade (reference §3.8). */
@@ -131,7 +142,7 @@ export class WebhookProcessingService {
       }
       if (!applied) return 'skipped';
       await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
-      for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForProviderIds(scope, [wamid]);
+      for (const { scope, wamids } of applied.pendingByScope()) await this.statuses.applyPendingForProviderIds(scope, wamids);
       for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
       for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
       for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
@@ -143,12 +154,17 @@ export class WebhookProcessingService {
     }
   }
 
-  /** One transaction applying every change bound to the signing app; null when another job holds or finished the row. */
+  /**
+   * One transaction applying every change bound to the signing app; null when another job holds
+   * or finished the row. Its statuses are applied together at the end (MessageStatusService.applyBatch),
+   * except in a run that isolates items, where each status is an item of its own.
+   */
   private async applyPayload(id: number, appId: string, entries: readonly WebhookEntry[], routes: AccountRoutes, isolateItems: boolean): Promise<PayloadTally | null> {
     return this.dataSource.transaction(async (manager) => {
       const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
       if (locked.length === 0) return null;
       const tally = new PayloadTally(isolateItems);
+      const statuses: QueuedStatus[] | null = isolateItems ? null : [];
       for (const entry of entries) {
         for (const change of entry.changes) {
           const phoneNumberId = phoneNumberIdOf(change.value);
@@ -158,9 +174,10 @@ export class WebhookProcessingService {
             this.reject(tally, binding.reason, context);
             continue;
           }
-          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context));
+          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context, statuses));
         }
       }
+      if (statuses) await this.applyStatuses(manager, tally, statuses);
       await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
       return tally;
     });
@@ -182,8 +199,16 @@ export class WebhookProcessingService {
     await this.dataSource.query(`UPDATE webhook_inbox SET state = $2, processed_at = now(), last_error = $3 WHERE id = $1`, [id, state, reason]);
   }
 
-  private async applyChange(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, route: AccountRoute, tally: PayloadTally, context: ItemContext): Promise<void> {
-    if (change.field === 'messages') return this.applyMessages(manager, entry, change, route.scope, tally, context);
+  private async applyChange(
+    manager: EntityManager,
+    entry: WebhookEntry,
+    change: WebhookChange,
+    route: AccountRoute,
+    tally: PayloadTally,
+    context: ItemContext,
+    statuses: QueuedStatus[] | null,
+  ): Promise<void> {
+    if (change.field === 'messages') return this.applyMessages(manager, entry, change, route.scope, tally, context, statuses);
     const { scope } = route;
     if (!(await claim(manager, changeKey(entry, change)))) return tally.count(change.field, 'duplicate');
 
@@ -218,7 +243,16 @@ export class WebhookProcessingService {
     }
   }
 
-  private async applyMessages(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, scope: AccountScope, tally: PayloadTally, context: ItemContext): Promise<void> {
+  /** Statuses go to `statuses` when given (applied with the payload's others), else each is applied as an item of its own. */
+  private async applyMessages(
+    manager: EntityManager,
+    entry: WebhookEntry,
+    change: WebhookChange,
+    scope: AccountScope,
+    tally: PayloadTally,
+    context: ItemContext,
+    statuses: QueuedStatus[] | null,
+  ): Promise<void> {
     const value = messagesValueSchema.safeParse(change.value);
     if (!value.success) return tally.count('messages', 'unreadable');
     const phoneNumberId = value.data.metadata?.phone_number_id;
@@ -262,33 +296,43 @@ export class WebhookProcessingService {
     }
 
     for (const raw of value.data.statuses ?? []) {
-      await this.item(manager, tally, context, async () => {
-        const status = statusSchema.safeParse(raw);
-        if (!status.success || !(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) {
-          // `played` (voice messages) and unknown statuses have no place in the status machine.
-          return tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
-        }
-        if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) return tally.count('messages.status', 'duplicate');
-        for (const error of status.data.errors ?? []) tally.metaError(scope, error);
-        const [firstError] = status.data.errors ?? [];
-        const update: StatusUpdate = {
-          channel: 'whatsapp',
-          providerMessageId: status.data.id,
-          status: status.data.status as WebhookStatus,
-          at: status.data.timestamp.toISOString(),
-          ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
-          ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
-          ...(status.data.status === 'failed' ? { error: messageErrorOf(classify((firstError ?? { code: 'missing' }) as WebhookErrorEntry)) } : {}),
-          ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
-          ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
-        };
-        // The status machine records its own message.status events and timeline changes; they go out after this commit.
-        const result = await this.statuses.apply(manager, scope, update);
-        tally.afterCommit(result);
-        if (result.outcome === 'pending') tally.pendingStatus(scope, update.providerMessageId);
-        tally.count('messages.status', result.outcome);
-      });
+      const status = queuedStatus(scope, raw);
+      if (!status.ok) {
+        tally.count('messages.status', status.outcome);
+        continue;
+      }
+      if (statuses) statuses.push(status.value);
+      else await this.item(manager, tally, context, () => this.applyStatus(manager, tally, status.value));
     }
+  }
+
+  /** One status as an item of its own: its key claimed, then the status machine. */
+  private async applyStatus(manager: EntityManager, tally: PayloadTally, status: QueuedStatus): Promise<void> {
+    if (!(await claim(manager, status.key))) return tally.count('messages.status', 'duplicate');
+    const result = await this.statuses.apply(manager, status.scope, status.update);
+    tally.afterCommit(result);
+    this.tallyStatus(tally, status, result.outcome);
+  }
+
+  /**
+   * A payload's statuses together: their keys claimed in one statement (a status repeated in the
+   * payload or applied by an earlier delivery is a duplicate), then the status machine's batch.
+   * The status machine records its own message.status events and timeline changes; they go out after this commit.
+   */
+  private async applyStatuses(manager: EntityManager, tally: PayloadTally, statuses: readonly QueuedStatus[]): Promise<void> {
+    if (statuses.length === 0) return;
+    const claimed = await claimAll(manager, statuses.map((status) => status.key));
+    const fresh = statuses.filter((status) => claimed.delete(storedKey(status.key)));
+    for (let duplicates = statuses.length - fresh.length; duplicates > 0; duplicates -= 1) tally.count('messages.status', 'duplicate');
+    const result = await this.statuses.applyBatch(manager, fresh);
+    tally.afterCommit(result);
+    fresh.forEach((status, index) => this.tallyStatus(tally, status, result.outcomes[index] as StatusOutcome));
+  }
+
+  private tallyStatus(tally: PayloadTally, status: QueuedStatus, outcome: StatusOutcome): void {
+    for (const error of status.errors) tally.metaError(status.scope, error);
+    if (outcome === 'pending') tally.pendingStatus(status.scope, status.update.providerMessageId);
+    tally.count('messages.status', outcome);
   }
 
   private async applyPhoneQuality(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: PayloadTally): Promise<void> {
@@ -381,9 +425,44 @@ export class WebhookProcessingService {
 
 /** Claims a dedupe key in the payload's transaction: false when an earlier delivery already applied it. */
 async function claim(manager: EntityManager, key: string): Promise<boolean> {
-  const stored = key.length <= 200 ? key : hashedKey('k', '', key);
-  const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key`, [stored])) as unknown[];
-  return rows.length > 0;
+  return (await claimAll(manager, [key])).size > 0;
+}
+
+/** Claims dedupe keys in one statement: the stored keys (storedKey) that no earlier delivery applied. */
+async function claimAll(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
+  const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) SELECT unnest($1::varchar[]) ON CONFLICT DO NOTHING RETURNING key`, [
+    [...new Set(keys.map(storedKey))],
+  ])) as Array<{ key: string }>;
+  return new Set(rows.map((row) => row.key));
+}
+
+/** A key as stored: a long one (over the column's 200) by its hash. */
+function storedKey(key: string): string {
+  return key.length <= 200 ? key : hashedKey('k', '', key);
+}
+
+/**
+ * A status of the status machine, read from Meta's entry: `played` (voice messages) and unknown
+ * statuses have no place in it. A `failed` carries its first error as the taxonomy classifies it.
+ */
+function queuedStatus(scope: AccountScope, raw: unknown): { ok: true; value: QueuedStatus } | { ok: false; outcome: 'ignored' | 'unreadable' } {
+  const status = statusSchema.safeParse(raw);
+  if (!status.success) return { ok: false, outcome: 'unreadable' };
+  if (!(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) return { ok: false, outcome: 'ignored' };
+  const errors = status.data.errors ?? [];
+  const [firstError] = errors;
+  const update: StatusUpdate = {
+    channel: 'whatsapp',
+    providerMessageId: status.data.id,
+    status: status.data.status as WebhookStatus,
+    at: status.data.timestamp.toISOString(),
+    ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
+    ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
+    ...(status.data.status === 'failed' ? { error: messageErrorOf(classify((firstError ?? { code: 'missing' }) as WebhookErrorEntry)) } : {}),
+    ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
+    ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
+  };
+  return { ok: true, value: { scope, key: `s:${status.data.id}:${status.data.status}`, update, errors } };
 }
 
 /**
