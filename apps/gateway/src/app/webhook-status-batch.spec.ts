@@ -5,7 +5,7 @@ import { MessageStatusService } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
 
@@ -93,8 +93,8 @@ describe('Status webhooks applied as one batch per payload', () => {
    */
   const payloadTransactionDuring = async (run: () => Promise<void>): Promise<string[]> => {
     const workerData = worker.get(DataSource, { strict: false });
-    const byRunner = new Map<unknown, string[]>();
-    const spy = jest.spyOn(workerData.logger, 'logQuery').mockImplementation((query: string, _parameters?: unknown[], runner?: unknown) => {
+    const byRunner = new Map<QueryRunner | undefined, string[]>();
+    const spy = jest.spyOn(workerData.logger, 'logQuery').mockImplementation((query: string, _parameters?: unknown, runner?: QueryRunner) => {
       byRunner.set(runner, [...(byRunner.get(runner) ?? []), query.replace(/\s+/g, ' ').trim()]);
     });
     try {
