@@ -69,8 +69,9 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
  * Meta delivers it and however many jobs name it. Every entry, change, message and
  * status of a batch is handled, each routed to its tenant environment by
  * phone_number_id or WABA id, and only when that account is bound to the Meta app whose
- * secret signed the payload. Each change and item runs in a savepoint, so one whose data
- * breaks a constraint is dropped alone. A payload that cannot be parsed is marked and
+ * secret signed the payload. Its statuses are applied together, in a fixed number of
+ * statements. When one item's data breaks a constraint, the payload is applied again with
+ * each change and item in a savepoint, so that one is dropped alone. A payload that cannot be parsed is marked and
  * counted, never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
  */
 @Injectable()
