@@ -67,13 +67,15 @@ export class TenantEventsPublisher {
     return rows.map((row) => row.id);
   }
 
+  /** All at once, so a payload's deliveries share one round trip to Redis rather than one each. */
   async dispatch(deliveryIds: readonly string[]): Promise<void> {
-    for (const deliveryId of deliveryIds) {
-      try {
-        await this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0, traceparent: currentTraceparent() });
-      } catch (error) {
-        this.logger.warn({ deliveryId, reason: error instanceof Error ? error.message : String(error) }, 'event delivery not enqueued; the events sweep will');
-      }
-    }
+    const traceparent = currentTraceparent();
+    await Promise.all(
+      deliveryIds.map((deliveryId) =>
+        this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0, traceparent }).catch((error: unknown) => {
+          this.logger.warn({ deliveryId, reason: error instanceof Error ? error.message : String(error) }, 'event delivery not enqueued; the events sweep will');
+        }),
+      ),
+    );
   }
 }
