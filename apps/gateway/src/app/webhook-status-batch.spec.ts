@@ -5,6 +5,7 @@ import { MessageStatusService } from '@switchboard/messaging';
 import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
+import { WebhookProcessingService } from '@switchboard/webhook-ingest';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { caller, startTestGateway, syncTemplates, TEST_ADMIN_KEY, type Json } from './gateway.test-helper';
 import { startTestWebhookProcessing } from './webhook-processing.test-helper';
@@ -30,11 +31,11 @@ const undeliverable = { code: 131026, title: 'Message undeliverable', message: '
 
 
 /**
- * The worker applies a payload's statuses together (MessageStatusService.applyBatch): the same
- * rows, events and guarantees as one by one, in a number of statements that does not grow
- * with the statuses.
+ * The worker applies a job's payloads in one transaction and their statuses together
+ * (MessageStatusService.applyBatch): the same rows, events and guarantees as one by one, in a
+ * number of statements that does not grow with the statuses or the payloads.
  */
-describe('Status webhooks applied as one batch per payload', () => {
+describe('Status webhooks applied as one batch per payload and per job', () => {
   let database: TestDatabase;
   let redis: TestRedis;
   let simulator: MetaSimulator;
@@ -105,6 +106,15 @@ describe('Status webhooks applied as one batch per payload', () => {
     const payloads = [...byRunner.values()].filter((statements) => statements.some((statement) => /FROM webhook_inbox .* FOR UPDATE SKIP LOCKED/.test(statement)));
     expect(payloads).toHaveLength(1);
     return payloads[0] as string[];
+  };
+
+  /** Stored as the gateway stores them (no job): for processing several as one job would. */
+  const stored = async (...payloads: Json[]): Promise<number[]> => {
+    const rows = (await dataSource.query(`INSERT INTO webhook_inbox (app_id, body) SELECT $1, unnest($2::bytea[]) RETURNING id`, [
+      APP,
+      payloads.map((payload) => Buffer.from(serializeLikeMeta(payload))),
+    ])) as Array<{ id: string }>;
+    return rows.map((row) => Number(row.id));
   };
 
   beforeAll(async () => {
@@ -253,5 +263,36 @@ describe('Status webhooks applied as one batch per payload', () => {
       'COMMIT',
     ]);
     expect(one).toHaveLength(three.length);
+  });
+
+  it("a job's payloads are applied in one transaction: two payloads of statuses cost the statements of one", async () => {
+    const ids = [await sentMessage('wamid.JOB-1'), await sentMessage('wamid.JOB-2'), await sentMessage('wamid.JOB-3')];
+    const inboxIds = await stored(statuses(status('wamid.JOB-1', 'delivered', T0 + 1), status('wamid.JOB-2', 'read', T0 + 1)), statuses(status('wamid.JOB-3', 'delivered', T0 + 1), status('wamid.JOB-1', 'delivered', T0 + 1)));
+    const processing = worker.get(WebhookProcessingService, { strict: false });
+    let report: Record<string, number> = {};
+    const transaction = await payloadTransactionDuring(async () => {
+      report = await processing.processBatch(inboxIds);
+    });
+
+    expect(report).toEqual({ processed: 2, unparseable: 0, failed: 0, skipped: 0 });
+    expect(transaction).toHaveLength(9);
+    expect(await row(ids[0] as string)).toMatchObject({ status: 'delivered' });
+    expect(await row(ids[1] as string)).toMatchObject({ status: 'read' });
+    expect(await row(ids[2] as string)).toMatchObject({ status: 'delivered' });
+    // The second payload's repeat of the first's status is a duplicate.
+    expect((await events(ids[0] as string)).map((event) => event.status)).toEqual(['queued', 'sent', 'delivered']);
+    expect(await processing.processBatch(inboxIds)).toEqual({ processed: 0, unparseable: 0, failed: 0, skipped: 2 });
+  });
+
+  it("a payload that fails a job's transaction is applied alone: the job's other payloads commit", async () => {
+    const ids = [await sentMessage('wamid.JOB-GOOD'), await sentMessage('wamid.JOB-BAD')];
+    const refused = status('wamid.JOB-BAD', 'delivered', T0 + 1, { pricing: { category: 'a\u0000b' } });
+    const inboxIds = await stored(statuses(status('wamid.JOB-GOOD', 'read', T0 + 1)), statuses(refused, status('wamid.JOB-BAD', 'read', T0 + 2)));
+
+    expect(await worker.get(WebhookProcessingService, { strict: false }).processBatch(inboxIds)).toEqual({ processed: 2, unparseable: 0, failed: 0, skipped: 0 });
+    expect(await row(ids[0] as string)).toMatchObject({ status: 'read' });
+    expect(await row(ids[1] as string)).toMatchObject({ status: 'read' });
+    expect((await events(ids[1] as string)).map((event) => event.status)).toEqual(['queued', 'sent', 'read']);
+    expect((await dataSource.query(`SELECT state FROM webhook_inbox WHERE id = ANY($1) ORDER BY id`, [inboxIds])) as unknown[]).toEqual([{ state: 'processed' }, { state: 'processed' }]);
   });
 });

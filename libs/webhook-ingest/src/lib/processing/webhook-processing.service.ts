@@ -51,6 +51,23 @@ interface ItemContext {
   field: string;
 }
 
+/** A stored payload whose attempt this run counted. */
+interface ClaimedRow {
+  id: number;
+  attempts: number;
+  /** The Meta app whose secret signed it. */
+  appId: string;
+  bytes: number;
+}
+
+/** A claimed payload, parsed. */
+interface ClaimedPayload extends ClaimedRow {
+  entries: readonly WebhookEntry[];
+}
+
+/** Payload bytes read and applied in one transaction at most (a larger payload goes alone): bounds the worker's memory per job. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** A status of the payload, read and keyed, waiting to be applied with the others. */
 interface QueuedStatus {
   scope: AccountScope;
@@ -89,13 +106,26 @@ export class WebhookProcessingService {
     private readonly alerts: AlertsService,
   ) {}
 
-  /** Processes each row; throws after trying all when any failed, so the job is retried for those. */
+  /**
+   * Processes each row; throws after trying all when any failed, so the job is retried for those.
+   * The rows' attempts are counted in one statement; then their payloads are read and applied
+   * together in one transaction per chunk of at most CHUNK_BYTES, so their statuses share one
+   * set of statements. When a chunk's transaction fails, each of its payloads is applied alone:
+   * the others commit, and the one that failed is retried or has its bad item dropped.
+   */
   async processBatch(inboxIds: readonly number[]): Promise<Record<InboxRowOutcome, number>> {
     const report: Record<InboxRowOutcome, number> = { processed: 0, unparseable: 0, failed: 0, skipped: 0 };
+    // Counted outside the transactions, so a payload that keeps failing still reaches the bound.
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = ANY($1) AND state = 'pending' RETURNING id, attempts, app_id, octet_length(body) AS bytes`,
+      [[...new Set(inboxIds)]],
+    )) as [Array<{ id: string; attempts: number; app_id: string; bytes: number }>, number];
+    const rows = claimed.map((row) => ({ id: Number(row.id), attempts: row.attempts, appId: row.app_id, bytes: Number(row.bytes) })).sort((a, b) => a.id - b.id);
+    report.skipped += new Set(inboxIds).size - rows.length;
     let firstError: unknown;
-    for (const id of inboxIds) {
+    for (const chunk of chunksOf(rows)) {
       try {
-        report[await this.processRow(id)] += 1;
+        await this.processChunk(chunk, report);
       } catch (error) {
         firstError ??= error;
       }
@@ -104,84 +134,135 @@ export class WebhookProcessingService {
     return report;
   }
 
-  async processRow(id: number): Promise<InboxRowOutcome> {
-    // Counted outside the transaction, so a payload that keeps failing still reaches the bound.
-    const [claimed] = (await this.dataSource.query(
-      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING attempts, body, app_id`,
-      [id],
-    )) as [Array<{ attempts: number; body: Buffer; app_id: string }>, number];
-    const row = claimed[0];
-    if (!row) return 'skipped';
-    if (row.attempts > MAX_INBOX_ATTEMPTS) {
-      await this.mark(id, 'failed', `gave up after ${MAX_INBOX_ATTEMPTS} attempts`);
-      this.metrics.failedPayloads.inc();
-      this.logger.error({ inboxId: id }, 'webhook payload given up after the maximum number of attempts');
-      return 'failed';
+  private async processChunk(rows: readonly ClaimedRow[], report: Record<InboxRowOutcome, number>): Promise<void> {
+    const bodies = await this.bodiesOf(rows.filter((row) => row.attempts <= MAX_INBOX_ATTEMPTS).map((row) => row.id));
+    const payloads: ClaimedPayload[] = [];
+    for (const row of rows) {
+      if (row.attempts > MAX_INBOX_ATTEMPTS) {
+        await this.mark(row.id, 'failed', `gave up after ${MAX_INBOX_ATTEMPTS} attempts`);
+        this.metrics.failedPayloads.inc();
+        this.logger.error({ inboxId: row.id }, 'webhook payload given up after the maximum number of attempts');
+        report.failed += 1;
+        continue;
+      }
+      const body = bodies.get(row.id);
+      if (!body) {
+        report.skipped += 1;
+        continue;
+      }
+      const envelope = this.parse(body);
+      if (!envelope.ok) {
+        await this.mark(row.id, 'unparseable', envelope.reason);
+        this.metrics.unparseable.inc();
+        this.logger.warn({ inboxId: row.id, reason: envelope.reason }, 'signed webhook payload could not be parsed; kept and marked');
+        report.unparseable += 1;
+        continue;
+      }
+      payloads.push({ ...row, entries: envelope.value.entry });
     }
-    const envelope = this.parse(row.body);
-    if (!envelope.ok) {
-      await this.mark(id, 'unparseable', envelope.reason);
-      this.metrics.unparseable.inc();
-      this.logger.warn({ inboxId: id, reason: envelope.reason }, 'signed webhook payload could not be parsed; kept and marked');
-      return 'unparseable';
-    }
-    try {
-      const entries = envelope.value.entry;
-      // Every account of the payload in one lookup, before the transaction holds its connection.
-      const routes = await this.directory.routesOf(
-        entries.map((entry) => entry.id),
-        entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
+    if (payloads.length === 0) return;
+    // Every account of the payloads in one lookup, before the transaction holds its connection.
+    const entries = payloads.flatMap((payload) => payload.entries);
+    const routes = await this.directory.routesOf(
+      entries.map((entry) => entry.id),
+      entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
+    );
+    if (payloads.length > 1) {
+      const together = await this.applyPayloads(payloads, routes, false).then(
+        (applied) => ({ ok: true as const, applied }),
+        (error: unknown) => {
+          this.logger.debug({ inboxIds: payloads.map((payload) => payload.id), reason: describe(error) }, 'webhook payloads applied together failed; each is applied alone');
+          return { ok: false as const };
+        },
       );
+      if (together.ok) {
+        if (together.applied) await this.afterCommit(together.applied.tally);
+        report.processed += together.applied?.processed ?? 0;
+        report.skipped += payloads.length - (together.applied?.processed ?? 0);
+        return;
+      }
+    }
+    let firstError: unknown;
+    for (const payload of payloads) {
+      try {
+        report[await this.processPayload(payload, routes)] += 1;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+  }
+
+  /** One payload in a transaction of its own; its error is kept on the row and thrown, so the job is retried. */
+  private async processPayload(payload: ClaimedPayload, routes: AccountRoutes): Promise<InboxRowOutcome> {
+    try {
       // Items run without savepoints first (two statements fewer each); only a payload that one
       // item's data failed runs again with each item in a savepoint, so that item alone is dropped.
-      let applied: PayloadTally | null;
+      let applied: { tally: PayloadTally; processed: number } | null;
       try {
-        applied = await this.applyPayload(id, row.app_id, entries, routes, false);
+        applied = await this.applyPayloads([payload], routes, false);
       } catch (error) {
         if (itemErrorState(error) === undefined) throw error;
-        applied = await this.applyPayload(id, row.app_id, entries, routes, true);
+        applied = await this.applyPayloads([payload], routes, true);
       }
       if (!applied) return 'skipped';
-      await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
-      for (const { scope, wamids } of applied.pendingByScope()) await this.statuses.applyPendingForProviderIds(scope, wamids);
-      for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
-      for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
-      for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
+      await this.afterCommit(applied.tally);
       return 'processed';
     } catch (error) {
-      await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [id, describe(error).slice(0, 1000)]);
-      this.logger.warn({ inboxId: id, attempt: row.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
+      await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [payload.id, describe(error).slice(0, 1000)]);
+      this.logger.warn({ inboxId: payload.id, attempt: payload.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
       throw error;
     }
   }
 
+  /** What committed payloads leave to do: the live feed, tenant events and fallbacks, pending statuses looked up again, Meta error codes, metrics. */
+  private async afterCommit(applied: PayloadTally): Promise<void> {
+    await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
+    for (const { scope, wamids } of applied.pendingByScope()) await this.statuses.applyPendingForProviderIds(scope, wamids);
+    for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
+    for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
+    for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
+  }
+
   /**
-   * One transaction applying every change bound to the signing app; null when another job holds
-   * or finished the row. Its statuses are applied together at the end (MessageStatusService.applyBatch),
-   * except in a run that isolates items, where each status is an item of its own.
+   * One transaction applying every change of the payloads bound to their signing app; null when
+   * other jobs hold or finished all their rows (a row held or finished is left out). Their statuses
+   * are applied together at the end (MessageStatusService.applyBatch), except in a run that isolates
+   * items, where each status is an item of its own.
    */
-  private async applyPayload(id: number, appId: string, entries: readonly WebhookEntry[], routes: AccountRoutes, isolateItems: boolean): Promise<PayloadTally | null> {
+  private async applyPayloads(payloads: readonly ClaimedPayload[], routes: AccountRoutes, isolateItems: boolean): Promise<{ tally: PayloadTally; processed: number } | null> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
+      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = ANY($1) AND state = 'pending' FOR UPDATE SKIP LOCKED`, [payloads.map((payload) => payload.id)])) as Array<{
+        id: string;
+      }>;
       if (locked.length === 0) return null;
+      const lockedIds = new Set(locked.map((row) => Number(row.id)));
       const tally = new PayloadTally(isolateItems);
       const statuses: QueuedStatus[] | null = isolateItems ? null : [];
-      for (const entry of entries) {
-        for (const change of entry.changes) {
-          const phoneNumberId = phoneNumberIdOf(change.value);
-          const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
-          const binding = bindChange(routes, appId, entry.id, phoneNumberId);
-          if (!binding.bound) {
-            this.reject(tally, binding.reason, context);
-            continue;
+      for (const { id, appId, entries } of payloads.filter((payload) => lockedIds.has(payload.id))) {
+        for (const entry of entries) {
+          for (const change of entry.changes) {
+            const phoneNumberId = phoneNumberIdOf(change.value);
+            const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
+            const binding = bindChange(routes, appId, entry.id, phoneNumberId);
+            if (!binding.bound) {
+              this.reject(tally, binding.reason, context);
+              continue;
+            }
+            await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context, statuses));
           }
-          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context, statuses));
         }
       }
       if (statuses) await this.applyStatuses(manager, tally, statuses);
-      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
-      return tally;
+      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [[...lockedIds]]);
+      return { tally, processed: lockedIds.size };
     });
+  }
+
+  private async bodiesOf(ids: readonly number[]): Promise<Map<number, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, body FROM webhook_inbox WHERE id = ANY($1)`, [ids])) as Array<{ id: string; body: Buffer }>;
+    return new Map(rows.map((row) => [Number(row.id), row.body]));
   }
 
   private parse(body: Buffer): { ok: true; value: ReturnType<typeof webhookEnvelopeSchema.parse> } | { ok: false; reason: string } {
@@ -422,6 +503,21 @@ export class WebhookProcessingService {
     const code = Number(metaCode);
     if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, title);
   }
+}
+
+/** Consecutive rows of at most CHUNK_BYTES together (a larger row alone). */
+function chunksOf(rows: readonly ClaimedRow[]): ClaimedRow[][] {
+  const chunks: ClaimedRow[][] = [];
+  let bytes = Infinity;
+  for (const row of rows) {
+    if (bytes + row.bytes > CHUNK_BYTES) {
+      chunks.push([]);
+      bytes = 0;
+    }
+    (chunks.at(-1) as ClaimedRow[]).push(row);
+    bytes += row.bytes;
+  }
+  return chunks;
 }
 
 /** Claims a dedupe key in the payload's transaction: false when an earlier delivery already applied it. */
