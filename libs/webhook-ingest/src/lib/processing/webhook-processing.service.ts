@@ -525,10 +525,13 @@ async function claim(manager: EntityManager, key: string): Promise<boolean> {
   return (await claimAll(manager, [key])).size > 0;
 }
 
-/** Claims dedupe keys in one statement: the stored keys (storedKey) that no earlier delivery applied. */
+/**
+ * Claims dedupe keys in one statement: the stored keys (storedKey) that no earlier delivery applied.
+ * In sorted order, so two jobs claiming the same keys wait for each other rather than deadlock.
+ */
 async function claimAll(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
   const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) SELECT unnest($1::varchar[]) ON CONFLICT DO NOTHING RETURNING key`, [
-    [...new Set(keys.map(storedKey))],
+    [...new Set(keys.map(storedKey))].sort(),
   ])) as Array<{ key: string }>;
   return new Set(rows.map((row) => row.key));
 }
