@@ -134,6 +134,7 @@ export class WebhookProcessingService {
     return report;
   }
 
+  /** Rows of a job read, parsed and applied together; each outcome counted in `report`. */
   private async processChunk(rows: readonly ClaimedRow[], report: Record<InboxRowOutcome, number>): Promise<void> {
     const bodies = await this.bodiesOf(rows.filter((row) => row.attempts <= MAX_INBOX_ATTEMPTS).map((row) => row.id));
     const payloads: ClaimedPayload[] = [];
@@ -163,10 +164,15 @@ export class WebhookProcessingService {
     if (payloads.length === 0) return;
     // Every account of the payloads in one lookup, before the transaction holds its connection.
     const entries = payloads.flatMap((payload) => payload.entries);
-    const routes = await this.directory.routesOf(
-      entries.map((entry) => entry.id),
-      entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
-    );
+    const routes = await this.directory
+      .routesOf(
+        entries.map((entry) => entry.id),
+        entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
+      )
+      .catch(async (error: unknown) => {
+        await this.failed(payloads, error);
+        throw error;
+      });
     if (payloads.length > 1) {
       const together = await this.applyPayloads(payloads, routes, false).then(
         (applied) => ({ ok: true as const, applied }),
@@ -209,10 +215,15 @@ export class WebhookProcessingService {
       await this.afterCommit(applied.tally);
       return 'processed';
     } catch (error) {
-      await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [payload.id, describe(error).slice(0, 1000)]);
-      this.logger.warn({ inboxId: payload.id, attempt: payload.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
+      await this.failed([payload], error);
       throw error;
     }
+  }
+
+  /** Payloads whose processing failed keep the reason on their rows (the job is retried). */
+  private async failed(payloads: readonly ClaimedPayload[], error: unknown): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = ANY($1)`, [payloads.map((payload) => payload.id), describe(error).slice(0, 1000)]);
+    for (const payload of payloads) this.logger.warn({ inboxId: payload.id, attempt: payload.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
   }
 
   /** What committed payloads leave to do: the live feed, tenant events and fallbacks, pending statuses looked up again, Meta error codes, metrics. */
