@@ -230,7 +230,7 @@ export class WebhookProcessingService {
   private async afterCommit(applied: PayloadTally): Promise<void> {
     await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
     for (const { scope, wamids } of applied.pendingByScope()) await this.statuses.applyPendingForProviderIds(scope, wamids);
-    for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
+    await this.metaErrors(applied.metaErrors);
     for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
     for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
   }
@@ -508,11 +508,16 @@ export class WebhookProcessingService {
     this.logger.warn({ ...context, reason }, 'webhook change or item dropped unapplied');
   }
 
-  /** Counted per code; a code never seen before raises an alert. */
-  private async metaError(scope: AccountScope, metaCode: number | string, title: string | undefined): Promise<void> {
-    this.metrics.metaErrors.inc({ code: String(metaCode) });
-    const code = Number(metaCode);
-    if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, title);
+  /** Counted per code; a code never seen before raises an alert: looked up once per code of the committed payloads. */
+  private async metaErrors(errors: PayloadTally['metaErrors']): Promise<void> {
+    const noted = new Set<number>();
+    for (const { scope, code: metaCode, title } of errors) {
+      this.metrics.metaErrors.inc({ code: String(metaCode) });
+      const code = Number(metaCode);
+      if (!Number.isInteger(code) || noted.has(code)) continue;
+      noted.add(code);
+      await this.alerts.noteMetaErrorCode(code, scope, title);
+    }
   }
 }
 
