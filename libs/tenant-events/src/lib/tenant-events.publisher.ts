@@ -38,24 +38,44 @@ export class TenantEventsPublisher {
   constructor(@Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer) {}
 
   /** Delivery ids to pass to `dispatch` after the commit. */
-  async publish(manager: EntityManager, scope: TenantEventScope, type: TenantEventType, data: Record<string, unknown>): Promise<string[]> {
-    const event = newTenantEvent(scope, type, data);
+  publish(manager: EntityManager, scope: TenantEventScope, type: TenantEventType, data: Record<string, unknown>): Promise<string[]> {
+    return this.publishMany(manager, type, [{ scope, data }]);
+  }
+
+  /**
+   * Several events of one type, each for its own tenant environment, in one statement (a
+   * webhook payload's statuses): delivery ids in the order of the events, to pass to `dispatch`.
+   */
+  async publishMany(manager: EntityManager, type: TenantEventType, events: ReadonlyArray<{ scope: TenantEventScope; data: Record<string, unknown> }>): Promise<string[]> {
+    if (events.length === 0) return [];
+    const built = events.map(({ scope, data }) => newTenantEvent(scope, type, data));
     const rows = (await manager.query(
       `INSERT INTO event_deliveries (endpoint_id, tenant_id, environment, event_id, type, payload)
-       SELECT id, tenant_id, environment, $3, $4::text, $5 FROM event_endpoints WHERE tenant_id = $1 AND environment = $2 AND $4::text = ANY(events)
+       SELECT endpoint.id, endpoint.tenant_id, endpoint.environment, event.id, $1::text, event.payload
+         FROM unnest($2::uuid[], $3::varchar[], $4::uuid[], $5::jsonb[]) WITH ORDINALITY AS event(tenant_id, environment, id, payload, position)
+         JOIN event_endpoints endpoint ON endpoint.tenant_id = event.tenant_id AND endpoint.environment = event.environment AND $1::text = ANY(endpoint.events)
+        ORDER BY event.position
        RETURNING id`,
-      [scope.tenantId, scope.environment, event.id, type, JSON.stringify(event)],
+      [
+        type,
+        events.map((event) => event.scope.tenantId),
+        events.map((event) => event.scope.environment),
+        built.map((event) => event.id),
+        built.map((event) => JSON.stringify(event)),
+      ],
     )) as Array<{ id: string }>;
     return rows.map((row) => row.id);
   }
 
+  /** All at once, so a payload's deliveries share one round trip to Redis rather than one each. */
   async dispatch(deliveryIds: readonly string[]): Promise<void> {
-    for (const deliveryId of deliveryIds) {
-      try {
-        await this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0, traceparent: currentTraceparent() });
-      } catch (error) {
-        this.logger.warn({ deliveryId, reason: error instanceof Error ? error.message : String(error) }, 'event delivery not enqueued; the events sweep will');
-      }
-    }
+    const traceparent = currentTraceparent();
+    await Promise.all(
+      deliveryIds.map((deliveryId) =>
+        this.producer.add('events.deliver', { deliveryId, replays: 0, attempt: 0, traceparent }).catch((error: unknown) => {
+          this.logger.warn({ deliveryId, reason: error instanceof Error ? error.message : String(error) }, 'event delivery not enqueued; the events sweep will');
+        }),
+      ),
+    );
   }
 }

@@ -43,6 +43,7 @@ export const webhookErrorSchema = z.looseObject({
   message: z.string().optional(),
   error_data: z.looseObject({ details: z.string().optional() }).optional(),
 });
+export type WebhookError = z.infer<typeof webhookErrorSchema>;
 
 export const contactSchema = z.looseObject({
   wa_id: z.string().optional(),

@@ -63,14 +63,24 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
     this.publisher.on('error', () => undefined);
   }
 
-  /** After the commit that stored the changes. Never throws: a Redis problem is logged and counted, the timeline has the change. */
+  /**
+   * After the commit that stored the changes, all in one pipeline (one round trip for a
+   * webhook payload's statuses). Never throws: a Redis problem is logged and counted, the
+   * timeline has the change.
+   */
   async publish(changes: readonly MessageStatusChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const results = await Promise.allSettled(changes.map((change) => this.publisher.publish(this.channelOf(change), JSON.stringify(change))));
-    const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failures.length === 0) return;
-    this.metrics.publishFailures.inc(failures.length);
-    this.warn('message status changes were not published to the live feed (they are in the timeline)', failures[0]?.reason, { changes: failures.length });
+    let failures: { count: number; reason: unknown };
+    try {
+      const results = (await this.publisher.pipeline(changes.map((change) => ['publish', this.channelOf(change), JSON.stringify(change)])).exec()) ?? [];
+      const failed = results.filter(([error]) => error !== null);
+      failures = { count: failed.length, reason: failed[0]?.[0] };
+    } catch (error) {
+      failures = { count: changes.length, reason: error };
+    }
+    if (failures.count === 0) return;
+    this.metrics.publishFailures.inc(failures.count);
+    this.warn('message status changes were not published to the live feed (they are in the timeline)', failures.reason, { changes: failures.count });
   }
 
   /**

@@ -17,6 +17,11 @@ export class MessageEvents {
     return this.publisher ? this.publisher.publish(manager, scope, type, data) : [];
   }
 
+  /** Several events of one type in one statement: the delivery ids, to dispatch once the transaction has committed. */
+  async publishMany(manager: EntityManager, type: TenantEventType, events: ReadonlyArray<{ scope: { tenantId: string; environment: Environment }; data: Record<string, unknown> }>): Promise<string[]> {
+    return this.publisher ? this.publisher.publishMany(manager, type, events) : [];
+  }
+
   async dispatch(deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length > 0) await this.publisher?.dispatch(deliveryIds);
   }

@@ -1,13 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { classify, messageErrorOf, type MessageError, type WebhookErrorEntry } from '@switchboard/error-taxonomy';
 import type { Environment } from '@switchboard/tenancy';
-import { linksTo } from '@switchboard/telemetry';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MessageEventEntity } from '../persistence/message-event.entity';
 import { MESSAGE_ID_PATTERN } from '../persistence/message-id';
-import { isForwardStatus } from '../persistence/message-status';
 import { MessageEntity } from '../persistence/message.entity';
 import type { MessageStatusChange } from '../status-feed/message-status-change';
 import { MessageStatusFeed } from '../status-feed/message-status-feed';
@@ -15,9 +11,18 @@ import { MessageEvents } from './message-events';
 import { optOutReason, recordOptOut } from './opt-out';
 import { PendingStatusEntity } from './pending-status.entity';
 import { MessageFallbacks, type StartedFallback } from '../fallback/message-fallbacks';
-import { showsChannels } from '../http/message-views';
-import { providerIdDetail } from '../persistence/provider-id-detail';
 import { statusUpdateSchema, type StatusOutcome, type StatusResult, type StatusUpdate } from './status-update';
+import {
+  applyRowChange,
+  decideTransition,
+  factsNeeded,
+  inStatusSpan,
+  statusChangeOf,
+  statusEventData,
+  type RowChange,
+  type StatusTransition,
+  type TimelineEvent,
+} from './status-transition';
 
 export interface StatusScope {
   tenantId: string;
@@ -33,10 +38,19 @@ export interface AfterCommit {
   /** Fallbacks a `failed` status started: their send jobs and deadlines. */
   readonly fallbacks: StartedFallback[];
 }
+/** One report and the tenant environment it was routed to. */
+export interface ScopedStatus {
+  readonly scope: StatusScope;
+  readonly update: StatusUpdate;
+}
+
+/** What became of each report of a batch (in its order), and what the batch leaves to do after its commit. */
+export interface StatusBatchResult extends AfterCommit {
+  readonly outcomes: StatusOutcome[];
+}
+
 /** Meta redelivers for 7 days; a status still unmatched after that never will be. */
 const PENDING_KEEP_MS = 7 * 24 * 3600 * 1000;
-
-const tracer = trace.getTracer('switchboard-messaging');
 
 /**
  * The one home of the status machine for every channel's status reports (contract §6): a
@@ -65,18 +79,7 @@ export class MessageStatusService {
   async apply(manager: EntityManager, scope: StatusScope, update: StatusUpdate): Promise<StatusResult> {
     const message = await this.findMessage(manager, scope, update);
     if (!message) {
-      await manager.save(
-        manager.create(PendingStatusEntity, {
-          tenantId: scope.tenantId,
-          environment: scope.environment,
-          channel: update.channel,
-          providerMessageId: update.providerMessageId,
-          messageId: ourMessageId(update),
-          status: update.status,
-          at: new Date(update.at),
-          update,
-        }),
-      );
+      await storePending(manager, [{ scope, update }]);
       return { outcome: 'pending', message: null, deliveries: [], changes: [], fallbacks: [] };
     }
     const after: AfterCommit = { deliveries: [], changes: [], fallbacks: [] };
@@ -85,6 +88,66 @@ export class MessageStatusService {
     // A provider id learned from this status (before the worker stored it) may have statuses waiting for it.
     if (learnsProviderId) await this.applyPendingIn(manager, message, after);
     return { outcome, message: { id: message.id, status: message.status, error: message.error }, ...after };
+  }
+
+  /**
+   * Applies a payload's reports inside the caller's transaction in a fixed number of statements,
+   * whatever their number: their messages are read and locked in one, the rule (decideTransition)
+   * runs in memory in the reports' order, then the rows, the timeline events, the tenant events
+   * and the pending reports are each written in one statement. A message whose next report needs
+   * more than that (a fact looked up one by one, a provider id learned, an opt-out, a fallback)
+   * takes that report and its later ones through `apply`, after the set-based writes.
+   */
+  async applyBatch(manager: EntityManager, reports: readonly ScopedStatus[]): Promise<StatusBatchResult> {
+    const result: StatusBatchResult = { outcomes: [], deliveries: [], changes: [], fallbacks: [] };
+    if (reports.length === 0) return result;
+    const messages = await findMessages(manager, reports);
+    const sentRecorded = await sentEventsOf(manager, reports, messages);
+    const rows = new Map<string, RowChange & { id: string }>();
+    const events: TimelineEvent[] = [];
+    const published: Array<{ scope: StatusScope; data: Record<string, unknown> }> = [];
+    const pending: ScopedStatus[] = [];
+    const oneByOne = new Set<string>();
+    const deferred: number[] = [];
+    for (const [index, report] of reports.entries()) {
+      const message = messages.of(report);
+      if (!message) {
+        pending.push(report);
+        result.outcomes[index] = 'pending';
+        continue;
+      }
+      const transition = oneByOne.has(message.id) ? null : inMemoryTransition(message, report.update, sentRecorded);
+      if (!transition) {
+        oneByOne.add(message.id);
+        deferred.push(index);
+        continue;
+      }
+      await inStatusSpan(message, report.update, async () => ({ transition }));
+      if (transition.row) {
+        applyRowChange(message, transition.row);
+        rows.set(message.id, { id: message.id, ...transition.row, settled: transition.row.settled || (rows.get(message.id)?.settled ?? false) });
+      }
+      if (transition.event) {
+        events.push(transition.event);
+        result.changes.push(statusChangeOf(message, report.update, transition));
+        if (transition.event.status === 'sent') sentRecorded.add(sentKey(message.id, transition.event.channel));
+      }
+      published.push({ scope: message, data: statusEventData(message, report.update, transition) });
+      result.outcomes[index] = transition.outcome;
+    }
+    await writeRows(manager, [...rows.values()]);
+    await insertEvents(manager, events);
+    result.deliveries.push(...(await this.events.publishMany(manager, 'message.status', published)));
+    await storePending(manager, pending);
+    for (const index of deferred) {
+      const report = reports[index] as ScopedStatus;
+      const applied = await this.apply(manager, report.scope, report.update);
+      result.outcomes[index] = applied.outcome;
+      result.deliveries.push(...applied.deliveries);
+      result.changes.push(...applied.changes);
+      result.fallbacks.push(...applied.fallbacks);
+    }
+    return result;
   }
 
   /**
@@ -186,120 +249,149 @@ export class MessageStatusService {
     return manager.findOne(MessageEntity, { where: { providerMessageId: update.providerMessageId, tenantId: scope.tenantId, environment: scope.environment }, lock });
   }
 
-  /** The processing span links to the send span of the message (its stored traceparent). */
-  private applyTo(manager: EntityManager, message: MessageEntity, update: StatusUpdate, after: AfterCommit): Promise<StatusOutcome> {
-    return tracer.startActiveSpan(
-      'messages.status',
-      {
-        links: linksTo(message.sendTraceparent),
-        attributes: {
-          'switchboard.tenant_id': message.tenantId,
-          'switchboard.environment': message.environment,
-          'switchboard.message_id': message.id,
-          'switchboard.status': update.status,
-        },
-      },
-      async (span) => {
-        try {
-          const { outcome, error, inserted, fallback } = await this.transition(manager, message, update);
-          if (fallback) after.fallbacks.push(fallback);
-          if (error?.meta) span.setAttribute('switchboard.meta_error_code', error.meta.code);
-          span.setAttribute('switchboard.status_outcome', outcome);
-          if (inserted) {
-            after.changes.push({
-              messageId: message.id,
-              tenantId: message.tenantId,
-              environment: message.environment,
-              channel: update.channel,
-              status: update.status,
-              messageStatus: message.status,
-              at: new Date(update.at).toISOString(),
-              error: error ?? null,
-            });
-          }
-          after.deliveries.push(
-            ...(await this.events.publish(manager, message, 'message.status', {
-              messageId: message.id,
-              ...(update.channel === 'whatsapp' ? { wamid: update.providerMessageId } : {}),
-              ...(showsChannels(message) ? { channel: update.channel, providerMessageId: update.providerMessageId } : {}),
-              status: update.status,
-              messageStatus: message.status,
-              applied: outcome === 'applied',
-              at: update.at,
-              ...(error ? { error } : {}),
-              ...(update.pricing ? { pricing: update.pricing } : {}),
-            })),
-          );
-          return outcome;
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    );
+  private async applyTo(manager: EntityManager, message: MessageEntity, update: StatusUpdate, after: AfterCommit): Promise<StatusOutcome> {
+    const { transition } = await inStatusSpan(message, update, async () => {
+      const decided = await this.transition(manager, message, update);
+      if (decided.fallback) after.fallbacks.push(decided.fallback);
+      if (decided.transition.event) after.changes.push(statusChangeOf(message, update, decided.transition));
+      after.deliveries.push(...(await this.events.publish(manager, message, 'message.status', statusEventData(message, update, decided.transition))));
+      return decided;
+    });
+    return transition.outcome;
   }
 
-  private async transition(
-    manager: EntityManager,
-    message: MessageEntity,
-    update: StatusUpdate,
-  ): Promise<{ outcome: StatusOutcome; error: MessageError | undefined; inserted: boolean; fallback: StartedFallback | null }> {
-    // A report of an earlier channel of the route, or of a send the retry route replaced, is history, not this send's status.
-    const superseded = update.channel !== message.channel || (await isSupersededSendOf(manager, message, update.providerMessageId));
-    const forward = !superseded && isForwardStatus(message.status, update.status);
-    const error = update.status === 'failed' ? ((update.error as MessageError | undefined) ?? UNREPORTED_FAILURE) : undefined;
-
-    // A status can arrive before the worker records the provider id; the worker writes the same value.
-    const providerMessageId = superseded ? message.providerMessageId : (message.providerMessageId ?? update.providerMessageId);
-    const status = forward ? update.status : message.status;
-    const storedError = forward && error ? error : message.error;
-    if (forward || (message.providerMessageId === null && !superseded)) {
-      const settled = forward && (update.status === 'delivered' || update.status === 'read');
-      await manager.query(
-        `UPDATE messages SET provider_message_id = $2, status = $3, error = $4, updated_at = now(),
-                fallback_due_at = CASE WHEN $5 THEN NULL ELSE fallback_due_at END
-          WHERE id = $1`,
-        [message.id, providerMessageId, status, storedError === null ? null : JSON.stringify(storedError), settled],
-      );
-      Object.assign(message, { providerMessageId, status, error: storedError, ...(settled ? { fallbackDueAt: null } : {}) });
+  /** One report: its facts looked up, the rule applied, its writes done one by one, a fallback started when the failure moves the message on. */
+  private async transition(manager: EntityManager, message: MessageEntity, update: StatusUpdate): Promise<{ transition: StatusTransition; fallback: StartedFallback | null }> {
+    const needed = factsNeeded(message, update);
+    const transition = decideTransition(message, update, {
+      replacedSend: needed.replacedSend && (await isReplacedSendOf(manager, message, update.providerMessageId)),
+      sentRecorded: needed.sentRecorded && (await manager.exists(MessageEventEntity, { where: { messageId: message.id, status: 'sent', channel: update.channel } })),
+      earlierChannelStep: needed.earlierChannelStep ? await routeStepOf(manager, message, update.channel) : message.routeStep,
+    });
+    if (transition.row) {
+      await writeRows(manager, [{ id: message.id, ...transition.row }]);
+      applyRowChange(message, transition.row);
     }
-    // The worker records `sent` when the vendor accepts the message; the vendor's own `sent` would repeat it.
-    const repeatedSent =
-      update.status === 'sent' && (await manager.exists(MessageEventEntity, { where: { messageId: message.id, status: 'sent', channel: update.channel } }));
-    if (!repeatedSent) {
-      await manager.insert(MessageEventEntity, {
-        messageId: message.id,
-        tenantId: message.tenantId,
-        environment: message.environment,
-        status: update.status,
-        channel: update.channel,
-        routeStep: superseded && update.channel !== message.channel ? await routeStepOf(manager, message, update.channel) : message.routeStep,
-        at: new Date(update.at),
-        detail: {
-          source: 'webhook',
-          ...providerIdDetail(update.channel, update.providerMessageId),
-          applied: forward,
-          ...(error ? { error } : {}),
-          ...(update.pricing ? { pricing: update.pricing } : {}),
-          ...(update.conversation ? { conversation: update.conversation } : {}),
-        },
-      });
+    if (transition.event) await insertEvents(manager, [transition.event]);
+    if (transition.optOut && transition.error) {
+      await recordOptOut(manager, { ...message, channel: update.channel }, message.to, optOutReason(transition.error));
     }
-    if (error?.code === 'recipient_suppressed') {
-      await recordOptOut(manager, { ...message, channel: update.channel }, message.to, optOutReason(error));
-    }
-    const fallback = forward && error ? await this.fallbacks.onFailedStatus(manager, message, error) : null;
-    return { outcome: forward ? 'applied' : 'recorded', error, inserted: !repeatedSent, fallback };
+    const fallback = transition.startsFallback && transition.error ? await this.fallbacks.onFailedStatus(manager, message, transition.error) : null;
+    return { transition, fallback };
   }
 }
 
-/** A `failed` report without an error entry: the taxonomy's view of a code the vendor did not give. */
-const UNREPORTED_FAILURE: MessageError = messageErrorOf(classify({ code: 'missing' } as unknown as WebhookErrorEntry));
+/**
+ * The rule applied to a report whose facts the batch read up front, or null when the report
+ * takes `apply`: the message's provider id is not known yet (the report may teach it, and
+ * statuses pending for it then apply), the report is of another channel (its route step is
+ * looked up) or of a replaced send, or the failure it reports suppresses the recipient or
+ * starts a fallback (each its own statement, in order with the row).
+ */
+function inMemoryTransition(message: MessageEntity, update: StatusUpdate, sentRecorded: ReadonlySet<string>): StatusTransition | null {
+  const needed = factsNeeded(message, update);
+  if (message.providerMessageId === null || needed.replacedSend || needed.earlierChannelStep) return null;
+  const transition = decideTransition(message, update, { replacedSend: false, sentRecorded: sentRecorded.has(sentKey(message.id, update.channel)), earlierChannelStep: message.routeStep });
+  return transition.optOut || transition.startsFallback ? null : transition;
+}
 
-async function isSupersededSendOf(manager: EntityManager, message: MessageEntity, providerMessageId: string): Promise<boolean> {
-  if (message.retries === 0 || message.providerMessageId === providerMessageId) return false;
+/** A batch's messages, read and locked in one statement (in id order, so concurrent batches lock alike), each found as `findMessage` finds it. */
+async function findMessages(manager: EntityManager, reports: readonly ScopedStatus[]): Promise<{ of(report: ScopedStatus): MessageEntity | undefined }> {
+  const ids = reports.map(({ update }) => ourMessageId(update)).filter((id): id is string => id !== null);
+  const found = await manager
+    .createQueryBuilder(MessageEntity, 'message')
+    .where('message.tenant_id = ANY(:tenantIds)', { tenantIds: [...new Set(reports.map(({ scope }) => scope.tenantId))] })
+    .andWhere('(message.id = ANY(:ids) OR message.provider_message_id = ANY(:providerMessageIds))', {
+      ids: [...new Set(ids)],
+      providerMessageIds: [...new Set(reports.map(({ update }) => update.providerMessageId))],
+    })
+    .orderBy('message.id')
+    .setLock('pessimistic_write')
+    .getMany();
+  const scoped = (scope: StatusScope, key: string) => `${scope.tenantId}\u0000${scope.environment}\u0000${key}`;
+  const byId = new Map(found.map((message) => [scoped(message, message.id), message]));
+  const byProviderId = new Map(found.filter((message) => message.providerMessageId !== null).map((message) => [scoped(message, message.providerMessageId as string), message]));
+  return {
+    of: ({ scope, update }) => {
+      const id = ourMessageId(update);
+      return (id === null ? undefined : byId.get(scoped(scope, id))) ?? byProviderId.get(scoped(scope, update.providerMessageId));
+    },
+  };
+}
+
+/** The messages of the batch's `sent` reports whose timeline already has a `sent` of that channel, in one statement. */
+async function sentEventsOf(manager: EntityManager, reports: readonly ScopedStatus[], messages: { of(report: ScopedStatus): MessageEntity | undefined }): Promise<Set<string>> {
+  const ids = new Set(reports.filter((report) => report.update.status === 'sent').map((report) => messages.of(report)?.id).filter((id): id is string => id !== undefined));
+  if (ids.size === 0) return new Set();
+  const rows = (await manager.query(`SELECT DISTINCT message_id, channel FROM message_events WHERE message_id = ANY($1) AND status = 'sent'`, [[...ids]])) as Array<{
+    message_id: string;
+    channel: string;
+  }>;
+  return new Set(rows.map((row) => sentKey(row.message_id, row.channel)));
+}
+
+function sentKey(messageId: string, channel: string): string {
+  return `${messageId}\u0000${channel}`;
+}
+
+/** The rows the reports changed, in one statement. */
+async function writeRows(manager: EntityManager, rows: ReadonlyArray<RowChange & { id: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `UPDATE messages AS message
+        SET provider_message_id = change.provider_message_id, status = change.status, error = change.error, updated_at = now(),
+            fallback_due_at = CASE WHEN change.settled THEN NULL ELSE message.fallback_due_at END
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::boolean[]) AS change(id, provider_message_id, status, error, settled)
+      WHERE message.id = change.id`,
+    [
+      rows.map((row) => row.id),
+      rows.map((row) => row.providerMessageId),
+      rows.map((row) => row.status),
+      rows.map((row) => (row.error === null ? null : JSON.stringify(row.error))),
+      rows.map((row) => row.settled),
+    ],
+  );
+}
+
+/** Timeline events in one statement, in their order (their ids are the timeline's order). */
+async function insertEvents(manager: EntityManager, events: readonly TimelineEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await manager.query(
+    `INSERT INTO message_events (message_id, tenant_id, environment, status, channel, route_step, at, detail)
+     SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::integer[], $7::timestamptz[], $8::jsonb[])`,
+    [
+      events.map((event) => event.messageId),
+      events.map((event) => event.tenantId),
+      events.map((event) => event.environment),
+      events.map((event) => event.status),
+      events.map((event) => event.channel),
+      events.map((event) => event.routeStep),
+      events.map((event) => event.at.toISOString()),
+      events.map((event) => JSON.stringify(event.detail)),
+    ],
+  );
+}
+
+/** Reports whose message is not known yet, kept until it is, in one statement. */
+async function storePending(manager: EntityManager, reports: readonly ScopedStatus[]): Promise<void> {
+  if (reports.length === 0) return;
+  await manager.query(
+    `INSERT INTO pending_statuses (tenant_id, environment, channel, provider_message_id, message_id, status, at, "update")
+     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::timestamptz[], $8::jsonb[])`,
+    [
+      reports.map(({ scope }) => scope.tenantId),
+      reports.map(({ scope }) => scope.environment),
+      reports.map(({ update }) => update.channel),
+      reports.map(({ update }) => update.providerMessageId),
+      reports.map(({ update }) => ourMessageId(update)),
+      reports.map(({ update }) => update.status),
+      reports.map(({ update }) => new Date(update.at).toISOString()),
+      reports.map(({ update }) => JSON.stringify(update)),
+    ],
+  );
+}
+
+async function isReplacedSendOf(manager: EntityManager, message: MessageEntity, providerMessageId: string): Promise<boolean> {
   const found: unknown[] = await manager.query(
     `SELECT 1 FROM message_events WHERE message_id = $1 AND status = 'queued'
         AND $2 IN (detail -> 'previous' ->> 'providerMessageId', detail -> 'previous' ->> 'wamid') LIMIT 1`,

@@ -48,8 +48,8 @@ export class PayloadTally {
     this.deliveries.push(...deliveryIds);
   }
 
-  /** The status machine's message.status deliveries and timeline changes. */
-  afterCommit(result: StatusResult): void {
+  /** The status machine's message.status deliveries, timeline changes and started fallbacks. */
+  afterCommit(result: Pick<StatusResult, 'deliveries' | 'changes' | 'fallbacks'>): void {
     this.deliveries.push(...result.deliveries);
     this.changes.push(...result.changes);
     this.fallbacks.push(...result.fallbacks);
@@ -62,6 +62,18 @@ export class PayloadTally {
   /** A status left pending: looked up again once this payload has committed. */
   pendingStatus(scope: AccountScope, wamid: string): void {
     this.pending.push({ scope, wamid });
+  }
+
+  /** The pending statuses' provider ids per tenant environment: one lookup each after the commit. */
+  pendingByScope(): Array<{ scope: AccountScope; wamids: string[] }> {
+    const byScope = new Map<string, { scope: AccountScope; wamids: string[] }>();
+    for (const { scope, wamid } of this.pending) {
+      const key = `${scope.tenantId}\u0000${scope.environment}`;
+      const group = byScope.get(key) ?? { scope, wamids: [] };
+      group.wamids.push(wamid);
+      byScope.set(key, group);
+    }
+    return [...byScope.values()];
   }
 
   mark(): TallyMark {

@@ -9,6 +9,7 @@ import {
   recordOptOut,
   SuppressionEntity,
   WEBHOOK_STATUSES,
+  type StatusOutcome,
   type StatusUpdate,
   type WebhookStatus,
 } from '@switchboard/messaging';
@@ -33,6 +34,7 @@ import {
   type InboundContact,
   type WebhookChange,
   type WebhookEntry,
+  type WebhookError,
 } from '../webhook-payload';
 import { bindChange } from './change-binding';
 import { inSavepoint, itemErrorState } from './item-savepoint';
@@ -49,6 +51,32 @@ interface ItemContext {
   field: string;
 }
 
+/** A stored payload whose attempt this run counted. */
+interface ClaimedRow {
+  id: number;
+  attempts: number;
+  /** The Meta app whose secret signed it. */
+  appId: string;
+  bytes: number;
+}
+
+/** A claimed payload, parsed. */
+interface ClaimedPayload extends ClaimedRow {
+  entries: readonly WebhookEntry[];
+}
+
+/** Payload bytes read and applied in one transaction at most (a larger payload goes alone): bounds the worker's memory per job. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** A status of the payload, read and keyed, waiting to be applied with the others. */
+interface QueuedStatus {
+  scope: AccountScope;
+  /** Its dedupe key: the provider id and the status. */
+  key: string;
+  update: StatusUpdate;
+  errors: readonly WebhookError[];
+}
+
 /** Meta's messaging limit tiers, lowest first, to tell a downgrade (reference §3.8). */
 const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];
 
@@ -58,8 +86,9 @@ const LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'T
  * Meta delivers it and however many jobs name it. Every entry, change, message and
  * status of a batch is handled, each routed to its tenant environment by
  * phone_number_id or WABA id, and only when that account is bound to the Meta app whose
- * secret signed the payload. Each change and item runs in a savepoint, so one whose data
- * breaks a constraint is dropped alone. A payload that cannot be parsed is marked and
+ * secret signed the payload. Its statuses are applied together, in a fixed number of
+ * statements. When one item's data breaks a constraint, the payload is applied again with
+ * each change and item in a savepoint, so that one is dropped alone. A payload that cannot be parsed is marked and
  * counted, never retried; one that keeps failing is given up after MAX_INBOX_ATTEMPTS.
  */
 @Injectable()
@@ -77,13 +106,26 @@ export class WebhookProcessingService {
     private readonly alerts: AlertsService,
   ) {}
 
-  /** Processes each row; throws after trying all when any failed, so the job is retried for those. */
+  /**
+   * Processes each row; throws after trying all when any failed, so the job is retried for those.
+   * The rows' attempts are counted in one statement; then their payloads are read and applied
+   * together in one transaction per chunk of at most CHUNK_BYTES, so their statuses share one
+   * set of statements. When a chunk's transaction fails, each of its payloads is applied alone:
+   * the others commit, and the one that failed is retried or has its bad item dropped.
+   */
   async processBatch(inboxIds: readonly number[]): Promise<Record<InboxRowOutcome, number>> {
     const report: Record<InboxRowOutcome, number> = { processed: 0, unparseable: 0, failed: 0, skipped: 0 };
+    // Counted outside the transactions, so a payload that keeps failing still reaches the bound.
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = ANY($1) AND state = 'pending' RETURNING id, attempts, app_id, octet_length(body) AS bytes`,
+      [[...new Set(inboxIds)]],
+    )) as [Array<{ id: string; attempts: number; app_id: string; bytes: number }>, number];
+    const rows = claimed.map((row) => ({ id: Number(row.id), attempts: row.attempts, appId: row.app_id, bytes: Number(row.bytes) })).sort((a, b) => a.id - b.id);
+    report.skipped += new Set(inboxIds).size - rows.length;
     let firstError: unknown;
-    for (const id of inboxIds) {
+    for (const chunk of chunksOf(rows)) {
       try {
-        report[await this.processRow(id)] += 1;
+        await this.processChunk(chunk, report);
       } catch (error) {
         firstError ??= error;
       }
@@ -92,78 +134,146 @@ export class WebhookProcessingService {
     return report;
   }
 
-  async processRow(id: number): Promise<InboxRowOutcome> {
-    // Counted outside the transaction, so a payload that keeps failing still reaches the bound.
-    const [claimed] = (await this.dataSource.query(
-      `UPDATE webhook_inbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING attempts, body, app_id`,
-      [id],
-    )) as [Array<{ attempts: number; body: Buffer; app_id: string }>, number];
-    const row = claimed[0];
-    if (!row) return 'skipped';
-    if (row.attempts > MAX_INBOX_ATTEMPTS) {
-      await this.mark(id, 'failed', `gave up after ${MAX_INBOX_ATTEMPTS} attempts`);
-      this.metrics.failedPayloads.inc();
-      this.logger.error({ inboxId: id }, 'webhook payload given up after the maximum number of attempts');
-      return 'failed';
+  /** Rows of a job read, parsed and applied together; each outcome counted in `report`. */
+  private async processChunk(rows: readonly ClaimedRow[], report: Record<InboxRowOutcome, number>): Promise<void> {
+    const bodies = await this.bodiesOf(rows.filter((row) => row.attempts <= MAX_INBOX_ATTEMPTS).map((row) => row.id));
+    const payloads: ClaimedPayload[] = [];
+    for (const row of rows) {
+      if (row.attempts > MAX_INBOX_ATTEMPTS) {
+        await this.mark(row.id, 'failed', `gave up after ${MAX_INBOX_ATTEMPTS} attempts`);
+        this.metrics.failedPayloads.inc();
+        this.logger.error({ inboxId: row.id }, 'webhook payload given up after the maximum number of attempts');
+        report.failed += 1;
+        continue;
+      }
+      const body = bodies.get(row.id);
+      if (!body) {
+        report.skipped += 1;
+        continue;
+      }
+      const envelope = this.parse(body);
+      if (!envelope.ok) {
+        await this.mark(row.id, 'unparseable', envelope.reason);
+        this.metrics.unparseable.inc();
+        this.logger.warn({ inboxId: row.id, reason: envelope.reason }, 'signed webhook payload could not be parsed; kept and marked');
+        report.unparseable += 1;
+        continue;
+      }
+      payloads.push({ ...row, entries: envelope.value.entry });
     }
-    const envelope = this.parse(row.body);
-    if (!envelope.ok) {
-      await this.mark(id, 'unparseable', envelope.reason);
-      this.metrics.unparseable.inc();
-      this.logger.warn({ inboxId: id, reason: envelope.reason }, 'signed webhook payload could not be parsed; kept and marked');
-      return 'unparseable';
-    }
-    try {
-      const entries = envelope.value.entry;
-      // Every account of the payload in one lookup, before the transaction holds its connection.
-      const routes = await this.directory.routesOf(
+    if (payloads.length === 0) return;
+    // Every account of the payloads in one lookup, before the transaction holds its connection.
+    const entries = payloads.flatMap((payload) => payload.entries);
+    const routes = await this.directory
+      .routesOf(
         entries.map((entry) => entry.id),
         entries.flatMap((entry) => entry.changes.map((change) => phoneNumberIdOf(change.value)).filter((phoneNumberId) => phoneNumberId !== undefined)),
+      )
+      .catch(async (error: unknown) => {
+        await this.failed(payloads, error);
+        throw error;
+      });
+    if (payloads.length > 1) {
+      const together = await this.applyPayloads(payloads, routes, false).then(
+        (applied) => ({ ok: true as const, applied }),
+        (error: unknown) => {
+          this.logger.debug({ inboxIds: payloads.map((payload) => payload.id), reason: describe(error) }, 'webhook payloads applied together failed; each is applied alone');
+          return { ok: false as const };
+        },
       );
+      if (together.ok) {
+        if (together.applied) await this.afterCommit(together.applied.tally);
+        report.processed += together.applied?.processed ?? 0;
+        report.skipped += payloads.length - (together.applied?.processed ?? 0);
+        return;
+      }
+    }
+    let firstError: unknown;
+    for (const payload of payloads) {
+      try {
+        report[await this.processPayload(payload, routes)] += 1;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+  }
+
+  /** One payload in a transaction of its own; its error is kept on the row and thrown, so the job is retried. */
+  private async processPayload(payload: ClaimedPayload, routes: AccountRoutes): Promise<InboxRowOutcome> {
+    try {
       // Items run without savepoints first (two statements fewer each); only a payload that one
       // item's data failed runs again with each item in a savepoint, so that item alone is dropped.
-      let applied: PayloadTally | null;
+      let applied: { tally: PayloadTally; processed: number } | null;
       try {
-        applied = await this.applyPayload(id, row.app_id, entries, routes, false);
+        applied = await this.applyPayloads([payload], routes, false);
       } catch (error) {
         if (itemErrorState(error) === undefined) throw error;
-        applied = await this.applyPayload(id, row.app_id, entries, routes, true);
+        applied = await this.applyPayloads([payload], routes, true);
       }
       if (!applied) return 'skipped';
-      await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
-      for (const { scope, wamid } of applied.pending) await this.statuses.applyPendingForProviderIds(scope, [wamid]);
-      for (const { scope, code, title } of applied.metaErrors) await this.metaError(scope, code, title);
-      for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
-      for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
+      await this.afterCommit(applied.tally);
       return 'processed';
     } catch (error) {
-      await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = $1`, [id, describe(error).slice(0, 1000)]);
-      this.logger.warn({ inboxId: id, attempt: row.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
+      await this.failed([payload], error);
       throw error;
     }
   }
 
-  /** One transaction applying every change bound to the signing app; null when another job holds or finished the row. */
-  private async applyPayload(id: number, appId: string, entries: readonly WebhookEntry[], routes: AccountRoutes, isolateItems: boolean): Promise<PayloadTally | null> {
+  /** Payloads whose processing failed keep the reason on their rows (the job is retried). */
+  private async failed(payloads: readonly ClaimedPayload[], error: unknown): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_inbox SET last_error = $2 WHERE id = ANY($1)`, [payloads.map((payload) => payload.id), describe(error).slice(0, 1000)]);
+    for (const payload of payloads) this.logger.warn({ inboxId: payload.id, attempt: payload.attempts, reason: describe(error) }, 'webhook payload processing failed; it will be retried');
+  }
+
+  /** What committed payloads leave to do: the live feed, tenant events and fallbacks, pending statuses looked up again, Meta error codes, metrics. */
+  private async afterCommit(applied: PayloadTally): Promise<void> {
+    await this.statuses.afterCommit({ changes: applied.changes, deliveries: applied.deliveries, fallbacks: applied.fallbacks });
+    for (const { scope, wamids } of applied.pendingByScope()) await this.statuses.applyPendingForProviderIds(scope, wamids);
+    await this.metaErrors(applied.metaErrors);
+    for (const { field, outcome, count } of applied.outcomes()) this.metrics.items.inc({ field, outcome }, count);
+    for (const { reason, count } of applied.rejected()) this.metrics.rejected.inc({ reason }, count);
+  }
+
+  /**
+   * One transaction applying every change of the payloads bound to their signing app; null when
+   * other jobs hold or finished all their rows (a row held or finished is left out). Their statuses
+   * are applied together at the end (MessageStatusService.applyBatch), except in a run that isolates
+   * items, where each status is an item of its own.
+   */
+  private async applyPayloads(payloads: readonly ClaimedPayload[], routes: AccountRoutes, isolateItems: boolean): Promise<{ tally: PayloadTally; processed: number } | null> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`, [id])) as unknown[];
+      const locked = (await manager.query(`SELECT id FROM webhook_inbox WHERE id = ANY($1) AND state = 'pending' FOR UPDATE SKIP LOCKED`, [payloads.map((payload) => payload.id)])) as Array<{
+        id: string;
+      }>;
       if (locked.length === 0) return null;
+      const lockedIds = new Set(locked.map((row) => Number(row.id)));
       const tally = new PayloadTally(isolateItems);
-      for (const entry of entries) {
-        for (const change of entry.changes) {
-          const phoneNumberId = phoneNumberIdOf(change.value);
-          const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
-          const binding = bindChange(routes, appId, entry.id, phoneNumberId);
-          if (!binding.bound) {
-            this.reject(tally, binding.reason, context);
-            continue;
+      const statuses: QueuedStatus[] | null = isolateItems ? null : [];
+      for (const { id, appId, entries } of payloads.filter((payload) => lockedIds.has(payload.id))) {
+        for (const entry of entries) {
+          for (const change of entry.changes) {
+            const phoneNumberId = phoneNumberIdOf(change.value);
+            const context: ItemContext = { inboxId: id, appId, wabaId: entry.id, phoneNumberId, field: change.field };
+            const binding = bindChange(routes, appId, entry.id, phoneNumberId);
+            if (!binding.bound) {
+              this.reject(tally, binding.reason, context);
+              continue;
+            }
+            await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context, statuses));
           }
-          await this.item(manager, tally, context, () => this.applyChange(manager, entry, change, binding.route, tally, context));
         }
       }
-      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
-      return tally;
+      if (statuses) await this.applyStatuses(manager, tally, statuses);
+      await manager.query(`UPDATE webhook_inbox SET state = 'processed', processed_at = now(), last_error = NULL WHERE id = ANY($1)`, [[...lockedIds]]);
+      return { tally, processed: lockedIds.size };
     });
+  }
+
+  private async bodiesOf(ids: readonly number[]): Promise<Map<number, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, body FROM webhook_inbox WHERE id = ANY($1)`, [ids])) as Array<{ id: string; body: Buffer }>;
+    return new Map(rows.map((row) => [Number(row.id), row.body]));
   }
 
   private parse(body: Buffer): { ok: true; value: ReturnType<typeof webhookEnvelopeSchema.parse> } | { ok: false; reason: string } {
@@ -182,8 +292,16 @@ export class WebhookProcessingService {
     await this.dataSource.query(`UPDATE webhook_inbox SET state = $2, processed_at = now(), last_error = $3 WHERE id = $1`, [id, state, reason]);
   }
 
-  private async applyChange(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, route: AccountRoute, tally: PayloadTally, context: ItemContext): Promise<void> {
-    if (change.field === 'messages') return this.applyMessages(manager, entry, change, route.scope, tally, context);
+  private async applyChange(
+    manager: EntityManager,
+    entry: WebhookEntry,
+    change: WebhookChange,
+    route: AccountRoute,
+    tally: PayloadTally,
+    context: ItemContext,
+    statuses: QueuedStatus[] | null,
+  ): Promise<void> {
+    if (change.field === 'messages') return this.applyMessages(manager, entry, change, route.scope, tally, context, statuses);
     const { scope } = route;
     if (!(await claim(manager, changeKey(entry, change)))) return tally.count(change.field, 'duplicate');
 
@@ -218,7 +336,16 @@ export class WebhookProcessingService {
     }
   }
 
-  private async applyMessages(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, scope: AccountScope, tally: PayloadTally, context: ItemContext): Promise<void> {
+  /** Statuses go to `statuses` when given (applied with the payload's others), else each is applied as an item of its own. */
+  private async applyMessages(
+    manager: EntityManager,
+    entry: WebhookEntry,
+    change: WebhookChange,
+    scope: AccountScope,
+    tally: PayloadTally,
+    context: ItemContext,
+    statuses: QueuedStatus[] | null,
+  ): Promise<void> {
     const value = messagesValueSchema.safeParse(change.value);
     if (!value.success) return tally.count('messages', 'unreadable');
     const phoneNumberId = value.data.metadata?.phone_number_id;
@@ -262,33 +389,43 @@ export class WebhookProcessingService {
     }
 
     for (const raw of value.data.statuses ?? []) {
-      await this.item(manager, tally, context, async () => {
-        const status = statusSchema.safeParse(raw);
-        if (!status.success || !(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) {
-          // `played` (voice messages) and unknown statuses have no place in the status machine.
-          return tally.count('messages.status', status.success ? 'ignored' : 'unreadable');
-        }
-        if (!(await claim(manager, `s:${status.data.id}:${status.data.status}`))) return tally.count('messages.status', 'duplicate');
-        for (const error of status.data.errors ?? []) tally.metaError(scope, error);
-        const [firstError] = status.data.errors ?? [];
-        const update: StatusUpdate = {
-          channel: 'whatsapp',
-          providerMessageId: status.data.id,
-          status: status.data.status as WebhookStatus,
-          at: status.data.timestamp.toISOString(),
-          ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
-          ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
-          ...(status.data.status === 'failed' ? { error: messageErrorOf(classify((firstError ?? { code: 'missing' }) as WebhookErrorEntry)) } : {}),
-          ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
-          ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
-        };
-        // The status machine records its own message.status events and timeline changes; they go out after this commit.
-        const result = await this.statuses.apply(manager, scope, update);
-        tally.afterCommit(result);
-        if (result.outcome === 'pending') tally.pendingStatus(scope, update.providerMessageId);
-        tally.count('messages.status', result.outcome);
-      });
+      const status = queuedStatus(scope, raw);
+      if (!status.ok) {
+        tally.count('messages.status', status.outcome);
+        continue;
+      }
+      if (statuses) statuses.push(status.value);
+      else await this.item(manager, tally, context, () => this.applyStatus(manager, tally, status.value));
     }
+  }
+
+  /** One status as an item of its own: its key claimed, then the status machine. */
+  private async applyStatus(manager: EntityManager, tally: PayloadTally, status: QueuedStatus): Promise<void> {
+    if (!(await claim(manager, status.key))) return tally.count('messages.status', 'duplicate');
+    const result = await this.statuses.apply(manager, status.scope, status.update);
+    tally.afterCommit(result);
+    this.tallyStatus(tally, status, result.outcome);
+  }
+
+  /**
+   * A payload's statuses together: their keys claimed in one statement (a status repeated in the
+   * payload or applied by an earlier delivery is a duplicate), then the status machine's batch.
+   * The status machine records its own message.status events and timeline changes; they go out after this commit.
+   */
+  private async applyStatuses(manager: EntityManager, tally: PayloadTally, statuses: readonly QueuedStatus[]): Promise<void> {
+    if (statuses.length === 0) return;
+    const claimed = await claimAll(manager, statuses.map((status) => status.key));
+    const fresh = statuses.filter((status) => claimed.delete(storedKey(status.key)));
+    for (let duplicates = statuses.length - fresh.length; duplicates > 0; duplicates -= 1) tally.count('messages.status', 'duplicate');
+    const result = await this.statuses.applyBatch(manager, fresh);
+    tally.afterCommit(result);
+    fresh.forEach((status, index) => this.tallyStatus(tally, status, result.outcomes[index] as StatusOutcome));
+  }
+
+  private tallyStatus(tally: PayloadTally, status: QueuedStatus, outcome: StatusOutcome): void {
+    for (const error of status.errors) tally.metaError(status.scope, error);
+    if (outcome === 'pending') tally.pendingStatus(status.scope, status.update.providerMessageId);
+    tally.count('messages.status', outcome);
   }
 
   private async applyPhoneQuality(manager: EntityManager, entry: WebhookEntry, change: WebhookChange, tally: PayloadTally): Promise<void> {
@@ -371,19 +508,77 @@ export class WebhookProcessingService {
     this.logger.warn({ ...context, reason }, 'webhook change or item dropped unapplied');
   }
 
-  /** Counted per code; a code never seen before raises an alert. */
-  private async metaError(scope: AccountScope, metaCode: number | string, title: string | undefined): Promise<void> {
-    this.metrics.metaErrors.inc({ code: String(metaCode) });
-    const code = Number(metaCode);
-    if (Number.isInteger(code)) await this.alerts.noteMetaErrorCode(code, scope, title);
+  /** Counted per code; a code never seen before raises an alert: looked up once per code of the committed payloads. */
+  private async metaErrors(errors: PayloadTally['metaErrors']): Promise<void> {
+    const noted = new Set<number>();
+    for (const { scope, code: metaCode, title } of errors) {
+      this.metrics.metaErrors.inc({ code: String(metaCode) });
+      const code = Number(metaCode);
+      if (!Number.isInteger(code) || noted.has(code)) continue;
+      noted.add(code);
+      await this.alerts.noteMetaErrorCode(code, scope, title);
+    }
   }
+}
+
+/** Consecutive rows of at most CHUNK_BYTES together (a larger row alone). */
+function chunksOf(rows: readonly ClaimedRow[]): ClaimedRow[][] {
+  const chunks: ClaimedRow[][] = [];
+  let bytes = Infinity;
+  for (const row of rows) {
+    if (bytes + row.bytes > CHUNK_BYTES) {
+      chunks.push([]);
+      bytes = 0;
+    }
+    (chunks.at(-1) as ClaimedRow[]).push(row);
+    bytes += row.bytes;
+  }
+  return chunks;
 }
 
 /** Claims a dedupe key in the payload's transaction: false when an earlier delivery already applied it. */
 async function claim(manager: EntityManager, key: string): Promise<boolean> {
-  const stored = key.length <= 200 ? key : hashedKey('k', '', key);
-  const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key`, [stored])) as unknown[];
-  return rows.length > 0;
+  return (await claimAll(manager, [key])).size > 0;
+}
+
+/**
+ * Claims dedupe keys in one statement: the stored keys (storedKey) that no earlier delivery applied.
+ * In sorted order, so two jobs claiming the same keys wait for each other rather than deadlock.
+ */
+async function claimAll(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
+  const rows = (await manager.query(`INSERT INTO webhook_event_keys (key) SELECT unnest($1::varchar[]) ON CONFLICT DO NOTHING RETURNING key`, [
+    [...new Set(keys.map(storedKey))].sort(),
+  ])) as Array<{ key: string }>;
+  return new Set(rows.map((row) => row.key));
+}
+
+/** A key as stored: a long one (over the column's 200) by its hash. */
+function storedKey(key: string): string {
+  return key.length <= 200 ? key : hashedKey('k', '', key);
+}
+
+/**
+ * A status of the status machine, read from Meta's entry: `played` (voice messages) and unknown
+ * statuses have no place in it. A `failed` carries its first error as the taxonomy classifies it.
+ */
+function queuedStatus(scope: AccountScope, raw: unknown): { ok: true; value: QueuedStatus } | { ok: false; outcome: 'ignored' | 'unreadable' } {
+  const status = statusSchema.safeParse(raw);
+  if (!status.success) return { ok: false, outcome: 'unreadable' };
+  if (!(WEBHOOK_STATUSES as readonly string[]).includes(status.data.status)) return { ok: false, outcome: 'ignored' };
+  const errors = status.data.errors ?? [];
+  const [firstError] = errors;
+  const update: StatusUpdate = {
+    channel: 'whatsapp',
+    providerMessageId: status.data.id,
+    status: status.data.status as WebhookStatus,
+    at: status.data.timestamp.toISOString(),
+    ...(status.data.biz_opaque_callback_data !== undefined ? { callbackData: status.data.biz_opaque_callback_data } : {}),
+    ...(status.data.recipient_id !== undefined ? { recipientId: status.data.recipient_id } : {}),
+    ...(status.data.status === 'failed' ? { error: messageErrorOf(classify((firstError ?? { code: 'missing' }) as WebhookErrorEntry)) } : {}),
+    ...(status.data.pricing ? { pricing: status.data.pricing } : {}),
+    ...(status.data.conversation ? { conversation: status.data.conversation } : {}),
+  };
+  return { ok: true, value: { scope, key: `s:${status.data.id}:${status.data.status}`, update, errors } };
 }
 
 /**
