@@ -1,12 +1,40 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Resident set now and its high-water mark (VmHWM), and CPU seconds, from /proc (Linux). */
-export function processStats(pid: number): { rssMiB: number; peakMiB: number; cpuS: number } {
+function ownStats(pid: number): { rssMiB: number; peakMiB: number; cpuS: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuS: (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100 };
+}
+
+/** The live child processes of `pid` (a gateway's GATEWAY_PROCESSES), from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resident set now and its high-water mark (VmHWM), and CPU seconds, from /proc (Linux): of
+ * the process and its children together (a gateway running several processes), the memory
+ * figures of the largest one (the targets are per process), the CPU summed.
+ */
+export function processStats(pid: number): { rssMiB: number; peakMiB: number; cpuS: number } {
+  const all = [pid, ...childrenOf(pid)].flatMap((one) => {
+    try {
+      return [ownStats(one)];
+    } catch {
+      return [];
+    }
+  });
+  return {
+    rssMiB: Math.max(0, ...all.map((one) => one.rssMiB)),
+    peakMiB: Math.max(0, ...all.map((one) => one.peakMiB)),
+    cpuS: all.reduce((sum, one) => sum + one.cpuS, 0),
+  };
 }
 
 /** Polls until the URL answers 2xx. */

@@ -8,7 +8,7 @@
 // BENCH_DIST points at another copy of the built apps (default dist/apps).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader } from '@switchboard/meta-simulator';
@@ -17,7 +17,10 @@ import { createTestDatabase, createTestRedis, freePort } from '@switchboard/test
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { benchAppEnv } from '../support/bench-stack';
+import { processStats } from '../support/bench-process';
 import { positiveArg } from '../support/cli-args';
+import { comparability } from '../support/machine';
+import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 
 interface Args {
   durationS: number;
@@ -26,11 +29,13 @@ interface Args {
   write: boolean;
   /** No worker: the gateway's ingest alone (nothing drains; for finding where time goes). */
   ingestOnly: boolean;
+  /** GATEWAY_PROCESSES of the gateway. */
+  processes: number;
 }
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback);
-  return { durationS: value('duration', 20), connections: value('connections', 50), messages: value('messages', 20_000), write: !argv.includes('--no-write'), ingestOnly: argv.includes('--ingest-only') };
+  return { durationS: value('duration', 20), connections: value('connections', 50), messages: value('messages', 20_000), write: !argv.includes('--no-write'), ingestOnly: argv.includes('--ingest-only'), processes: positiveArg(argv, 'processes', 1, { integer: true }) };
 }
 
 const repoRoot = join(__dirname, '..', '..');
@@ -59,11 +64,10 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-/** Resident set of a process now and its peak, in MB (Linux). */
+/** Resident set of a process (the largest of a gateway's processes) now and its peak, in MiB. */
 function rss(pid: number | undefined): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+  const stats = processStats(pid ?? 0);
+  return { rssMb: Math.round(stats.rssMiB), peakMb: Math.round(stats.peakMiB) };
 }
 
 async function main(): Promise<void> {
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
   const [port, workerPort] = [await freePort(), await freePort()];
   const adminKey = randomBytes(32).toString('hex');
   const env = benchAppEnv(database.url, redis, graphBaseUrl, adminKey);
-  const gateway = start(join(dist, 'gateway', 'main.js'), { ...env, PORT: String(port) });
+  const gateway = start(join(dist, 'gateway', 'main.js'), { ...env, PORT: String(port), GATEWAY_PROCESSES: String(args.processes) });
   const worker = args.ingestOnly ? undefined : start(join(dist, 'worker', 'main.js'), { ...env, WORKER_PORT: String(workerPort) });
   const base = `http://127.0.0.1:${port}`;
   const pg = new Client({ connectionString: database.url });
@@ -135,11 +139,19 @@ async function main(): Promise<void> {
     const floor = await autocannon({ url: base, connections: args.connections, duration: 5, requests: [{ method: 'GET', path: handshakePath }] });
     const storedBefore = Number((await pg.query(`SELECT count(*) AS n FROM webhook_inbox`)).rows[0].n);
     const gatewayRssBefore = rss(gateway.pid);
+    const appUrls = [base, ...(worker ? [`http://127.0.0.1:${workerPort}`] : [])];
+    const meter = new RoundTripMeter(redis.url, () => appUrls);
+    const pids = [gateway.pid ?? 0, ...(worker ? [worker.pid ?? 0] : [])];
+    const cpuBefore = pids.map((pid) => processStats(pid).cpuS);
+    await meter.begin();
     const load = await autocannon({ url: base, connections: args.connections, duration: args.durationS, requests });
     const loadEnded = Date.now();
     const gatewayRss = rss(gateway.pid);
     const workerRss = worker ? rss(worker.pid) : { rssMb: 0, peakMb: 0 };
     const drainMs = worker ? (await waitDrained(pg, 300_000)) - loadEnded : 0;
+    const trips = await meter.end();
+    await meter.close();
+    const cpuS = pids.map((pid, i) => processStats(pid).cpuS - (cpuBefore[i] ?? 0));
     const stored = Number((await pg.query(`SELECT count(*) AS n FROM webhook_inbox`)).rows[0].n) - storedBefore;
     const states = (await pg.query(`SELECT state, count(*)::int AS n FROM webhook_inbox GROUP BY state ORDER BY state`)).rows as Array<{ state: string; n: number }>;
     const loadAfter = loadavg();
@@ -161,6 +173,8 @@ async function main(): Promise<void> {
       gatewayRss,
       gatewayRssBefore,
       workerRss,
+      trips,
+      cpuMsPerPost: { gateway: ((cpuS[0] ?? 0) * 1000) / Math.max(1, load['2xx']), worker: ((cpuS[1] ?? 0) * 1000) / Math.max(1, load['2xx']) },
     };
     console.log(JSON.stringify(figures, null, 2));
     if (args.write && worker) writeResults(args, figures, { loadBefore, loadAfter });
@@ -203,20 +217,22 @@ function writeResults(args: Args, figures: Record<string, unknown>, load: { load
     floorP99Ms: number;
     gatewayRss: { rssMb: number; peakMb: number };
     workerRss: { rssMb: number; peakMb: number };
+    trips: RoundTrips;
+    cpuMsPerPost: { gateway: number; worker: number };
   };
   const text = `# bench/webhook-ingest: results
 
-Command: \`SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/webhook-ingest/run.ts --duration ${args.durationS} --connections ${args.connections} --messages ${args.messages}\`
+Command: \`SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/webhook-ingest/run.ts --duration ${args.durationS} --connections ${args.connections} --messages ${args.messages} --processes ${args.processes}\`
 (after \`npx nx run-many -t build -p gateway worker\`).
 
-Setup: one built gateway and one built worker (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`), the real Postgres
+Setup: one built gateway (\`GATEWAY_PROCESSES=${args.processes}\`) and one built worker (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`), the real Postgres
 and Redis, autocannon in the runner process, ${args.connections} connections, ${DISTINCT_BODIES} distinct signed bodies of
 ${STATUSES_PER_POST} statuses each (\`delivered\` with pricing, or \`read\`) for ${args.messages} sent messages, cycled;
 the worker drains while the load runs.
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${release()}, Node ${process.version};
 load average before ${load.loadBefore.map((n) => n.toFixed(2)).join(' ')}, after ${load.loadAfter.map((n) => n.toFixed(2)).join(' ')}
-(other agents share the machine).
+(${comparability(load.loadBefore)}).
 
 | figure | value | target |
 | --- | --- | --- |
@@ -230,6 +246,8 @@ load average before ${load.loadBefore.map((n) => n.toFixed(2)).join(' ')}, after
 | ratio POST / floor | ${(f.requestsPerSecond / f.floorRequestsPerSecond).toFixed(2)} | |
 | gateway RSS after the load (peak) | ${f.gatewayRss.rssMb} MB (${f.gatewayRss.peakMb} MB) | recorded |
 | worker RSS after the load (peak) | ${f.workerRss.rssMb} MB (${f.workerRss.peakMb} MB) | recorded |
+| Node CPU per POST (${STATUSES_PER_POST} statuses), load and drain | gateway ${f.cpuMsPerPost.gateway.toFixed(2)} ms, worker ${f.cpuMsPerPost.worker.toFixed(2)} ms | recorded |
+| round trips per POST, load and drain | ${roundTripsLine(f.trips, f.accepted)} | recorded |
 `;
   writeFileSync(join(__dirname, 'RESULTS.md'), text);
 }

@@ -17,7 +17,7 @@ describe('PayloadTally', () => {
     tally.count('messages.status', 'applied');
     tally.count('messages.inbound', 'stored');
     tally.deliver(['d2', 'd3']);
-    tally.afterCommit({ outcome: 'applied', message: null, deliveries: ['d4'], changes: [change], fallbacks: [] });
+    tally.afterCommit({ deliveries: ['d4'], changes: [change], fallbacks: [] });
     tally.pendingStatus(scope, 'wamid.1');
     tally.metaError(scope, { code: 131049 });
     tally.reject('invalid');
