@@ -17,7 +17,8 @@ import { BenchStack } from '../support/bench-stack';
 import { benchSeed } from '../support/bench-seed';
 import { runBounded } from '../support/bounded-loop';
 import { JsonPoster } from '../support/json-poster';
-import { loadLine, machineLine } from '../support/machine';
+import { comparability, loadLine, machineLine } from '../support/machine';
+import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 import { waitSettled, workerCounters } from '../support/send-progress';
 import { gatewayBody } from '../support/template-sends';
 import { positiveArg } from '../support/cli-args';
@@ -80,8 +81,12 @@ async function main(): Promise<void> {
     if (ids.length !== args.messages) throw new Error(`accepted ${ids.length} of ${args.messages}: ${JSON.stringify(accepted.failures)}`);
 
     console.log(`starting ${args.workers} workers ...`);
+    const meter = new RoundTripMeter(stack.redisUrl, () => stack.appUrls());
+    await meter.begin();
     const workers = await Promise.all(Array.from({ length: args.workers }, () => stack.startWorker()));
     await waitSettled(stack, ids, 10 * 60_000);
+    const trips = await meter.end();
+    await meter.close();
     const { rows } = await stack.pg.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY status`, [ids]);
     const requests = (await stack.simulator<{ data: RecordedRequest[] }>(`/requests?route=messages`)).data;
     const onNumber = requests.filter((request) => request.method === 'POST' && request.path.endsWith(`/${number}/messages`));
@@ -90,7 +95,7 @@ async function main(): Promise<void> {
     const counters = await workerCounters(workers.map((worker) => worker.url));
     const peaks = stack.processes.map((p) => ({ name: p.name, peakMiB: p.peakRssMiB() }));
     const loadAfter = loadavg();
-    const result = { pacing, statuses: Object.fromEntries(rows.map((r) => [r.status, r.n])), acceptedByMeta, refusedByMeta: onNumber.length - acceptedByMeta, counters, peaks };
+    const result = { pacing, statuses: Object.fromEntries(rows.map((r) => [r.status, r.n])), acceptedByMeta, refusedByMeta: onNumber.length - acceptedByMeta, counters, peaks, trips };
     console.log(JSON.stringify(result, null, 2));
     if (args.write) writeResults(args, result, [loadBefore, loadAfter]);
   } finally {
@@ -100,7 +105,7 @@ async function main(): Promise<void> {
 
 function writeResults(
   args: Args,
-  r: { pacing: Pacing; statuses: Record<string, number>; acceptedByMeta: number; refusedByMeta: number; counters: Record<string, number>; peaks: Array<{ name: string; peakMiB: number }> },
+  r: { pacing: Pacing; statuses: Record<string, number>; acceptedByMeta: number; refusedByMeta: number; counters: Record<string, number>; peaks: Array<{ name: string; peakMiB: number }>; trips: RoundTrips },
   loads: number[][],
 ): void {
   const p = r.pacing;
@@ -121,7 +126,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.
 
 * Date: ${new Date().toISOString()}
 * Machine: ${machineLine()}
-* Load average (1/5/15 min): ${loadLine(loads[0])} before, ${loadLine(loads[1])} after (other agents share the machine)
+* Load average (1/5/15 min): ${loadLine(loads[0])} before, ${loadLine(loads[1])} after: ${comparability(loads[0] ?? [])}
 * Processes: built simulator, gateway and ${args.workers} workers (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, default \`SEND_CONCURRENCY\`), local PostgreSQL (a fresh database) and Redis (an own key prefix)
 * One number, throughput STANDARD: ${args.mps} mps in the simulator (130429 past it) and in our limiter (synced), \`TIER_UNLIMITED\`, every send to a distinct recipient
 * ${args.messages} \`order_update\` template sends accepted with no worker running, then ${args.workers} workers started together to drain them; arrival times from the simulator's request log (\`GET /_sim/requests?route=messages\`, stamped before the simulator's own throughput check)
@@ -136,6 +141,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.
 | **average rate** (first to last arrival, ${p.spanS.toFixed(1)} s) | **${p.averagePerSecond.toFixed(1)}/s** | >= ${(args.mps * AVERAGE_SHARE).toFixed(0)}/s |
 | **130429 answers** (workers' \`switchboard_send_meta_errors_total\`) | **${throttled}** | 0 |
 | worker send steps (both workers) | ${Object.entries(r.counters).map(([k, v]) => `${k} ${v}`).join(', ')} | |
+| round trips per send (workers' start to the last send settled) | ${roundTripsLine(r.trips, args.messages)} | |
 | peak RSS (VmHWM, sampled every 500 ms) | ${r.peaks.map((x) => `${x.name} ${x.peakMiB.toFixed(0)} MiB`).join(', ')} | |
 
 **${met ? 'Met' : 'Not met'}.**
