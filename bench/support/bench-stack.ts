@@ -59,9 +59,10 @@ export class BenchStack {
 
   /**
    * Everything but the workers, which each benchmark starts when it needs them.
-   * `execArgv` (e.g. `--cpu-prof --cpu-prof-dir=...`) goes to the gateway and the workers.
+   * `execArgv` (e.g. `--cpu-prof --cpu-prof-dir=...`) goes to the gateway and the workers,
+   * `gatewayEnv` (e.g. GATEWAY_PROCESSES) to the gateway.
    */
-  static async start(label: string, seed: DemoSeed, execArgv: string[] = []): Promise<BenchStack> {
+  static async start(label: string, seed: DemoSeed, execArgv: string[] = [], gatewayEnv: Record<string, string> = {}): Promise<BenchStack> {
     const database = await createTestDatabase(label);
     const redis = createTestRedis(label);
     const seedFile = join(tmpdir(), `switchboard-${label}-${process.pid}.seed.json`);
@@ -76,7 +77,7 @@ export class BenchStack {
     try {
       stack.spawn('simulator', simulatorUrl, 'meta-simulator', { LOG_LEVEL: 'warn', SIMULATOR_PORT: String(simulatorPort), SIMULATOR_SEED_FILE: seedFile }, []);
       // The benchmarks post far above the default per-tenant request quota.
-      stack.spawn('gateway', gatewayUrl, 'gateway', { ...env, PORT: String(gatewayPort), TENANT_RATE_LIMIT_REQUESTS: '0' });
+      stack.spawn('gateway', gatewayUrl, 'gateway', { ...env, PORT: String(gatewayPort), TENANT_RATE_LIMIT_REQUESTS: '0', ...gatewayEnv });
       await Promise.all([waitReady(`${simulatorUrl}/_sim/health`), waitReady(`${gatewayUrl}/health/ready`)]);
       await pg.connect();
       return stack;

@@ -13,9 +13,11 @@ const percentile = (sorted: number[], p: number): number => (sorted.length ? (so
 
 /**
  * Runs attempt(0 .. count-1), at most `concurrency` at a time. `attempt` resolves to
- * undefined on success or a failure label; it must not throw.
+ * undefined on success or a failure label; it must not throw. With `perSecond`, attempt n
+ * starts no sooner than n / perSecond seconds after the first (an open-loop offered rate,
+ * as clients send, within the concurrency bound); without, each starts when a slot frees.
  */
-export async function runBounded(count: number, concurrency: number, attempt: (n: number) => Promise<string | undefined>): Promise<LoopStats> {
+export async function runBounded(count: number, concurrency: number, attempt: (n: number) => Promise<string | undefined>, perSecond?: number): Promise<LoopStats> {
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   let next = 0;
@@ -23,6 +25,8 @@ export async function runBounded(count: number, concurrency: number, attempt: (n
   const loop = async (): Promise<void> => {
     while (next < count) {
       const n = next++;
+      const due = perSecond === undefined ? 0 : started + (n * 1000) / perSecond - performance.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
       const t0 = performance.now();
       const failure = await attempt(n);
       if (failure === undefined) latencies.push(performance.now() - t0);
