@@ -13,8 +13,6 @@ import { SenderDirectory } from './sender-directory.service';
 
 /** Who the send-time checks run as: the message's own tenant environment, never a request's. */
 const SEND_TIME_KEY_ID = 'system:send-time-checks';
-// How long a number's throughput and tier are reused between sends.
-const NUMBER_CACHE_MS = 30_000;
 // At most one portfolio-limit warning per portfolio and process in this interval.
 const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
 
@@ -29,7 +27,6 @@ const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
 export class WhatsAppChannelHost implements ChannelHost {
   readonly channel = WHATSAPP_CHANNEL_ID;
   private readonly logger = new Logger(WhatsAppChannelHost.name);
-  private readonly numberCache = new Map<string, { mps: number; tier: string | null; until: number }>();
   private readonly portfolioAlerts = new Map<string, number>();
 
   constructor(
@@ -101,11 +98,10 @@ export class WhatsAppChannelHost implements ChannelHost {
     });
   }
 
-  /** One read of the WABA: held while Meta refuses its token, else its token and Graph client. */
+  /** The WABA's kept send access: held while Meta refuses its token, else its token and Graph client. */
   async sendConfig(message: MessageEntity): Promise<SendConfig | null> {
-    const waba = await this.wabas.require(message.tenantId, message.accountId ?? '');
-    if (waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired') return null;
-    const access = await this.wabas.access(waba);
+    const { tokenStatus, access } = await this.wabas.sendAccess(message, message.accountId ?? '');
+    if (tokenStatus === 'invalid' || tokenStatus === 'expired') return null;
     return { config: { accessToken: access.accessToken, graph: access.graph } };
   }
 
@@ -115,7 +111,7 @@ export class WhatsAppChannelHost implements ChannelHost {
   }
 
   async acquire(message: MessageEntity, businessInitiated: boolean): Promise<ChannelPermit> {
-    const number = await this.numberLimits(message.sender);
+    const number = await this.numbers.limits(message, message.sender);
     const wabaId = message.accountId ?? '';
     const permit = await this.limiter.acquire({ phoneNumberId: message.sender, mps: number.mps, wabaId, portfolioTier: number.tier, recipient: message.to, businessInitiated });
     if (!permit.ok) return { ok: false, waitMs: permit.waitMs, reason: permit.reason };
@@ -135,15 +131,6 @@ export class WhatsAppChannelHost implements ChannelHost {
   async reportsPendingSince(at: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM webhook_inbox WHERE state = 'pending' AND received_at <= $1 LIMIT 1`, [at]);
     return rows.length > 0;
-  }
-
-  private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {
-    const cached = this.numberCache.get(phoneNumberId);
-    if (cached && cached.until > Date.now()) return cached;
-    const number = await this.numbers.findByPhoneNumberId(phoneNumberId);
-    const entry = { mps: number?.throughputMps ?? 0, tier: number?.messagingLimit ?? null, until: Date.now() + NUMBER_CACHE_MS };
-    this.numberCache.set(phoneNumberId, entry);
-    return entry;
   }
 
   private portfolioAlert(message: MessageEntity, usage: { used: number; limit: number; ratio: number }): void {
