@@ -5,7 +5,6 @@ export * from './lib/maintenance-commands';
 export * from './lib/parse-input';
 export * from './lib/run-http-app';
 export * from './lib/openapi';
-export * from './lib/short-lived-cache';
 export * from './lib/storage-unavailable';
 export * from './lib/static-site';
 export * from './lib/cache/cache.constants';

@@ -5,7 +5,7 @@ import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, type MessageEntity, type PreparedSend, type ResolvedSender, type SendConfig } from '@switchboard/messaging';
 import { SendLimiter } from '@switchboard/rate-limiting';
-import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
+import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
 import { ConversationWindowsService } from './conversation-windows.service';
@@ -54,12 +54,12 @@ export class WhatsAppChannelHost implements ChannelHost {
       if (!window.open) throw windowClosed(window.lastInboundAt);
       return { message, template: null };
     }
-    // A template read within the last second is good enough here: the send worker checks it again.
-    const checked = await this.templates.check(
-      scope,
-      { wabaId: sender.accountId, name: message.template.name, language: message.template.language.code, components: message.template.components },
-      { maxAgeMs: TEMPLATE_LOOKUP_TTL_MS },
-    );
+    const checked = await this.templates.check(scope, {
+      wabaId: sender.accountId,
+      name: message.template.name,
+      language: message.template.language.code,
+      components: message.template.components,
+    });
     return {
       // A paused template is sent as its backup: the backup's name and language go out.
       message: { ...message, template: { ...message.template, name: checked.send.name, language: { ...message.template.language, code: checked.send.language.code } } },

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { lookupMetaError, SwitchboardError, type ErrorDetail, type TaxonomyCode } from '@switchboard/error-taxonomy';
-import { ShortLivedCache } from '@switchboard/platform';
 import { ILike } from 'typeorm';
 import { z } from 'zod';
 import { placeholderSignature } from '../placeholders/placeholder-map';
@@ -50,12 +49,6 @@ const requestSchema = z.object({
   components: z.unknown().optional(),
 });
 
-/**
- * How long the accept path may reuse a looked-up template (`check(..., {maxAgeMs})`): every
- * send of a campaign reads the same row, and the send worker checks again at send time.
- */
-export const TEMPLATE_LOOKUP_TTL_MS = 1000;
-
 const FALLBACK_STATUSES = new Set(['PAUSED', 'DISABLED']);
 const STATUS_META: Record<string, number> = { PAUSED: 132015, DISABLED: 132016 };
 
@@ -87,12 +80,10 @@ function error(code: TaxonomyCode, message: string, details: ErrorDetail[], meta
  */
 @Injectable()
 export class TemplatePreSendService {
-  private readonly recent = new ShortLivedCache<TemplateEntity | null>(TEMPLATE_LOOKUP_TTL_MS);
-
   constructor(private readonly store: TemplateStore) {}
 
-  /** `maxAgeMs`: how old a reused template may be (default 0: read now). */
-  async check(scope: TemplateScope, input: TemplateSendRequest, { maxAgeMs = 0 }: { maxAgeMs?: number } = {}): Promise<TemplatePreSendResult> {
+  /** Every send of a campaign reads the same rows: they are kept until a write or a status webhook changes the WABA's templates. */
+  async check(scope: TemplateScope, input: TemplateSendRequest): Promise<TemplatePreSendResult> {
     const parsed = requestSchema.safeParse(input);
     if (!parsed.success) {
       throw error(
@@ -103,11 +94,7 @@ export class TemplatePreSendService {
     }
     const request = parsed.data;
     return inScope(scope, async () => {
-      const primary = await this.recent.get(
-        JSON.stringify([scope.tenantId, scope.environment, request.wabaId, request.name, request.language]),
-        () => this.store.findOne({ wabaId: request.wabaId, name: request.name, language: request.language }),
-        maxAgeMs,
-      );
+      const primary = await this.store.findKept({ wabaId: request.wabaId, name: request.name, language: request.language });
       if (!primary) throw await this.notFound(request);
 
       let chosen = primary;
@@ -147,7 +134,7 @@ export class TemplatePreSendService {
 
   private async usableBackup(primary: TemplateEntity): Promise<TemplateEntity | undefined> {
     if (primary.backupTemplateName === null || primary.backupLanguage === null) return undefined;
-    const backup = await this.store.findOne({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage });
+    const backup = await this.store.findKept({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage });
     if (!backup || backup.status !== 'APPROVED') return undefined;
     if (placeholderSignature(backup.placeholderMap) !== placeholderSignature(primary.placeholderMap)) return undefined;
     return backup;
