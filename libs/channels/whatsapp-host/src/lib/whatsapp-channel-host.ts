@@ -84,12 +84,11 @@ export class WhatsAppChannelHost implements ChannelHost {
           return window.open ? null : windowClosed(window.lastInboundAt);
         }
         const sent = message.payload['template'] as { components?: unknown } | undefined;
-        await this.templates.check(scope, {
-          wabaId: message.accountId ?? '',
-          name: message.template.requested.name,
-          language: message.template.requested.language,
-          components: sent?.components,
-        });
+        await this.templates.check(
+          scope,
+          { wabaId: message.accountId ?? '', name: message.template.requested.name, language: message.template.requested.language, components: sent?.components },
+          { fresh: true },
+        );
         return null;
       } catch (error) {
         if (error instanceof SwitchboardError) return error;

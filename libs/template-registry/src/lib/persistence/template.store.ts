@@ -64,9 +64,12 @@ export class TemplateStore {
     this.kept = caches.cache(CACHE_TOPIC, 'templates');
   }
 
-  /** The send checks' read of one template, kept by this process until the WABA's templates change anywhere. Treat it as read-only. */
-  findKept(where: { wabaId: string; name: string; language: string }): Promise<TemplateEntity | null> {
-    return this.kept.get(scopedKey(where.wabaId, where.name, where.language), () => this.scoped.findOne(where));
+  /**
+   * The send checks' read of one template, kept by this process until the WABA's templates
+   * change anywhere (`fresh`: read now, and keep that). Treat it as read-only.
+   */
+  findKept(where: { wabaId: string; name: string; language: string }, { fresh = false }: { fresh?: boolean } = {}): Promise<TemplateEntity | null> {
+    return this.kept.get(scopedKey(where.wabaId, where.name, where.language), () => this.scoped.findOne(where), fresh ? 0 : undefined);
   }
 
   find(where: FindOptionsWhere<TemplateEntity> = {}, options: Omit<FindManyOptions<TemplateEntity>, 'where'> = {}): Promise<TemplateEntity[]> {

@@ -82,8 +82,12 @@ function error(code: TaxonomyCode, message: string, details: ErrorDetail[], meta
 export class TemplatePreSendService {
   constructor(private readonly store: TemplateStore) {}
 
-  /** Every send of a campaign reads the same rows: they are kept until a write or a status webhook changes the WABA's templates. */
-  async check(scope: TemplateScope, input: TemplateSendRequest): Promise<TemplatePreSendResult> {
+  /**
+   * Every accept of a campaign reads the same rows: they are kept until a write or a status
+   * webhook changes the WABA's templates. `fresh` (the send-time check of a message that
+   * waited): read them now, a second line that does not depend on an invalidation arriving.
+   */
+  async check(scope: TemplateScope, input: TemplateSendRequest, { fresh = false }: { fresh?: boolean } = {}): Promise<TemplatePreSendResult> {
     const parsed = requestSchema.safeParse(input);
     if (!parsed.success) {
       throw error(
@@ -94,13 +98,13 @@ export class TemplatePreSendService {
     }
     const request = parsed.data;
     return inScope(scope, async () => {
-      const primary = await this.store.findKept({ wabaId: request.wabaId, name: request.name, language: request.language });
+      const primary = await this.store.findKept({ wabaId: request.wabaId, name: request.name, language: request.language }, { fresh });
       if (!primary) throw await this.notFound(request);
 
       let chosen = primary;
       let fallback: TemplatePreSendResult['fallback'] = null;
       if (primary.status !== 'APPROVED') {
-        const backup = FALLBACK_STATUSES.has(primary.status) ? await this.usableBackup(primary) : undefined;
+        const backup = FALLBACK_STATUSES.has(primary.status) ? await this.usableBackup(primary, fresh) : undefined;
         if (!backup) throw await this.notApproved(primary);
         chosen = backup;
         fallback = { reason: primary.status as 'PAUSED' | 'DISABLED', from: used(primary) };
@@ -132,9 +136,9 @@ export class TemplatePreSendService {
     return error('template_not_found', `Template ${request.name} (${request.language}) does not exist for this WABA`, details, 132001);
   }
 
-  private async usableBackup(primary: TemplateEntity): Promise<TemplateEntity | undefined> {
+  private async usableBackup(primary: TemplateEntity, fresh: boolean): Promise<TemplateEntity | undefined> {
     if (primary.backupTemplateName === null || primary.backupLanguage === null) return undefined;
-    const backup = await this.store.findKept({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage });
+    const backup = await this.store.findKept({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage }, { fresh });
     if (!backup || backup.status !== 'APPROVED') return undefined;
     if (placeholderSignature(backup.placeholderMap) !== placeholderSignature(primary.placeholderMap)) return undefined;
     return backup;
