@@ -57,6 +57,17 @@ describe('InvalidatingCache', () => {
     expect(await cache.get('k', () => Promise.resolve('fresh'))).toBe('fresh');
   });
 
+  it('keeps a value put with the current version, and refuses one read before an invalidation', async () => {
+    const cache = new InvalidatingCache<string>('t', () => 60_000, counting().observer);
+    const before = cache.version();
+    cache.put('a', 'read before', before);
+    expect(await cache.get('a', () => Promise.resolve('loaded'))).toBe('read before');
+    const stale = cache.version();
+    cache.drop(['unrelated']);
+    cache.put('b', 'read before the change', stale);
+    expect(await cache.get('b', () => Promise.resolve('read after'))).toBe('read after');
+  });
+
   it('forgets a failed load at once', async () => {
     const cache = new InvalidatingCache<string>('t', () => 60_000, counting().observer);
     await expect(cache.get('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');

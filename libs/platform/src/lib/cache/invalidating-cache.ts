@@ -32,6 +32,8 @@ interface Entry<V> {
  */
 export class InvalidatingCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /** Bumped by every drop and clear: a value read before a bump may predate the change. */
+  private generation = 0;
 
   constructor(
     readonly topic: string,
@@ -59,12 +61,27 @@ export class InvalidatingCache<V> {
     return entry.value;
   }
 
+  /** The generation to pass to `put`, taken before the read whose result is put. */
+  version(): number {
+    return this.generation;
+  }
+
+  /**
+   * Keeps a value read elsewhere (by a lookup whose key was not known before it ran), unless an
+   * invalidation came since `version` was taken: then the read may predate the change.
+   */
+  put(key: string, value: V, version: number): void {
+    if (version === this.generation) this.entries.set(key, { at: Date.now(), value: Promise.resolve(value) });
+  }
+
   /** Drops every entry related to one of `keys`. */
   drop(keys: readonly string[]): void {
+    this.generation += 1;
     for (const key of this.entries.keys()) if (keys.some((invalidated) => relatedKeys(key, invalidated))) this.entries.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 
