@@ -111,6 +111,16 @@ export class BenchStack {
     return { tenantId, key, numbers };
   }
 
+  /** The Redis the stack uses (the benchmark reads its command counts). */
+  get redisUrl(): string {
+    return this.redis.url;
+  }
+
+  /** Our processes (the gateway and the workers, not the simulator): where their /metrics are. */
+  appUrls(): string[] {
+    return this.processes.filter((p) => p.name !== 'simulator').map((p) => p.url);
+  }
+
   /** The simulator's control API (`/_sim/...`). */
   async simulator<T>(path: string, method = 'GET'): Promise<T> {
     const response = await fetch(`${this.simulatorUrl}/_sim${path}`, { method });

@@ -52,7 +52,8 @@ export function ensureDependencies() {
 
 /** Resolves true when a Redis at the URL answers PING within the timeout. */
 export function redisAnswers(redisUrl, timeoutMs = 1500) {
-  const url = new URL(redisUrl);
+  // A Redis Cluster (redis-cluster://[user:password@]host:port,host:port,...) is asked at its first seed node.
+  const url = new URL(redisUrl.replace(/^(rediss?)-cluster:/, '$1:').replace(/,[^/?#]*/, ''));
   return new Promise((resolve) => {
     const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
     const done = (answer) => {

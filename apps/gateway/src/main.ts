@@ -2,7 +2,7 @@
 import './instrumentation';
 import { join } from 'node:path';
 import { gatewayEnvSchema, loadConfigOrExit, resolveDevelopmentSecret } from '@switchboard/config';
-import { failStartup, runHttpApp, runMigrateCommand, runVaultRotateCommand } from '@switchboard/platform';
+import { failStartup, processCount, runHttpApp, runHttpCluster, runMigrateCommand, runVaultRotateCommand, startsProcesses } from '@switchboard/platform';
 import { resolveMasterKeys } from '@switchboard/token-vault';
 import { GatewayModule } from './app/gateway.module';
 
@@ -28,6 +28,11 @@ async function main(): Promise<void> {
   if (adminApiKey.generated) {
     // Contract §1: in development the operator key is printed at start (production must set it).
     process.stdout.write(`[gateway] development operator key (ADMIN_API_KEY): ${adminApiKey.value}\n`);
+  }
+  const processes = processCount(config.GATEWAY_PROCESSES);
+  if (startsProcesses(processes)) {
+    await runHttpCluster({ service: 'gateway', config, processes, migrate: config.MIGRATE_ON_START });
+    return;
   }
   await runHttpApp({
     service: 'gateway',

@@ -4,3 +4,4 @@ export * from './lib/config.module';
 export * from './lib/development-secret';
 export * from './lib/env.schema';
 export * from './lib/load-config';
+export * from './lib/redis-url';

@@ -13,3 +13,4 @@ export * from './lib/cache/cache-invalidation.module';
 export * from './lib/cache/cache-invalidation.service';
 export * from './lib/cache/cache-redis';
 export * from './lib/cache/invalidating-cache';
+export * from './lib/http-cluster';

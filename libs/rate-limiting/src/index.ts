@@ -6,3 +6,4 @@ export * from './lib/send-limiter.service';
 export * from './lib/send-limiter.types';
 export * from './lib/tenant-request-quota.service';
 export * from './lib/tenant-quota-refusal';
+export * from './lib/circuit-breaker';

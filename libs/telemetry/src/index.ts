@@ -4,3 +4,4 @@ export * from './lib/logger.module';
 export * from './lib/metrics.module';
 export * from './lib/metrics.registry';
 export * from './lib/trace-context';
+export * from './lib/cluster-metrics';

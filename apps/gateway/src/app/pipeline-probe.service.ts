@@ -5,10 +5,11 @@ import {
   QUEUE_NAMES,
   QUEUE_PRODUCER,
   QUEUE_SETTINGS,
-  redisConnectionOptions,
+  queueRedisClient,
   type QueueProducer,
   type QueueSettings,
 } from '@switchboard/queue';
+import type { RedisClient } from '@switchboard/redis';
 import { currentTraceparent } from '@switchboard/telemetry';
 
 export type ProbeResult =
@@ -22,6 +23,8 @@ export type ProbeResult =
 @Injectable()
 export class PipelineProbeService implements OnModuleDestroy {
   private events?: QueueEvents;
+  /** QueueEvents blocks on its connection: one of its own, which BullMQ leaves open for its owner. */
+  private eventsConnection?: RedisClient;
 
   constructor(
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
@@ -58,8 +61,9 @@ export class PipelineProbeService implements OnModuleDestroy {
 
   private async queueEvents(): Promise<QueueEvents> {
     if (!this.events) {
+      this.eventsConnection = queueRedisClient(this.settings.redisUrl, 'switchboard-pipeline-probe');
       this.events = new QueueEvents(QUEUE_NAMES.system, {
-        connection: redisConnectionOptions(this.settings.redisUrl),
+        connection: this.eventsConnection,
         prefix: this.settings.prefix,
       });
       this.events.on('error', () => undefined);
@@ -70,5 +74,6 @@ export class PipelineProbeService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.events?.close();
+    this.eventsConnection?.disconnect();
   }
 }

@@ -139,7 +139,7 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
       const lock = new Client({ connectionString: database.url });
       await lock.connect();
       try {
-        // The worker reads conversation_windows just before it marks the attempt: held there, the
+        // The worker reads conversation_windows just before it asks the limiter: held there, the
         // stall starts before it reaches the limiter.
         const id = await withWorkerPaused(async () => {
           const accepted = await accept();
@@ -157,10 +157,10 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
         proxy.stall();
         await lock.query('COMMIT');
         // The stall lasts until the limiter's 1 s command timeout has tripped and the unsent attempt
-        // was given back: the row is `sending` without an attempt mark.
+        // was given back: the row reads as before the step, `queued` without an attempt mark.
         await until('the unsent attempt released', async () => {
           const [row] = (await dataSource.query(`SELECT status, attempt_started_at FROM messages WHERE id = $1`, [id])) as Array<{ status: string; attempt_started_at: Date | null }>;
-          return row?.status === 'sending' && row.attempt_started_at === null ? true : undefined;
+          return row?.status === 'queued' && row.attempt_started_at === null ? true : undefined;
         });
         proxy.resume();
 

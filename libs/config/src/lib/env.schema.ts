@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -18,11 +19,12 @@ const redisUrl = z
   .trim()
   .refine((value) => {
     try {
-      return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+      parseRedisUrl(value);
+      return true;
     } catch {
       return false;
     }
-  }, 'expected a redis:// or rediss:// URL');
+  }, 'expected a redis://, rediss://, redis-cluster://host:port,host:port,... or rediss-cluster:// URL');
 
 const httpUrl = z
   .string()
@@ -57,6 +59,11 @@ export const coreEnvSchema = z.object({
 export const httpEnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Gateway processes serving PORT together (node:cluster), each with its own pools, sharing
+   * only Postgres and Redis; `auto`: one per CPU core.
+   */
+  GATEWAY_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
 export const workerHttpEnvSchema = z.object({
@@ -73,8 +80,13 @@ export const databaseEnvSchema = z.object({
 });
 
 export const redisEnvSchema = z.object({
+  /**
+   * One server: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). A Redis Cluster:
+   * `redis-cluster://[user:password@]host:port,host:port,...` (`rediss-cluster://` for TLS), seed
+   * nodes from which the client finds the others; database 0 only. See docs/scaling.md.
+   */
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
-  /** Prefix of every queue key; lets several deployments or test runs share one Redis. */
+  /** Prefix of every queue key; lets several deployments or test runs share one Redis. In a cluster the queue keys carry it as a hash tag (`{sb}`). */
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')

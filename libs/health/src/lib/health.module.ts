@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@switchboard/redis';
 import {
   HEALTH_OPERATOR_ACCESS,
   HEALTH_REDIS_CLIENT,
@@ -33,11 +33,10 @@ export class HealthModule {
         {
           provide: HEALTH_REDIS_CLIENT,
           useFactory: () =>
-            new Redis(settings.redisUrl, {
+            createRedisClient(settings.redisUrl, {
               enableOfflineQueue: false,
               maxRetriesPerRequest: 0,
               connectionName: 'switchboard-health',
-              disableClientInfo: true,
               retryStrategy: (times) => Math.min(times * 500, 5000),
             }).on('error', () => undefined),
         },

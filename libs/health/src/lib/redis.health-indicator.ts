@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@switchboard/redis';
 import { HEALTH_REDIS_CLIENT, HEALTH_SETTINGS, type HealthSettings } from './health.constants';
 import { probe } from './probe';
 
@@ -8,7 +8,7 @@ import { probe } from './probe';
 export class RedisHealthIndicator implements OnModuleDestroy {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(HEALTH_REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(HEALTH_REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(HEALTH_SETTINGS) private readonly settings: HealthSettings,
   ) {}
 

@@ -1,5 +1,5 @@
+import { DEFAULT_CIRCUIT_SETTINGS, type CircuitBreakerSettings } from '@switchboard/rate-limiting';
 import { DEFAULT_REFUSED_REGIONS } from './recipients/recipient.normaliser';
-import { DEFAULT_CIRCUIT_SETTINGS, type CircuitBreakerSettings } from './send/circuit-breaker';
 
 /** The send worker's knobs (worker env SEND_*). */
 export interface SendSettings {

@@ -2,7 +2,7 @@ import { DynamicModule, Module, type InjectionToken, type ModuleMetadata, type P
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ChannelPlugin } from '@switchboard/channel-contract';
 import { ChannelRegistry } from '@switchboard/channel-contract';
-import { RateLimitConnection } from '@switchboard/rate-limiting';
+import { CircuitBreaker, RateLimitConnection } from '@switchboard/rate-limiting';
 import { ChannelHosts } from './channels/channel-hosts';
 import { CHANNEL_HOSTS, type ChannelHost } from './channels/channel-host.port';
 import { ChannelInbox } from './channels/channel-inbox.service';
@@ -31,7 +31,6 @@ import { PendingStatusEntity } from './status/pending-status.entity';
 import { MessageEvents } from './status/message-events';
 import { MessageStatusService } from './status/message-status.service';
 import { SuppressionsService } from './suppressions.service';
-import { CircuitBreaker } from './send/circuit-breaker';
 import { MessageSender } from './send/message-sender.service';
 import { SendMessageProcessor } from './send/send-message.processor';
 import { SEND_CIRCUIT_BREAKER } from './send/send.constants';
@@ -61,8 +60,7 @@ export interface MessagingModuleOptions extends Partial<MessagingSettings> {
    */
   http?: MessageApiDocs | false;
   /**
-   * Consume the `messages` queue (the worker). Needs RateLimitingModule from the host
-   * (the Redis connection the circuit breaker shares). Default false.
+   * Consume the `messages` queue (the worker). Default false.
    */
   sender?: boolean;
 }
@@ -74,14 +72,15 @@ const senderProviders: Provider[] = [
   {
     provide: SEND_CIRCUIT_BREAKER,
     inject: [RateLimitConnection, MESSAGING_SETTINGS],
-    useFactory: (connection: RateLimitConnection, settings: MessagingSettings) => new CircuitBreaker(connection.redis, connection.keyPrefix, settings.send.circuit),
+    useFactory: (connection: RateLimitConnection, settings: MessagingSettings) => new CircuitBreaker(connection, settings.send.circuit),
   },
 ];
 
 /**
  * The outbound message pipeline of every channel. Needs, from the host: TypeORM
  * (PersistenceModule), QueueModule (QUEUE_PRODUCER, QUEUE_SETTINGS), MetricsModule,
- * TokenVaultModule (channel connection configs), TenancyModule; the channel plugins and the
+ * TokenVaultModule (channel connection configs), TenancyModule, RateLimitingModule (every
+ * send's permit: the account's circuit and the vendor's limits); the channel plugins and the
  * ChannelHosts of channels with state of their own (WhatsApp's).
  */
 @Module({})

@@ -104,8 +104,10 @@ export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyAp
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `on`, not `once`: a second signal (the terminal's to the process group after a cluster
+  // primary forwarded one) must not end the process mid-stop; `stop` runs once.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: options.port, host: config.HOST });
   line(`[${options.service}] listening on ${await app.getUrl()}`);

@@ -23,3 +23,5 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 /** DI tokens. */
 export const QUEUE_PRODUCER = Symbol('QUEUE_PRODUCER');
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
+/** The Redis client (server or cluster) every queue and worker of the process shares. */
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');

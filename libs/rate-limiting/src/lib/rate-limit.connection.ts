@@ -1,16 +1,20 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@switchboard/redis';
 import { RATE_LIMITING_SETTINGS, type RateLimitingSettings } from './rate-limiting.constants';
+import { CIRCUIT_ACQUIRE_SCRIPT, CIRCUIT_FAILURE_SCRIPT } from './circuit.script';
+import { RateLimitKeys } from './rate-limit.keys';
 import { SEND_ACQUIRE_SCRIPT } from './send-acquire.script';
 import { TENANT_QUOTA_SCRIPT } from './tenant-quota.script';
 
 type Reply = Promise<unknown>;
 
-/** The client with our Lua commands (loaded once with EVALSHA, re-sent on NOSCRIPT by ioredis). */
-export interface RateLimitRedis extends Redis {
+/** The client (server or cluster) with our Lua commands (loaded once with EVALSHA, re-sent on NOSCRIPT by ioredis). */
+export type RateLimitRedis = RedisClient & {
   sendAcquire(...keysThenArgs: Array<string | number>): Reply;
+  circuitAcquire(...keysThenArgs: Array<string | number>): Reply;
+  circuitFailure(...keysThenArgs: Array<string | number>): Reply;
   tenantQuota(key: string, windowMs: number): Reply;
-}
+};
 
 /**
  * One connection per process for every limit. Commands fail after one reconnect
@@ -22,21 +26,25 @@ export interface RateLimitRedis extends Redis {
 export class RateLimitConnection implements OnModuleDestroy {
   readonly redis: RateLimitRedis;
   readonly keyPrefix: string;
+  /** Every key the scripts touch. */
+  readonly keys: RateLimitKeys;
 
   constructor(@Inject(RATE_LIMITING_SETTINGS) settings: RateLimitingSettings) {
-    const redis = new Redis(settings.redisUrl, {
+    const redis = createRedisClient(settings.redisUrl, {
       maxRetriesPerRequest: 1,
       commandTimeout: 1_000,
       connectionName: 'switchboard-rate-limiting',
-      disableClientInfo: true,
       retryStrategy: (times) => Math.min(times * 200, 5_000),
     });
     // Errors surface on the commands; the connection keeps reconnecting on its own.
     redis.on('error', () => undefined);
-    redis.defineCommand('sendAcquire', { numberOfKeys: 7, lua: SEND_ACQUIRE_SCRIPT });
+    redis.defineCommand('sendAcquire', { numberOfKeys: 13, lua: SEND_ACQUIRE_SCRIPT });
+    redis.defineCommand('circuitAcquire', { numberOfKeys: 4, lua: CIRCUIT_ACQUIRE_SCRIPT });
+    redis.defineCommand('circuitFailure', { numberOfKeys: 4, lua: CIRCUIT_FAILURE_SCRIPT });
     redis.defineCommand('tenantQuota', { numberOfKeys: 1, lua: TENANT_QUOTA_SCRIPT });
     this.redis = redis as RateLimitRedis;
     this.keyPrefix = `${settings.prefix}:rl`;
+    this.keys = new RateLimitKeys(this.keyPrefix);
   }
 
   get ready(): boolean {

@@ -6,12 +6,25 @@ export const DEFAULT_MPS = 80;
 
 export interface SendLimitSettings {
   /**
-   * Added to the 1-second throughput window: a number's sends get slots (1,000 + margin) / mps
-   * ms apart. A send reaches Meta a few ms after its slot and those ms vary, so Meta may see
-   * two sends closer together than we spaced them; mps sends fit in one of Meta's seconds
-   * only when that jitter exceeds the margin (30 ms costs 2.9 % of the rate).
+   * The part of a send's way to Meta after the limiter measures its departure (the HTTP
+   * client, the network): added to the measured lateness to make the number's margin.
    */
-  throughputMarginMs: number;
+  throughputTransitMs: number;
+  /**
+   * The widest margin: a number's slots are (1,000 + margin) / mps ms apart, so 50 ms keeps
+   * 95 % of mps. A process whose lateness quantile is beyond it gives up more late slots
+   * instead (and uses it until it has `throughputMinSamples`).
+   */
+  throughputMaxMarginMs: number;
+  /**
+   * The share of a process's sends its margin covers: the rest left later than their
+   * margin and take a new slot (each costs one slot of the number's rate).
+   */
+  throughputLatenessQuantile: number;
+  /** Departures a process measures before its own quantile replaces the widest margin. */
+  throughputMinSamples: number;
+  /** How long a process's reported margin still widens a number it stopped sending on. */
+  throughputMarginTtlMs: number;
   /**
    * How far ahead a caller may take a number's next slot; it holds its send until then.
    * Covers callers that come back late or in clumps (jobs queued behind others in a busy
@@ -33,7 +46,11 @@ export interface SendLimitSettings {
 }
 
 export const DEFAULT_SEND_LIMIT_SETTINGS: SendLimitSettings = {
-  throughputMarginMs: 30,
+  throughputTransitMs: 5,
+  throughputMaxMarginMs: 50,
+  throughputLatenessQuantile: 0.99,
+  throughputMinSamples: 50,
+  throughputMarginTtlMs: 10_000,
   throughputHoldMs: 200,
   pairBurst: 45,
   pairIntervalMs: 6_000,
@@ -56,8 +73,9 @@ export interface RateLimitingSettings {
   send?: Partial<SendLimitSettings>;
   tenantQuota?: TenantQuotaSettings;
   /**
-   * Epoch ms instead of Redis TIME, for tests only. In production every worker reads
-   * Redis's clock, so skewed machines still agree on one timeline.
+   * Epoch ms instead of Redis TIME and the process's monotonic clock, for tests only. In
+   * production every worker reads Redis's clock, so skewed machines still agree on one
+   * timeline, and measures its sends' lateness on its own monotonic clock.
    */
   clock?: () => number;
 }

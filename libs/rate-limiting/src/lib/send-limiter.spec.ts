@@ -3,7 +3,7 @@ import { createTestRedis, type TestRedis } from '@switchboard/testing';
 import { RateLimitConnection } from './rate-limit.connection';
 import { DEFAULT_SEND_LIMIT_SETTINGS, type RateLimitingSettings, type SendLimitSettings } from './rate-limiting.constants';
 import { SendLimiter } from './send-limiter.service';
-import type { SendPermitRequest } from './send-limiter.types';
+import type { SendGrant, SendPermitRequest } from './send-limiter.types';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -21,11 +21,17 @@ function busiestWindow(times: number[], windowMs = 1000): number {
 
 describe('SendLimiter (real Redis)', () => {
   let redis: TestRedis;
+  // The margin pinned at 30 ms (no departure is measured here, so every process reports the widest):
+  // at 80 mps one send slot every (1,000 + 30) / 80 ms, taken at most `hold` ms ahead.
+  const margin = 30;
+  const pinned: Partial<SendLimitSettings> = { throughputMaxMarginMs: margin };
+  const { throughputHoldMs: hold } = DEFAULT_SEND_LIMIT_SETTINGS;
+  const spacing = (1000 + margin) / 80;
   const connections: RateLimitConnection[] = [];
 
   /** A limiter on its own connection, like one worker process. */
   function worker(clock?: () => number, send?: Partial<SendLimitSettings>): SendLimiter {
-    const settings: RateLimitingSettings = { redisUrl: redis.url, prefix: redis.prefix, ...(clock ? { clock } : {}), ...(send ? { send } : {}) };
+    const settings: RateLimitingSettings = { redisUrl: redis.url, prefix: redis.prefix, ...(clock ? { clock } : {}), send: { ...pinned, ...send } };
     const connection = new RateLimitConnection(settings);
     connections.push(connection);
     return new SendLimiter(connection, settings);
@@ -41,7 +47,7 @@ describe('SendLimiter (real Redis)', () => {
   /** Fresh number and WABA per test, so tests never share limits. */
   function ids() {
     n += 1;
-    return { phoneNumberId: `1000${n}`, wabaId: `2000${n}` };
+    return { phoneNumberId: `1000${n}`, wabaId: `2000${n}`, circuit: { key: `whatsapp:2000${n}`, tag: `2000${n}`, probeMs: 30_000 } };
   }
 
   beforeAll(() => {
@@ -53,9 +59,10 @@ describe('SendLimiter (real Redis)', () => {
     await redis.cleanup();
   });
 
-  // Defaults at 80 mps: one send slot every (1,000 + margin) / 80 ms, taken at most `hold` ms ahead.
-  const { throughputMarginMs: margin, throughputHoldMs: hold } = DEFAULT_SEND_LIMIT_SETTINGS;
-  const spacing = (1000 + margin) / 80;
+  /** A granted send of a clean circuit, on the fake clock (the local slot is the slot). */
+  function granted(grantedAt: number, holdMs: number, marginMs = margin) {
+    return { ok: true, holdMs, circuit: 'closed', slot: { grantedAt, marginMs, localAt: grantedAt } };
+  }
 
   /** The closest two sends come (sorted times). */
   function closestGap(times: number[]): number {
@@ -82,10 +89,10 @@ describe('SendLimiter (real Redis)', () => {
       calls += 1;
       const permit = await (limiters[calls % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: job.recipient, businessInitiated: false });
       if (permit.ok) {
-        expect(permit.holdMs).toBe(permit.grantedAt - clock.now);
+        expect(permit.holdMs).toBe((permit.slot?.grantedAt ?? 0) - clock.now);
         expect(permit.holdMs).toBeGreaterThanOrEqual(0);
         expect(permit.holdMs).toBeLessThanOrEqual(hold);
-        sent.push(permit.grantedAt);
+        sent.push(permit.slot?.grantedAt ?? NaN);
       } else {
         expect(permit.reason).toBe('throughput');
         expect(permit.waitMs).toBeGreaterThan(0);
@@ -135,20 +142,20 @@ describe('SendLimiter (real Redis)', () => {
     const t0 = clock.now;
     const send = (i: number) => limiter.acquire({ ...sender, mps: 80, recipient: `44760${i}`, businessInitiated: false });
 
-    expect(await send(0)).toEqual({ ok: true, grantedAt: t0, holdMs: 0 });
+    expect(await send(0)).toEqual(granted(t0, 0));
     const atOnce = 1 + Math.floor(hold / spacing);
-    for (let i = 1; i < atOnce; i += 1) expect(await send(i)).toEqual({ ok: true, grantedAt: Math.ceil(t0 + i * spacing), holdMs: Math.ceil(t0 + i * spacing) - t0 });
+    for (let i = 1; i < atOnce; i += 1) expect(await send(i)).toEqual(granted(Math.ceil(t0 + i * spacing), Math.ceil(t0 + i * spacing) - t0));
     // The next slot is beyond the hold: come back when it is within it, and the next caller a step later.
     const next = t0 + atOnce * spacing;
     expect(await send(10)).toEqual({ ok: false, waitMs: Math.ceil(next - hold - t0), reason: 'throughput' });
     expect(await send(11)).toEqual({ ok: false, waitMs: Math.ceil(next + spacing - hold - t0), reason: 'throughput' });
     clock.now = Math.ceil(next - hold);
-    expect(await send(10)).toEqual({ ok: true, grantedAt: Math.ceil(next), holdMs: Math.ceil(next) - clock.now });
+    expect(await send(10)).toEqual(granted(Math.ceil(next), Math.ceil(next) - clock.now));
 
     // Ten idle seconds buy no burst: one send now, the next a step later.
     clock.now += 10_000;
-    expect(await send(20)).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0 });
-    expect(await send(21)).toMatchObject({ ok: true, grantedAt: Math.ceil(clock.now + spacing) });
+    expect(await send(20)).toEqual(granted(clock.now, 0));
+    expect(await send(21)).toMatchObject({ ok: true, slot: { grantedAt: Math.ceil(clock.now + spacing) } });
   });
 
   it('shares one number limit between two workers on two connections in real time', async () => {
@@ -162,7 +169,7 @@ describe('SendLimiter (real Redis)', () => {
         i += 1;
         const permit = await limiter.acquire({ ...sender, mps: 20, recipient: `${name}${i}`, businessInitiated: false });
         if (permit.ok) {
-          sent.push(permit.grantedAt);
+          sent.push(permit.slot?.grantedAt ?? NaN);
           await sleep(permit.holdMs);
         } else await sleep(Math.min(permit.waitMs, Math.max(0, stopAt - Date.now())));
       }
@@ -185,7 +192,7 @@ describe('SendLimiter (real Redis)', () => {
       for (;;) {
         const permit = await (limiters[i % 2] as SendLimiter).acquire({ ...sender, mps: 80, recipient: `4474${i}`, businessInitiated: false });
         if (permit.ok) {
-          slots.push(permit.grantedAt);
+          slots.push(permit.slot?.grantedAt ?? NaN);
           return void (await sleep(permit.holdMs));
         }
         await sleep(permit.waitMs);
@@ -242,7 +249,7 @@ describe('SendLimiter (real Redis)', () => {
     const clock = fakeClock();
     const limiter = worker(clock.read);
     const sender = ids();
-    const otherNumber = { phoneNumberId: `${sender.phoneNumberId}9`, wabaId: sender.wabaId };
+    const otherNumber = { ...sender, phoneNumberId: `${sender.phoneNumberId}9` };
     const send = (recipient: string, businessInitiated = true, from = sender) =>
       limiter.acquire({ ...from, mps: 100_000, recipient, businessInitiated, portfolioTier: 'TIER_250' });
 
@@ -255,9 +262,9 @@ describe('SendLimiter (real Redis)', () => {
       clock.now += 1_000;
     }
     // A recipient already reached in the window does not count again.
-    expect(await send('44720000')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    expect(await send('44720000')).toEqual({ ...granted(clock.now, 0), portfolio: { used: 250, limit: 250, ratio: 1 } });
     // A reply inside an open window is not business-initiated: not counted, not held (its slot is the next ms).
-    expect(await send('44729999', false)).toEqual({ ok: true, grantedAt: clock.now + 1, holdMs: 1 });
+    expect(await send('44729999', false)).toEqual(granted(clock.now + 1, 1));
 
     // A new user waits until the oldest entry slides out; the next waiter for the one after.
     // 44720000 was messaged again just now, so the oldest is 44720001 (sent at first + 1 s).
@@ -267,7 +274,7 @@ describe('SendLimiter (real Redis)', () => {
     expect(next).toMatchObject({ ok: false, reason: 'portfolio_limit', waitMs: first + 2_000 + DAY - clock.now });
 
     clock.now = first + 1_000 + DAY;
-    expect(await send('44729998')).toEqual({ ok: true, grantedAt: clock.now, holdMs: 0, portfolio: { used: 250, limit: 250, ratio: 1 } });
+    expect(await send('44729998')).toEqual({ ...granted(clock.now, 0), portfolio: { used: 250, limit: 250, ratio: 1 } });
     expect((await send('44729997')).ok).toBe(false);
 
     // Unlimited tier: never held, no usage to report.
@@ -304,5 +311,138 @@ describe('SendLimiter (real Redis)', () => {
     await limiter.recordGraphUsage(sender.wabaId, { maxPercentage: 10, estimatedTimeToRegainAccessMs: 0 });
     expect((await send(6)).ok).toBe(true);
     expect((await send(7)).ok).toBe(true);
+  });
+  describe('pacing by measured lateness (the margin)', () => {
+    /** A fixed pseudo-random sequence (LCG) per run, so a failure replays. */
+    function random(seed: number): (below: number) => number {
+      let state = seed;
+      return (below) => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        // The high bits: an LCG's low bits repeat with short periods.
+        return Math.floor(state / 2 ** 15) % below;
+      };
+    }
+
+    const { throughputTransitMs: transit, throughputMaxMarginMs: widest } = DEFAULT_SEND_LIMIT_SETTINGS;
+    const defaults: Partial<SendLimitSettings> = { throughputMaxMarginMs: widest };
+
+    interface Pacing {
+      /** How late (ms) worker `w` wakes after its n-th granted slot. */
+      late(w: number, permit: SendGrant, n: number): number;
+      /** From departure to Meta (ms); the limiter allows `transit`. */
+      transit(): number;
+      /** Which worker takes job `i` (default: alternately). */
+      workerOf?(job: number): number;
+      /** Send even when `depart` says the slot is missed (what the limiter must prevent). */
+      ignoreDeparture?: boolean;
+      settings?: Partial<SendLimitSettings>;
+    }
+
+    /**
+     * Two workers (limiters on their own connections, each its own process id and measurements) on
+     * one fake clock send `jobs` sends of one 80 mps number, like the send worker: a refused job
+     * comes back when told; a granted one holds until its slot, wakes `late` ms after it, asks
+     * `depart`, then reaches Meta `transit` ms later, or takes a new slot. Returns the arrival times
+     * at Meta, the departures refused as late, and each grant's margin.
+     */
+    async function paceOnFakeClock(jobs: number, pacing: Pacing): Promise<{ arrivals: number[]; missed: number; margins: number[] }> {
+      const clock = fakeClock();
+      const limiters = [worker(clock.read, { ...defaults, ...pacing.settings }), worker(clock.read, { ...defaults, ...pacing.settings })] as const;
+      const sender = ids();
+      interface Event { at: number; w: number; recipient: string; permit?: SendGrant }
+      const events: Event[] = [];
+      const schedule = (event: Event) => {
+        const index = events.findIndex((other) => other.at > event.at);
+        events.splice(index < 0 ? events.length : index, 0, event);
+      };
+      for (let i = 0; i < jobs; i += 1) schedule({ at: clock.now, w: pacing.workerOf?.(i) ?? i % 2, recipient: `4479${i}` });
+      const arrivals: number[] = [];
+      const margins: number[] = [];
+      let missed = 0;
+      for (let event = events.shift(); event; event = events.shift()) {
+        clock.now = event.at;
+        const limiter = limiters[event.w] as SendLimiter;
+        if (event.permit) {
+          const onTime = limiter.depart(event.permit);
+          if (onTime || pacing.ignoreDeparture) arrivals.push(clock.now + pacing.transit());
+          else {
+            missed += 1;
+            schedule({ at: clock.now, w: event.w, recipient: event.recipient });
+          }
+          continue;
+        }
+        const permit = await limiter.acquire({ ...sender, mps: 80, recipient: event.recipient, businessInitiated: false });
+        if (!permit.ok) {
+          schedule({ at: clock.now + permit.waitMs, w: event.w, recipient: event.recipient });
+          continue;
+        }
+        margins.push(permit.slot?.marginMs ?? NaN);
+        schedule({ at: clock.now + permit.holdMs + pacing.late(event.w, permit, margins.length), w: event.w, recipient: event.recipient, permit });
+      }
+      return { arrivals, missed, margins };
+    }
+
+    function rate(arrivals: number[]): number {
+      const sorted = [...arrivals].sort((a, b) => a - b);
+      return sorted.length / (((sorted.at(-1) as number) - (sorted[0] as number)) / 1000);
+    }
+
+    it('small lateness: the margin narrows to what the workers measured, never 81 at Meta in any second, >= 95 % of mps', async () => {
+      const draw = random(11);
+      const { arrivals, missed, margins } = await paceOnFakeClock(1_600, {
+        // Worker 0 wakes 0-3 ms after its slots, worker 1 0-6 ms; the way to Meta takes 0-5 ms.
+        late: (w) => draw(w === 0 ? 4 : 7),
+        transit: () => draw(transit + 1),
+      });
+      expect(arrivals).toHaveLength(1_600);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+      // The widest margin until each worker measured enough, then worker 1's quantile (6) plus transit.
+      expect(margins[0]).toBe(widest);
+      expect(margins.at(-1)).toBe(6 + transit);
+      expect(missed).toBe(0);
+      // (1,000 + 11) / 80 ms apart: 79.1/s once measured.
+      expect(rate(arrivals)).toBeGreaterThanOrEqual(76);
+    });
+
+    it('lateness beyond the widest margin: those sends take new slots instead of going late, and Meta never sees 81 in a second', async () => {
+      const draw = random(5);
+      const { arrivals, missed, margins } = await paceOnFakeClock(1_600, {
+        // Worker 1 is busy: 0-30 ms late, and one send in 20 is 60-200 ms late.
+        late: (w) => (w === 0 ? draw(4) : draw(20) === 0 ? 60 + draw(141) : draw(31)),
+        transit: () => draw(transit + 1),
+      });
+      expect(arrivals).toHaveLength(1_600);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+      expect(missed).toBeGreaterThan(0);
+      expect(margins.at(-1)).toBe(widest);
+      // Slots (1,000 + 50) / 80 ms apart less the missed ones.
+      expect(rate(arrivals)).toBeGreaterThanOrEqual(72);
+    });
+
+    it('a send that goes later than its margin could breach Meta\'s window: depart refuses it', async () => {
+      // Every send at its slot, but the 300th (the margin measured by then) wakes 100 ms late: with the next 80 on time,
+      // 81 land in one second.
+      const pacing: Pacing = { late: (_w, _p, n) => (n === 300 ? 100 : 0), transit: () => 0 };
+      const careless = await paceOnFakeClock(600, { ...pacing, ignoreDeparture: true });
+      expect(busiestWindow(careless.arrivals)).toBe(81);
+      const paced = await paceOnFakeClock(600, pacing);
+      expect(paced.missed).toBe(1);
+      expect(busiestWindow(paced.arrivals)).toBeLessThanOrEqual(80);
+    });
+
+    it('a margin that shrinks keeps the window: the slots granted with the wider one still count with it', async () => {
+      // Worker 1 sends the first hundred jobs, each as late as its margin allows (reaching Meta at slot + margin);
+      // worker 0 sends at its slots. Once worker 1's report expires (100 ms here), the number's margin drops
+      // from worker 1's to worker 0's while worker 1's last sends are still on their way.
+      const { arrivals, margins } = await paceOnFakeClock(600, {
+        workerOf: (job) => (job < 200 ? job % 2 : 0),
+        late: (w, permit) => (w === 1 ? (permit.slot?.marginMs ?? 0) - transit : 0),
+        transit: () => transit,
+        settings: { throughputMarginTtlMs: 100, throughputLatenessQuantile: 0.5, throughputMinSamples: 10 },
+      });
+      expect(margins[0]).toBe(widest);
+      expect(margins.at(-1)).toBe(transit);
+      expect(busiestWindow(arrivals)).toBeLessThanOrEqual(80);
+    });
   });
 });

@@ -37,7 +37,7 @@ export class TenantRequestQuota {
     // A reconnecting client would hold the request until it gives up; fail open at once.
     if (!this.connection.ready) return { kind: 'unavailable', error: new Error(`redis ${this.connection.redis.status}`) };
     try {
-      const key = `${this.connection.keyPrefix}:tenant:${tenantId}:${environment}`;
+      const key = this.connection.keys.tenant(tenantId, environment);
       const [count, resetMs] = (await this.connection.redis.tenantQuota(key, settings.windowMs)) as [number, number];
       return {
         kind: 'counted',

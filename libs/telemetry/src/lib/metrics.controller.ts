@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { Registry } from 'prom-client';
+import { scrapeMetrics } from './cluster-metrics';
 import { METRICS_REGISTRY } from './metrics.registry';
 
 @Controller('metrics')
@@ -9,6 +10,6 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
-    return this.registry.metrics();
+    return scrapeMetrics(this.registry);
   }
 }

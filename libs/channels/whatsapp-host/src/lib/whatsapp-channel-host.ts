@@ -4,7 +4,7 @@ import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
 import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-whatsapp';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, type MessageEntity, type PreparedSend, type ResolvedSender, type SendConfig } from '@switchboard/messaging';
-import { SendLimiter } from '@switchboard/rate-limiting';
+import { SendLimiter, type CircuitGate } from '@switchboard/rate-limiting';
 import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
  * environment's WABAs; a template must be approved (a paused one goes out as its backup) and
  * anything else needs the contact's open 24 h window, at accept and again at send time; the
  * WABA's token is paused when Meta refuses it; Meta's limits (throughput, pair rate,
- * portfolio) are taken right before the Graph call.
+ * portfolio) are taken with the WABA's circuit in one call right before the Graph call.
  */
 @Injectable()
 export class WhatsAppChannelHost implements ChannelHost {
@@ -109,13 +109,12 @@ export class WhatsAppChannelHost implements ChannelHost {
     return message.template !== null && !(await this.windows.state(message, message.sender, message.to)).open;
   }
 
-  async acquire(message: MessageEntity, businessInitiated: boolean): Promise<ChannelPermit> {
+  async acquire(message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
     const number = await this.numbers.limits(message, message.sender);
     const wabaId = message.accountId ?? '';
-    const permit = await this.limiter.acquire({ phoneNumberId: message.sender, mps: number.mps, wabaId, portfolioTier: number.tier, recipient: message.to, businessInitiated });
-    if (!permit.ok) return { ok: false, waitMs: permit.waitMs, reason: permit.reason };
+    const permit = await this.limiter.acquire({ circuit, phoneNumberId: message.sender, mps: number.mps, wabaId, portfolioTier: number.tier, recipient: message.to, businessInitiated });
     if (permit.portfolio && permit.portfolio.ratio >= 0.8) this.portfolioAlert(message, permit.portfolio);
-    return { ok: true, holdMs: permit.holdMs };
+    return permit;
   }
 
   async recordAccepted(message: MessageEntity, usage: { maxPercentage: number; estimatedTimeToRegainAccessMs: number } | undefined): Promise<void> {

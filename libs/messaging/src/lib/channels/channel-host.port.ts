@@ -1,4 +1,5 @@
 import type { SwitchboardError } from '@switchboard/error-taxonomy';
+import type { CircuitGate, SendGrant } from '@switchboard/rate-limiting';
 import type { Environment } from '@switchboard/tenancy';
 import type { MessageEntity, MessageTemplateRef } from '../persistence/message.entity';
 
@@ -25,8 +26,11 @@ export interface PreparedSend {
   readonly template: MessageTemplateRef | null;
 }
 
-/** A vendor's limits for one send: go (after holding `holdMs`), or wait. */
-export type ChannelPermit = { readonly ok: true; readonly holdMs: number } | { readonly ok: false; readonly waitMs: number; readonly reason: string };
+/**
+ * The circuit and the vendor's limits for one send: go (after holding `holdMs`, and only
+ * if SendLimiter.depart still lets it), or wait.
+ */
+export type ChannelPermit = SendGrant | { readonly ok: false; readonly waitMs: number; readonly reason: string };
 
 /** What the plugin's send() gets from the host for one message. */
 export interface SendConfig {
@@ -56,8 +60,11 @@ export interface ChannelHost {
    * null while the account may not send (its credentials were refused).
    */
   sendConfig(message: MessageEntity): Promise<SendConfig | null>;
-  /** The vendor's limits, taken right before the call. */
-  acquire(message: MessageEntity, businessInitiated: boolean): Promise<ChannelPermit>;
+  /**
+   * The account's circuit and the vendor's limits, in one SendLimiter call right before the
+   * call: `acquire` with the channel's limits, or `acquireCircuit` when it has none of ours.
+   */
+  acquire(message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit>;
   /** Whether the send opens a conversation (it is business-initiated); throttles only. */
   businessInitiated(message: MessageEntity): Promise<boolean>;
   /** The vendor accepted a send: its usage report, if any, feeds the limits. */

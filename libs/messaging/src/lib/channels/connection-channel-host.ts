@@ -1,19 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { SendLimiter, type CircuitGate } from '@switchboard/rate-limiting';
 import { ChannelConnections } from '../connections/channel-connections.service';
 import { CHANNEL_REGISTRY, CHANNEL_ROUTES, type ChannelRoutes } from '../messaging.constants';
 import type { MessageEntity } from '../persistence/message.entity';
 import type { ChannelHost, ChannelPermit, ChannelScope, PreparedSend, ResolvedSender, SendConfig } from './channel-host.port';
 
-const GO: ChannelPermit = { ok: true, holdMs: 0 };
-
 /**
  * The ChannelHost every plugin gets without host code of its own: senders are the addresses
  * of the environment's channel connections, credentials the connection's config from the
  * vault, status callbacks the connection's ingest route with the message id in its query.
- * No state-dependent checks and no limits of the host's own: the vendor's throttling answers
- * (classified by the plugin) delay the send instead.
+ * No state-dependent checks and no limits of the host's own (only the account's circuit):
+ * the vendor's throttling answers (classified by the plugin) delay the send instead.
  */
 @Injectable()
 export class ConnectionChannelHosts {
@@ -21,10 +20,11 @@ export class ConnectionChannelHosts {
     private readonly connections: ChannelConnections,
     @Inject(CHANNEL_REGISTRY) private readonly registry: ChannelRegistry,
     @Inject(CHANNEL_ROUTES) private readonly routes: ChannelRoutes,
+    private readonly limiter: SendLimiter,
   ) {}
 
   for(channel: string): ChannelHost {
-    const { connections, routes } = this;
+    const { connections, routes, limiter } = this;
     const plugin = this.registry.get(channel);
     const normalisedAddress = (from: string | undefined): string | undefined => {
       if (from === undefined || !plugin.normaliseRecipient) return from;
@@ -60,8 +60,8 @@ export class ConnectionChannelHosts {
         if (connection.pausedAt !== null) return null;
         return { config, statusCallbackUrl: routes.statusCallbackUrl(channel, connection.id, message.id) };
       },
-      async acquire(): Promise<ChannelPermit> {
-        return GO;
+      acquire(_message: MessageEntity, _businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
+        return limiter.acquireCircuit(circuit);
       },
       async businessInitiated(): Promise<boolean> {
         return false;

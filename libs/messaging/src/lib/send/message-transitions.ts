@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { MessageEntity } from '../persistence/message.entity';
 import type { MessageError } from '@switchboard/error-taxonomy';
 import type { Environment } from '@switchboard/tenancy';
 import type { MessageStatus } from '../persistence/message-status';
@@ -11,6 +12,19 @@ export interface SentUpdate {
   providerMessageId: string;
   providerStatus: string | undefined;
   sendTraceparent: string | null;
+}
+
+/** A message the worker claimed for a send step, and the status it had before (a step that does not call gives it back). */
+export interface Claimed {
+  message: MessageEntity;
+  previousStatus: MessageStatus;
+}
+
+/** Which job may claim: the message's retry and route step, and the attempt mark it expects (null: none). */
+export interface ClaimTerms {
+  retry: number;
+  routeStep: number;
+  attemptStartedAt: Date | null;
 }
 
 /**
@@ -26,26 +40,41 @@ export class MessageTransitions {
     private readonly feed: MessageStatusFeed,
   ) {}
 
-  /** queued/sending -> sending with the call's start time; false when another worker or a webhook got there first. */
-  async begin(id: string, at: Date): Promise<boolean> {
+  /**
+   * Reads and marks the message in one statement: queued/sending -> sending with the step's
+   * start time, only for the job the row expects (its retry and route step, no provider id,
+   * the attempt mark `terms` names). Null when the row does not match: the caller reads it to
+   * tell why (sent meanwhile, superseded, an attempt of unknown outcome). The attempt mark
+   * compares in milliseconds, the precision of the JavaScript time it was read as.
+   */
+  async claim(id: string, terms: ClaimTerms, at: Date): Promise<Claimed | null> {
     // TypeORM answers an UPDATE with [rows, affected count].
-    const [, affected] = (await this.dataSource.query(
-      `UPDATE messages SET status = 'sending', attempt_started_at = $2, updated_at = $2
-        WHERE id = $1 AND status IN ('queued', 'sending') AND provider_message_id IS NULL`,
-      [id, at],
-    )) as [unknown[], number];
-    return affected === 1;
+    const [rows] = (await this.dataSource.query(
+      `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE)
+       UPDATE messages m SET status = 'sending', attempt_started_at = $2, updated_at = $2
+         FROM previous
+        WHERE m.id = previous.id AND m.status IN ('queued', 'sending') AND m.provider_message_id IS NULL
+          AND m.retries = $3 AND m.route_step = $4 AND date_trunc('milliseconds', m.attempt_started_at) IS NOT DISTINCT FROM $5::timestamptz
+       RETURNING m.*, previous.status AS previous_status`,
+      [id, at, terms.retry, terms.routeStep, terms.attemptStartedAt],
+    )) as [Array<Record<string, unknown>>, number];
+    const [row] = rows;
+    return row ? { message: this.entityOf(row), previousStatus: row['previous_status'] as MessageStatus } : null;
   }
 
-  /** The call did not happen after all (a limit said wait): the attempt mark of `begin` is taken back. */
-  async release(id: string, startedAt: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET attempt_started_at = NULL WHERE id = $1 AND attempt_started_at = $2`, [id, startedAt]);
+  /** The call did not happen after all (a pause or a limit said wait): the claim is taken back, status included. */
+  async release(id: string, startedAt: Date, status: MessageStatus): Promise<void> {
+    await this.dataSource.query(`UPDATE messages SET attempt_started_at = NULL, status = $3 WHERE id = $1 AND attempt_started_at = $2`, [id, startedAt, status]);
   }
 
-  /** The vendor accepted the send. The `sent` event is added only when the row was not moved ahead meanwhile. */
-  async sent(id: string, at: Date, update: SentUpdate): Promise<void> {
+  /**
+   * The vendor accepted the send. The `sent` event is added only when the row was not moved
+   * ahead meanwhile. Answers whether status reports wait for this message in the pending table
+   * (one came before the provider id was stored), from the same statement.
+   */
+  async sent(id: string, at: Date, update: SentUpdate): Promise<{ pendingStatuses: boolean }> {
     const detail = update.providerStatus ? JSON.stringify({ providerStatus: update.providerStatus }) : null;
-    const inserted: InsertedEvent[] = await this.dataSource.query(
+    const [result] = (await this.dataSource.query(
       `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
        updated AS (
          UPDATE messages m
@@ -53,13 +82,17 @@ export class MessageTransitions {
                 provider_message_id = COALESCE(m.provider_message_id, $2), attempts = m.attempts + 1, attempt_started_at = NULL,
                 error = NULL, send_traceparent = $3, updated_at = $4
            FROM previous WHERE m.id = previous.id
-         RETURNING previous.status AS previous_status, m.tenant_id, m.environment, m.channel, m.route_step)
-       INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail, channel, route_step)
-       SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb, channel, route_step FROM updated WHERE previous_status IN ('queued', 'sending')
-       RETURNING tenant_id, environment, channel`,
+         RETURNING previous.status AS previous_status, m.tenant_id, m.environment, m.channel, m.route_step),
+       inserted AS (
+         INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail, channel, route_step)
+         SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb, channel, route_step FROM updated WHERE previous_status IN ('queued', 'sending')
+         RETURNING tenant_id, environment, channel)
+       SELECT (SELECT coalesce(json_agg(inserted), '[]'::json) FROM inserted) AS inserted,
+              EXISTS (SELECT 1 FROM pending_statuses WHERE message_id = $1 OR provider_message_id = $2) AS pending`,
       [id, update.providerMessageId, update.sendTraceparent, at, detail],
-    );
-    await this.publish(inserted, id, at, 'sent', null);
+    )) as Array<{ inserted: InsertedEvent[]; pending: boolean }>;
+    await this.publish(result?.inserted ?? [], id, at, 'sent', null);
+    return { pendingStatuses: result?.pending ?? false };
   }
 
   /** The call failed and will be tried again (or reconciled): the row stays `sending` with the last error. */
@@ -99,6 +132,15 @@ export class MessageTransitions {
        SELECT $1, tenant_id, environment, $2, $5, jsonb_build_object('error', $3::jsonb), channel, route_step FROM updated RETURNING tenant_id, environment, channel`,
       [id, status, JSON.stringify(error), countsAttempt ? 1 : 0, at],
     );
+  }
+
+  /** A row as Postgres returned it (column names) as the entity TypeORM would have read. */
+  private entityOf(row: Record<string, unknown>): MessageEntity {
+    const entity = new MessageEntity();
+    for (const column of this.dataSource.getMetadata(MessageEntity).columns) {
+      (entity as unknown as Record<string, unknown>)[column.propertyName] = row[column.databaseName];
+    }
+    return entity;
   }
 
   /** Only an event the statement inserted: the status it names is then the message's own. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SwitchboardError, type MessageError } from '@switchboard/error-taxonomy';
-import { QUEUE_SETTINGS, redisConnectionOptions, type QueueSettings } from '@switchboard/queue';
+import { QUEUE_SETTINGS, type QueueSettings } from '@switchboard/queue';
+import { createRedisClient, type RedisClient, type RedisClientOptions } from '@switchboard/redis';
 import type { Environment } from '@switchboard/tenancy';
-import { Redis, type RedisOptions } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { isForwardStatus, type MessageStatus } from '../persistence/message-status';
 import type { MessageStatusChange } from './message-status-change';
@@ -46,8 +46,8 @@ interface StoredEvent {
 @Injectable()
 export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(MessageStatusFeed.name);
-  private readonly publisher: Redis;
-  private subscriber: Redis | undefined;
+  private readonly publisher: RedisClient;
+  private subscriber: RedisClient | undefined;
   private readonly channels = new Map<string, Channel>();
   private closed = false;
   private lastWarningAt = 0;
@@ -57,7 +57,7 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: StatusFeedMetrics,
   ) {
-    this.publisher = new Redis(this.connectionOptions('switchboard-status-feed'));
+    this.publisher = createRedisClient(settings.redisUrl, this.connectionOptions('switchboard-status-feed'));
     // Failures surface on the PUBLISH commands; the connection reconnects on its own.
     this.publisher.on('error', () => undefined);
   }
@@ -112,8 +112,8 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
   }
 
   /** Fail fast (one reconnect attempt, a second of silence): a PUBLISH must never hold up a send or a request. */
-  private connectionOptions(connectionName: string): RedisOptions {
-    return { ...redisConnectionOptions(this.settings.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 1_000, lazyConnect: true, connectionName };
+  private connectionOptions(connectionName: string): RedisClientOptions {
+    return { maxRetriesPerRequest: 1, commandTimeout: 1_000, lazyConnect: true, connectionName, retryStrategy: (times) => Math.min(times * 200, 5000) };
   }
 
   private join(name: string, watcher: StatusWatcher): Channel {
@@ -135,11 +135,11 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
   }
 
   /** One per process, opened by the first watch (the worker never watches). */
-  private subscriberConnection(): Redis {
+  private subscriberConnection(): RedisClient {
     if (this.subscriber) return this.subscriber;
     // No automatic resubscribe: changes published while the connection was down are lost, so its
     // watchers are failed instead and their clients subscribe again (and get the timeline replayed).
-    const subscriber = new Redis({ ...this.connectionOptions('switchboard-status-feed-watch'), autoResubscribe: false });
+    const subscriber = createRedisClient(this.settings.redisUrl, { ...this.connectionOptions('switchboard-status-feed-watch'), autoResubscribe: false });
     subscriber.on('error', () => undefined);
     subscriber.on('message', (name: string, text: string) => this.deliver(name, text));
     subscriber.on('close', () => this.interrupted());

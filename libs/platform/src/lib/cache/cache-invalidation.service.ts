@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@switchboard/redis';
 import { z } from 'zod';
 import { CACHE_SETTINGS, type CacheSettings } from './cache.constants';
 import { createCacheRedis } from './cache-redis';
@@ -32,8 +32,8 @@ export class CacheInvalidation implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CacheInvalidation.name);
   private readonly origin = randomUUID();
   private readonly channel: string;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly caches = new Set<InvalidatingCache<unknown>>();
   private readonly listeners = new Set<(event: InvalidationEvent) => void>();
   private waiters: Array<() => void> = [];

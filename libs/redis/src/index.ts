@@ -1,0 +1,2 @@
+export * from './lib/hash-tag';
+export * from './lib/redis-client';
