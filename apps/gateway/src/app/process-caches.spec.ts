@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PhoneNumbersService } from '@switchboard/accounts';
 import type { MessageEntity } from '@switchboard/messaging';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import { CacheInvalidation, migrateDatabase, type InvalidationEvent } from '@switchboard/platform';
@@ -79,8 +80,23 @@ describe('Process caches: a change in one process is seen by the next send confi
       });
     });
 
+  /** Statements the app's DataSource sent to Postgres while `work` ran. */
+  const statementsDuring = async (app: INestApplicationContext, work: () => Promise<unknown>) => {
+    const statements = jest.spyOn(app.get(DataSource, { strict: false }).logger, 'logQuery');
+    try {
+      await work();
+      return statements.mock.calls.length;
+    } finally {
+      statements.mockRestore();
+    }
+  };
+
   it('keeps the WABA read by a send: a row changed behind its back (no invalidation) is not reread', async () => {
     expect(await tokenIn(worker)).toBe(demoToken.token);
+    // The send path's reads of the WABA, its token, its Graph origin and the number's limits: none once kept.
+    const numbers = worker.get(PhoneNumbersService, { strict: false });
+    expect(await statementsDuring(worker, () => numbers.limits(message, DEMO_IDS.phoneNumberId))).toBe(1);
+    expect(await statementsDuring(worker, () => Promise.all([tokenIn(worker), numbers.limits(message, DEMO_IDS.phoneNumberId)]))).toBe(0);
     await dataSource.query(`UPDATE wabas SET token_status = 'invalid' WHERE tenant_id = $1`, [tenantId]);
     expect(await tokenIn(worker)).toBe(demoToken.token);
     await dataSource.query(`UPDATE wabas SET token_status = 'valid' WHERE tenant_id = $1`, [tenantId]);
