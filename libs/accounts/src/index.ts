@@ -12,3 +12,4 @@ export * from './lib/token-status';
 export * from './lib/waba-probe.service';
 export * from './lib/wabas.service';
 export * from './lib/webhook-directory.service';
+export * from './lib/accounts.cache';

@@ -7,6 +7,7 @@ import { HealthModule } from '@switchboard/health';
 import { loadChannelPlugins, messageApiDocs } from '@switchboard/channel-plugins';
 import { MessagingModule } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
+import { CacheInvalidationModule } from '@switchboard/platform';
 import { QueueModule } from '@switchboard/queue';
 import { QueueBoardModule } from '@switchboard/queue-board';
 import { RateLimitingModule } from '@switchboard/rate-limiting';
@@ -52,6 +53,12 @@ export class GatewayModule {
           applicationName: 'switchboard-gateway',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
+        CacheInvalidationModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          ttlMs: config.CACHE_TTL_MS,
+          unsubscribedTtlMs: config.CACHE_UNSUBSCRIBED_TTL_MS,
+        }),
         QueueBoardModule.forRoot({ operatorAccess: AdminKeyVerifier }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness], operatorAccess: AdminKeyVerifier }),
         TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),

@@ -2,7 +2,6 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createMetaSimulator, demoSeed, DEMO_IDS, type MetaSimulator } from '@switchboard/meta-simulator';
 import { MessageEntity, OutboxSweeper, SendTimeChecks } from '@switchboard/messaging';
-import { SENDERS_TTL_MS } from '@switchboard/whatsapp-host';
 import { migrateDatabase } from '@switchboard/platform';
 import { QUEUE_NAMES } from '@switchboard/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@switchboard/testing';
@@ -58,12 +57,9 @@ describe('Outbound messages: country hints, test numbers, scheduledAt, retry and
     expect({ rows: await rowCount(), jobs: await queue.count() }).toEqual(before);
     return errorOf(response.body);
   };
-  const setTestNumber = async (body: Json) => {
-    const answer = await call('PUT', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers/${DEMO_IDS.phoneNumberId}/test-number`, TEST_ADMIN_KEY, body);
-    // Accept reuses a scope's numbers for SENDERS_TTL_MS.
-    await new Promise((resolve) => setTimeout(resolve, SENDERS_TTL_MS + 100));
-    return answer;
-  };
+  // The change drops the kept numbers before the answer: the next accept sees it.
+  const setTestNumber = (body: Json) =>
+    call('PUT', `/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers/${DEMO_IDS.phoneNumberId}/test-number`, TEST_ADMIN_KEY, body);
   const markFailed = (id: string, status: 'failed' | 'dead' = 'failed') =>
     dataSource.query(`UPDATE messages SET status = $2, attempts = 3, error = $3 WHERE id = $1`, [
       id,

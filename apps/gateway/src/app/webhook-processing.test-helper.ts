@@ -6,6 +6,7 @@ import { ConfigModule } from '@switchboard/config';
 import { loadChannelPlugins } from '@switchboard/channel-plugins';
 import { DEFAULT_MESSAGING_SETTINGS, MessagingModule, type SendSettings } from '@switchboard/messaging';
 import { PersistenceModule } from '@switchboard/persistence';
+import { CacheInvalidationModule } from '@switchboard/platform';
 import { QueueModule } from '@switchboard/queue';
 import { RateLimitingModule } from '@switchboard/rate-limiting';
 import { TemplateRegistryModule } from '@switchboard/template-registry';
@@ -37,6 +38,7 @@ class WebhookProcessingTestModule {
         MetricsModule.forRoot('worker'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 10, applicationName: 'switchboard-test-worker' }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        CacheInvalidationModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix, ttlMs: 60_000, unsubscribedTtlMs: 1_000 }),
         TenancyModule.forData(),
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
         AccountsModule.forRoot({ graphBaseUrl, graphVersion: 'v24.0' }, { http: false }),

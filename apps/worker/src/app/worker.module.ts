@@ -4,6 +4,7 @@ import { AccountsModule, AccountsProcessor, TokenExpiryReadiness, WabasService }
 import { ConfigModule, type WorkerEnv } from '@switchboard/config';
 import { HealthModule } from '@switchboard/health';
 import { PersistenceModule } from '@switchboard/persistence';
+import { CacheInvalidationModule } from '@switchboard/platform';
 import { loadChannelPlugins } from '@switchboard/channel-plugins';
 import { MessagingModule, OutboxProcessor } from '@switchboard/messaging';
 import { QueueModule } from '@switchboard/queue';
@@ -33,6 +34,12 @@ export class WorkerModule {
           applicationName: 'switchboard-worker',
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
+        CacheInvalidationModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          ttlMs: config.CACHE_TTL_MS,
+          unsubscribedTtlMs: config.CACHE_UNSUBSCRIBED_TTL_MS,
+        }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness] }),
         TenancyModule.forData(),
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: config.VAULT_CACHE_TTL_MS }),

@@ -1,8 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GraphApiClient } from '@switchboard/graph-api-client';
+import { CacheInvalidation } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 import { Repository } from 'typeorm';
+import { ACCOUNTS_CACHE_TOPIC, accountsCacheKeys } from './accounts.cache';
 import { ACCOUNTS_SETTINGS, type AccountsSettings } from './accounts.constants';
 import { TenantEnvironmentEntity } from './tenant-environment.entity';
 
@@ -17,6 +19,7 @@ export class GraphClients implements OnApplicationShutdown {
   constructor(
     @Inject(ACCOUNTS_SETTINGS) private readonly settings: AccountsSettings,
     @InjectRepository(TenantEnvironmentEntity) private readonly environments: Repository<TenantEnvironmentEntity>,
+    private readonly caches: CacheInvalidation,
   ) {}
 
   forOrigin(origin: string): GraphApiClient {
@@ -39,6 +42,8 @@ export class GraphClients implements OnApplicationShutdown {
 
   async setOrigin(tenantId: string, environment: Environment, graphBaseUrl: string | null): Promise<void> {
     await this.environments.upsert({ tenantId, environment, graphBaseUrl }, ['tenantId', 'environment']);
+    // Every cached Graph client of the environment's WABAs points at the old origin.
+    await this.caches.invalidate(ACCOUNTS_CACHE_TOPIC, [accountsCacheKeys.environment({ tenantId, environment })]);
   }
 
   // After every module's destroy hook, so the send worker's last calls (it drains on destroy) still have their pool.

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import type { PhoneNumber } from '@switchboard/graph-api-client';
+import { CacheInvalidation, type InvalidatingCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 import { In, Repository } from 'typeorm';
 import { z } from 'zod';
+import { ACCOUNTS_CACHE_TOPIC, accountsCacheKeys } from './accounts.cache';
 import { PhoneNumberEntity } from './phone-number.entity';
 import { WabaEntity } from './waba.entity';
 import { WabasService } from './wabas.service';
@@ -28,6 +30,12 @@ export const phoneNumberViewSchema = z.object({
 });
 export type PhoneNumberView = z.infer<typeof phoneNumberViewSchema>;
 
+/** What the send path's rate limits need of a number; an unknown number sends at 0 mps. */
+export interface NumberLimits {
+  readonly mps: number;
+  readonly tier: string | null;
+}
+
 /** Meta's limit on the recipients of a public test number. */
 export const TEST_RECIPIENTS_MAX = 5;
 
@@ -41,10 +49,15 @@ function mpsOf(level: string | undefined, configured: number): number {
 
 @Injectable()
 export class PhoneNumbersService {
+  private readonly cachedLimits: InvalidatingCache<NumberLimits>;
+
   constructor(
     @InjectRepository(PhoneNumberEntity) private readonly numbers: Repository<PhoneNumberEntity>,
     private readonly wabas: WabasService,
-  ) {}
+    private readonly caches: CacheInvalidation,
+  ) {
+    this.cachedLimits = caches.cache(ACCOUNTS_CACHE_TOPIC, 'number-limits');
+  }
 
   /**
    * Registers a number by hand after Graph confirms it belongs to this WABA. The
@@ -81,6 +94,7 @@ export class PhoneNumbersService {
         displayPhoneNumber: input.displayPhoneNumber,
       }),
     );
+    await this.changed(saved);
     return this.view(saved, waba);
   }
 
@@ -98,6 +112,7 @@ export class PhoneNumbersService {
       });
       views.push(this.view(await this.numbers.save(row), waba));
     }
+    await this.caches.invalidate(ACCOUNTS_CACHE_TOPIC, [accountsCacheKeys.numbers(waba)]);
     return { data: views };
   }
 
@@ -130,12 +145,17 @@ export class PhoneNumbersService {
     }
     number.testNumber = input.testNumber;
     number.testRecipients = input.testNumber ? [...new Set(input.testRecipients.map((recipient) => recipient.replace(/[^0-9]/g, '')))] : [];
-    return this.view(await this.numbers.save(number), waba);
+    const saved = await this.numbers.save(number);
+    await this.changed(saved);
+    return this.view(saved, waba);
   }
 
-  /** The send worker's view of a number: its throughput and messaging limit tier. */
-  findByPhoneNumberId(phoneNumberId: string): Promise<PhoneNumberEntity | null> {
-    return this.numbers.findOneBy({ phoneNumberId });
+  /** The send worker's view of a number of the environment, kept until the number changes anywhere. */
+  limits(scope: { tenantId: string; environment: Environment }, phoneNumberId: string): Promise<NumberLimits> {
+    return this.cachedLimits.get(accountsCacheKeys.number(scope, phoneNumberId), async () => {
+      const number = await this.numbers.findOneBy({ tenantId: scope.tenantId, environment: scope.environment, phoneNumberId });
+      return { mps: number?.throughputMps ?? 0, tier: number?.messagingLimit ?? null };
+    });
   }
 
   /** Every number of a tenant environment, in the order they were added (the tenant-facing list). */
@@ -152,7 +172,14 @@ export class PhoneNumbersService {
 
   async applyGraphState(number: PhoneNumberEntity, state: PhoneNumber): Promise<PhoneNumberEntity> {
     Object.assign(number, this.graphColumns(state, mpsOf(state.throughputLevel, number.throughputMps)));
-    return this.numbers.save(number);
+    const saved = await this.numbers.save(number);
+    await this.changed(saved);
+    return saved;
+  }
+
+  /** After the commit: every process reads the number (and its environment's sender list) again. */
+  changed(number: Pick<PhoneNumberEntity, 'tenantId' | 'environment' | 'phoneNumberId'>): Promise<void> {
+    return this.caches.invalidate(ACCOUNTS_CACHE_TOPIC, [accountsCacheKeys.number(number, number.phoneNumberId)]);
   }
 
   view(number: PhoneNumberEntity, waba: WabaEntity): PhoneNumberView {

@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import type { GraphApiClient } from '@switchboard/graph-api-client';
+import { CacheInvalidation, type InvalidatingCache } from '@switchboard/platform';
 import { TenantsService, type Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TokenVault } from '@switchboard/token-vault';
 import { Not, Repository } from 'typeorm';
+import { ACCOUNTS_CACHE_TOPIC, accountsCacheKeys } from './accounts.cache';
 import { GraphClients } from './graph-clients';
 import { MetaAppsService } from './meta-apps.service';
 import { inspectToken, type TokenInspection } from './token-inspection';
@@ -26,6 +28,12 @@ export interface WabaAccess {
   graph: GraphApiClient;
 }
 
+/** What a send needs of its WABA: whether Meta accepts its token, and its credentials. */
+export interface WabaSendAccess {
+  readonly tokenStatus: TokenStatus;
+  readonly access: WabaAccess;
+}
+
 const tokenScope = (waba: Pick<WabaEntity, 'tenantId' | 'environment' | 'wabaId'>) => ({
   tenantId: waba.tenantId,
   environment: waba.environment,
@@ -35,13 +43,18 @@ const tokenScope = (waba: Pick<WabaEntity, 'tenantId' | 'environment' | 'wabaId'
 
 @Injectable()
 export class WabasService {
+  private readonly sendAccesses: InvalidatingCache<WabaSendAccess>;
+
   constructor(
     @InjectRepository(WabaEntity) private readonly wabas: Repository<WabaEntity>,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     private readonly tenants: TenantsService,
     private readonly apps: MetaAppsService,
     private readonly graphClients: GraphClients,
-  ) {}
+    private readonly caches: CacheInvalidation,
+  ) {
+    this.sendAccesses = caches.cache(ACCOUNTS_CACHE_TOPIC, 'waba-send-access');
+  }
 
   /**
    * debug_token first (reference §8): a token that is invalid, lacks a WhatsApp scope
@@ -75,6 +88,7 @@ export class WabasService {
       await this.vault.withManager(manager).put(tokenScope(saved), input.accessToken);
       return saved;
     });
+    await this.changed(waba);
     return this.view(waba, app.appId);
   }
 
@@ -94,11 +108,13 @@ export class WabasService {
       await manager.save(waba);
       await this.vault.withManager(manager).put(tokenScope(waba), accessToken);
     });
+    await this.changed(waba);
   }
 
   async recordInspection(waba: WabaEntity, inspection: TokenInspection): Promise<void> {
     Object.assign(waba, this.tokenColumns(inspection));
     await this.wabas.save(waba);
+    await this.changed(waba);
   }
 
   /**
@@ -111,7 +127,22 @@ export class WabasService {
       { id: waba.id, tokenStatus: Not('invalid'), tokenCheckedAt: waba.tokenCheckedAt },
       { tokenStatus: 'invalid', tokenProblem: problem.slice(0, 500), tokenCheckedAt: new Date() },
     );
-    return (result.affected ?? 0) > 0;
+    if ((result.affected ?? 0) === 0) return false;
+    await this.changed(waba);
+    return true;
+  }
+
+  /**
+   * The send path's read of a WABA, kept by this process until the WABA, its token or its
+   * environment's Graph origin changes anywhere (then read again, the token past the
+   * vault's own cache); 404 like `require`. The token stays in this process's memory.
+   */
+  sendAccess(scope: { tenantId: string; environment: Environment }, wabaId: string): Promise<WabaSendAccess> {
+    return this.sendAccesses.get(accountsCacheKeys.waba(scope, wabaId), async () => {
+      const waba = await this.wabas.findOneBy({ tenantId: scope.tenantId, environment: scope.environment, wabaId });
+      if (!waba) throw new SwitchboardError({ code: 'not_found', message: `No WABA ${wabaId} for this tenant` });
+      return { tokenStatus: waba.tokenStatus, access: await this.access(waba, { fresh: true }) };
+    });
   }
 
   /** 404 for an unknown WABA and for a WABA of another tenant (never 403). */
@@ -147,11 +178,11 @@ export class WabasService {
     return this.wabas.find({ order: { createdAt: 'ASC' } });
   }
 
-  /** Token and Graph client for calls on behalf of this WABA. */
-  async access(waba: WabaEntity): Promise<WabaAccess> {
+  /** Token and Graph client for calls on behalf of this WABA (`fresh`: the token past the vault's cache). */
+  async access(waba: WabaEntity, options: { fresh?: boolean } = {}): Promise<WabaAccess> {
     return {
       wabaId: waba.wabaId,
-      accessToken: await this.vault.get(tokenScope(waba)),
+      accessToken: await this.vault.get(tokenScope(waba), options),
       graph: await this.graphClients.forEnvironment(waba.tenantId, waba.environment),
     };
   }
@@ -197,6 +228,11 @@ export class WabasService {
       });
     }
     return inspection;
+  }
+
+  /** After the commit: every process reads the WABA (and its environment's sender list) again. */
+  private changed(waba: WabaEntity): Promise<void> {
+    return this.caches.invalidate(ACCOUNTS_CACHE_TOPIC, [accountsCacheKeys.waba(waba, waba.wabaId)]);
   }
 
   private tokenColumns(inspection: TokenInspection) {

@@ -4,6 +4,7 @@ import type { Environment } from '@switchboard/tenancy';
 import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import { PhoneNumberEntity } from './phone-number.entity';
+import { PhoneNumbersService } from './phone-numbers.service';
 import { WabaEntity } from './waba.entity';
 
 export interface AccountScope {
@@ -54,6 +55,7 @@ export class WebhookDirectory {
   constructor(
     @InjectRepository(WabaEntity) private readonly wabas: Repository<WabaEntity>,
     @InjectRepository(PhoneNumberEntity) private readonly numbers: Repository<PhoneNumberEntity>,
+    private readonly phoneNumbers: PhoneNumbersService,
   ) {}
 
   /**
@@ -117,6 +119,7 @@ export class WebhookDirectory {
       { id: number.id },
       { messagingLimit: limit, ...(upgrade ? { throughputLevel: 'HIGH', throughputMps: 1000 } : {}) },
     );
+    await this.phoneNumbers.changed(number);
     return { phoneNumberId: number.phoneNumberId, scope: { tenantId: number.tenantId, environment: number.environment }, previousLimit, limit, event: value.event };
   }
 }

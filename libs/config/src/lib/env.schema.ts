@@ -91,6 +91,10 @@ export const redisEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
     .default('sb'),
+  /** How long a process keeps a rarely changing row (WABA, numbers, templates, connections) while it hears invalidations; a backstop only. */
+  CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** How long it keeps one while it cannot hear them (Redis down, resubscribing): changes may go unheard meanwhile. */
+  CACHE_UNSUBSCRIBED_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
 });
 
 /** The send worker (libs/messaging send/): see docs/decisions.md, "Send worker". */

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GraphApiClient } from '@switchboard/graph-api-client';
 import { createMetaSimulator, DEMO_IDS, demoSeed, type MetaSimulator, type SimulatorSeed } from '@switchboard/meta-simulator';
 import { createDataSource, PersistenceModule, runMigrations } from '@switchboard/persistence';
-import { createHttpApp } from '@switchboard/platform';
+import { CacheInvalidationModule, createHttpApp } from '@switchboard/platform';
 import { QUEUE_NAMES, QUEUE_PRODUCER, QueueModule, type QueueProducer } from '@switchboard/queue';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
@@ -83,6 +83,7 @@ class GatewayTestModule {
         MetricsModule.forRoot('test'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 4 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        CacheInvalidationModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix, ttlMs: 60_000, unsubscribedTtlMs: 1_000 }),
         TenancyModule.forRoot({ adminApiKey: ADMIN_KEY }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useValue: resolver }, syncPageSize: 25, maxPendingOperations: MAX_PENDING }),
       ],
@@ -99,6 +100,7 @@ class WorkerTestModule {
         MetricsModule.forRoot('test'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 2 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        CacheInvalidationModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix, ttlMs: 60_000, unsubscribedTtlMs: 1_000 }),
         TemplateRegistryModule.forRoot({ wabaAccess: { useValue: resolver }, http: false, syncPageSize: 25 }),
       ],
       providers: [TemplateSyncProcessor],

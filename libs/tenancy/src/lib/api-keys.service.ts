@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { CacheInvalidation, cacheKey, type InvalidatingCache } from '@switchboard/platform';
 import { LRUCache } from 'lru-cache';
 import { IsNull, Repository } from 'typeorm';
 import { generateApiKey, parseApiKey, sameHash, type ParsedApiKey } from './api-key.codec';
@@ -30,10 +31,19 @@ export interface ApiKeyView {
 
 const cacheKeyOf = (hash: Buffer) => hash.toString('base64');
 
+const CACHE_TOPIC = 'api-keys';
+/** Ids only: a revocation names the key's tenant, environment and id, never the key or its hash. */
+const stateKeyOf = (principal: TenantPrincipal) => cacheKey(principal.tenantId, principal.environment, principal.keyId);
+
 @Injectable()
 export class ApiKeysService {
-  /** Verified keys by hash; short-lived so a revocation lands on every instance within keyCacheMs. */
-  private readonly verified: LRUCache<string, TenantPrincipal>;
+  /**
+   * Whose verified keys these are, by hash. A key's tenant, environment and id never change,
+   * so nothing invalidates these; whether it is still unrevoked is asked of `unrevoked`.
+   */
+  private readonly identities: LRUCache<string, TenantPrincipal>;
+  /** Whether a key is unrevoked, kept per process until a revocation anywhere drops it. */
+  private readonly unrevoked: InvalidatingCache<boolean>;
   /**
    * Hashes that matched no unrevoked key, kept apart from the verified ones: a flood of
    * random well-formed keys repeats no query per key and cannot push a valid key out.
@@ -49,8 +59,10 @@ export class ApiKeysService {
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly tenants: TenantsService,
     @Inject(TENANCY_SETTINGS) private readonly settings: TenancySettings,
+    private readonly caches: CacheInvalidation,
   ) {
-    this.verified = new LRUCache({ max: settings.keyCacheSize ?? 10_000, ttl: settings.keyCacheMs ?? 1000 });
+    this.identities = new LRUCache({ max: settings.keyCacheSize ?? 10_000 });
+    this.unrevoked = caches.cache(CACHE_TOPIC, 'api-keys');
     this.unknown = new LRUCache({ max: settings.unknownKeyCacheSize ?? 10_000, ttl: settings.unknownKeyCacheMs ?? 30_000 });
   }
 
@@ -89,50 +101,57 @@ export class ApiKeysService {
     }));
   }
 
-  /** Stops the key here at once; other instances drop it when their keyCacheMs runs out. */
+  /** Stops the key here at once, and on every other instance when the invalidation arrives. */
   async revoke(tenantId: string, keyId: string): Promise<void> {
-    const revoked: Array<{ key_hash: Buffer }> = /^[0-9a-f-]{36}$/i.test(keyId)
+    const revoked: Array<{ environment: Environment }> = /^[0-9a-f-]{36}$/i.test(keyId)
       ? (
           await this.keys
             .createQueryBuilder()
             .update()
             .set({ revokedAt: () => 'now()' })
             .where({ id: keyId, tenantId, revokedAt: IsNull() })
-            .returning(['keyHash'])
+            .returning(['environment'])
             .execute()
         ).raw
       : [];
     const [row] = revoked;
     if (!row) throw new SwitchboardError({ code: 'not_found', message: 'No such API key' });
-    this.verified.delete(cacheKeyOf(row.key_hash));
+    await this.caches.invalidate(CACHE_TOPIC, [stateKeyOf({ tenantId, environment: row.environment, keyId })]);
   }
 
   /** The principal of a valid, unrevoked key, or undefined. */
   async authenticate(key: string): Promise<TenantPrincipal | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
-    const cacheKey = cacheKeyOf(parsed.hash);
-    const cached = this.verified.get(cacheKey);
-    if (cached) return cached;
-    if (this.unknown.has(cacheKey)) return undefined;
-    const pending = this.lookups.get(cacheKey);
+    const hashKey = cacheKeyOf(parsed.hash);
+    const known = this.identities.get(hashKey);
+    if (known) return (await this.unrevoked.get(stateKeyOf(known), () => this.isUnrevoked(known.keyId))) ? known : undefined;
+    if (this.unknown.has(hashKey)) return undefined;
+    const pending = this.lookups.get(hashKey);
     if (pending) return pending;
-    const lookup = this.lookUp(parsed, cacheKey).finally(() => this.lookups.delete(cacheKey));
-    this.lookups.set(cacheKey, lookup);
+    const lookup = this.lookUp(parsed, hashKey).finally(() => this.lookups.delete(hashKey));
+    this.lookups.set(hashKey, lookup);
     return lookup;
   }
 
-  private async lookUp(parsed: ParsedApiKey, cacheKey: string): Promise<TenantPrincipal | undefined> {
+  private async lookUp(parsed: ParsedApiKey, hashKey: string): Promise<TenantPrincipal | undefined> {
+    const version = this.unrevoked.version();
     const row = await this.keys.findOneBy({ lookupPrefix: parsed.lookupPrefix, revokedAt: IsNull() });
     const valid = row && row.environment === parsed.environment && sameHash(row.keyHash, parsed.hash);
     if (!valid) {
-      this.unknown.set(cacheKey, true);
+      this.unknown.set(hashKey, true);
       return undefined;
     }
     const principal = { tenantId: row.tenantId, environment: row.environment, keyId: row.id };
-    this.verified.set(cacheKey, principal);
+    this.identities.set(hashKey, principal);
+    // Unless a revocation was heard while the row was read: then the next request asks again.
+    this.unrevoked.put(stateKeyOf(principal), true, version);
     this.touch(principal.keyId, Date.now());
     return principal;
+  }
+
+  private isUnrevoked(keyId: string): Promise<boolean> {
+    return this.keys.existsBy({ id: keyId, revokedAt: IsNull() });
   }
 
   /** last_used_at at most once a minute per key: a write per request would cost more than the request. */

@@ -3,9 +3,7 @@ export const TENANCY_SETTINGS = Symbol('TENANCY_SETTINGS');
 export interface TenancySettings {
   /** The operator's key for /v1/admin/*. */
   adminApiKey: string;
-  /** How long a verified key is trusted without a database read; bounds revocation delay. */
-  keyCacheMs?: number;
-  /** How many verified keys one process keeps (least recently used go first). */
+  /** How many verified keys one process knows (least recently used go first); whether one is revoked is kept until a revocation is published. */
   keyCacheSize?: number;
   /** How long a key hash that matched no unrevoked key is refused without a database read. */
   unknownKeyCacheMs?: number;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PersistenceModule } from '@switchboard/persistence';
-import { createHttpApp, migrateDatabase } from '@switchboard/platform';
+import { CacheInvalidationModule, createHttpApp, migrateDatabase } from '@switchboard/platform';
 import { QUEUE_PRODUCER, QueueModule, type QueueProducer } from '@switchboard/queue';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
 import { RequestContext, TenancyModule } from '@switchboard/tenancy';
@@ -30,6 +30,7 @@ class PrivateTargetsRefusedModule {
         MetricsModule.forRoot('test'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 4 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        CacheInvalidationModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix, ttlMs: 60_000, unsubscribedTtlMs: 1_000 }),
         TenancyModule.forRoot({ adminApiKey: ADMIN_KEY }),
         TokenVaultModule.forRoot({ keys: vaultKeys, cacheTtlMs: 60_000 }),
         // Two attempts, then dead: the normal schedule, shortened.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PersistenceModule } from '@switchboard/persistence';
-import { createHttpApp, migrateDatabase } from '@switchboard/platform';
+import { CacheInvalidationModule, createHttpApp, migrateDatabase } from '@switchboard/platform';
 import { QUEUE_NAMES, QueueModule, redisConnectionOptions } from '@switchboard/queue';
 import { Worker } from 'bullmq';
 import { LoggerModule, MetricsModule } from '@switchboard/telemetry';
@@ -29,6 +29,7 @@ class TenantEventsTestModule {
         MetricsModule.forRoot('test'),
         PersistenceModule.forRoot({ url: database.url, poolSize: 4 }),
         QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }),
+        CacheInvalidationModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix, ttlMs: 60_000, unsubscribedTtlMs: 1_000 }),
         TenancyModule.forRoot({ adminApiKey: ADMIN_KEY }),
         TokenVaultModule.forRoot({ keys: new MasterKeyRing(MasterKey.generate()), cacheTtlMs: 60_000 }),
         TenantEventsModule.forRoot(options),

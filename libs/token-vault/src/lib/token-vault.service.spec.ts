@@ -336,6 +336,15 @@ describe('TokenVault on the real Postgres', () => {
     now += 1;
     expect(await cached.find(scope)).toBeUndefined();
 
+    // Another instance replaces it: a fresh read sees the new value at once, and later reads get it from memory.
+    await cached.put(scope, plaintext);
+    expect(await cached.get(scope)).toBe(plaintext);
+    const rotated = secret();
+    await createTokenVault(dataSource, keys, { cacheTtlMs: 0 }).put(scope, rotated);
+    expect(await cached.get(scope)).toBe(plaintext);
+    expect(await cached.get(scope, { fresh: true })).toBe(rotated);
+    expect(await cached.get(scope)).toBe(rotated);
+
     // Its own put and delete never leave a stale value behind.
     const replacement = secret();
     await cached.put(scope, replacement);

@@ -171,10 +171,14 @@ export class TokenVault {
     return toRef(row);
   }
 
-  /** The secret of a scope; VaultError `vault_secret_not_found` (404) when there is none. */
-  async get(scope: VaultScope): Promise<string> {
+  /**
+   * The secret of a scope; VaultError `vault_secret_not_found` (404) when there is none.
+   * `fresh`: read the row even when this process holds the secret (a caller whose own cache
+   * was invalidated because another process stored a new one).
+   */
+  async get(scope: VaultScope, { fresh = false }: { fresh?: boolean } = {}): Promise<string> {
     const target = normaliseScope(scope);
-    const plaintext = await this.#read(target);
+    const plaintext = await this.#read(target, fresh);
     if (plaintext === undefined) throw secretNotFound(target);
     return plaintext;
   }
@@ -281,9 +285,9 @@ export class TokenVault {
     return { keys: this.#keys.toJSON(), cache: this.#cache.toJSON() };
   }
 
-  async #read(scope: VaultScope): Promise<string | undefined> {
+  async #read(scope: VaultScope, fresh = false): Promise<string | undefined> {
     const key = scopeKey(scope);
-    const cached = this.#cache.get(key);
+    const cached = fresh ? undefined : this.#cache.get(key);
     if (cached !== undefined) return cached;
     // The environment is in the WHERE clause and in the authenticated data: a 'test'
     // scope can neither select a 'live' row nor decrypt one moved under 'test'.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PhoneNumbersService, WabasService } from '@switchboard/accounts';
-import { ShortLivedCache } from '@switchboard/platform';
+import { ACCOUNTS_CACHE_TOPIC, accountsCacheKeys, PhoneNumbersService, WabasService } from '@switchboard/accounts';
+import { CacheInvalidation, type InvalidatingCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 
 export interface Sender {
@@ -14,34 +14,34 @@ export interface Sender {
   readonly testRecipients: readonly string[] | null;
 }
 
-/**
- * How long a tenant environment's numbers are reused by accept: every request needs
- * them, and a change (a test number's list, a removed number) shows within a second, as
- * an API key revocation does; a new number shows at once (a miss reads again). The
- * send-time checks read them fresh.
- */
-export const SENDERS_TTL_MS = 1000;
-
 const digits = (value: string) => value.replace(/[^0-9]/g, '');
 
-/** The numbers of one tenant environment, found by phone_number_id or by display number. */
+/**
+ * The numbers of one tenant environment, found by phone_number_id or by display number. Every
+ * request needs them: the list is kept by each process until a WABA or number of the
+ * environment changes anywhere (accounts' invalidations). The send-time checks read it fresh.
+ */
 @Injectable()
 export class SenderDirectory {
-  private readonly cache = new ShortLivedCache<readonly Sender[]>(SENDERS_TTL_MS);
+  private readonly cache: InvalidatingCache<readonly Sender[]>;
 
   constructor(
     private readonly wabas: WabasService,
     private readonly numbers: PhoneNumbersService,
-  ) {}
+    caches: CacheInvalidation,
+  ) {
+    this.cache = caches.cache(ACCOUNTS_CACHE_TOPIC, 'senders');
+  }
 
   /**
-   * A miss in a reused list is read again from the database before it is believed: a number
-   * registered a moment ago is found at once. (A removed number may still be found for the TTL.)
+   * A miss in a kept list is read again from the database before it is believed: a number
+   * registered in another process a moment ago is found even before its invalidation arrives.
+   * `maxAgeMs` 0: read now.
    */
-  async resolve(scope: { tenantId: string; environment: Environment }, from: string, maxAgeMs = SENDERS_TTL_MS): Promise<Sender | null> {
+  async resolve(scope: { tenantId: string; environment: Environment }, from: string, maxAgeMs?: number): Promise<Sender | null> {
     const wanted = digits(from);
     if (wanted.length === 0) return null;
-    const key = `${scope.tenantId}:${scope.environment}`;
+    const key = accountsCacheKeys.environment(scope);
     const find = (senders: readonly Sender[]) => senders.find((sender) => sender.phoneNumberId === from.trim() || digits(sender.displayPhoneNumber) === wanted) ?? null;
     const asked = Date.now();
     const found = find(await this.cache.get(key, () => this.load(scope), maxAgeMs));

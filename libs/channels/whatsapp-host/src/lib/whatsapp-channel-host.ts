@@ -5,7 +5,7 @@ import { WHATSAPP_CHANNEL_ID, type WhatsAppMessage } from '@switchboard/channel-
 import { SwitchboardError } from '@switchboard/error-taxonomy';
 import { windowClosed, type ChannelHost, type ChannelPermit, type ChannelScope, type MessageEntity, type PreparedSend, type ResolvedSender, type SendConfig } from '@switchboard/messaging';
 import { SendLimiter, uniqueUserLimitOfTier, type CircuitGate } from '@switchboard/rate-limiting';
-import { TEMPLATE_LOOKUP_TTL_MS, TemplatePreSendService } from '@switchboard/template-registry';
+import { TemplatePreSendService } from '@switchboard/template-registry';
 import { RequestContext } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
 import { ConversationWindowsService } from './conversation-windows.service';
@@ -13,8 +13,6 @@ import { SenderDirectory } from './sender-directory.service';
 
 /** Who the send-time checks run as: the message's own tenant environment, never a request's. */
 const SEND_TIME_KEY_ID = 'system:send-time-checks';
-// How long a number's throughput and tier are reused between sends.
-const NUMBER_CACHE_MS = 30_000;
 // At most one portfolio-limit warning per portfolio and process in this interval.
 const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
 
@@ -29,7 +27,6 @@ const PORTFOLIO_ALERT_EVERY_MS = 5 * 60_000;
 export class WhatsAppChannelHost implements ChannelHost {
   readonly channel = WHATSAPP_CHANNEL_ID;
   private readonly logger = new Logger(WhatsAppChannelHost.name);
-  private readonly numberCache = new Map<string, { mps: number; tier: string | null; until: number }>();
   private readonly portfolioAlerts = new Map<string, number>();
 
   constructor(
@@ -57,12 +54,12 @@ export class WhatsAppChannelHost implements ChannelHost {
       if (!window.open) throw windowClosed(window.lastInboundAt);
       return { message, template: null };
     }
-    // A template read within the last second is good enough here: the send worker checks it again.
-    const checked = await this.templates.check(
-      scope,
-      { wabaId: sender.accountId, name: message.template.name, language: message.template.language.code, components: message.template.components },
-      { maxAgeMs: TEMPLATE_LOOKUP_TTL_MS },
-    );
+    const checked = await this.templates.check(scope, {
+      wabaId: sender.accountId,
+      name: message.template.name,
+      language: message.template.language.code,
+      components: message.template.components,
+    });
     return {
       // A paused template is sent as its backup: the backup's name and language go out.
       message: { ...message, template: { ...message.template, name: checked.send.name, language: { ...message.template.language, code: checked.send.language.code } } },
@@ -87,12 +84,11 @@ export class WhatsAppChannelHost implements ChannelHost {
           return window.open ? null : windowClosed(window.lastInboundAt);
         }
         const sent = message.payload['template'] as { components?: unknown } | undefined;
-        await this.templates.check(scope, {
-          wabaId: message.accountId ?? '',
-          name: message.template.requested.name,
-          language: message.template.requested.language,
-          components: sent?.components,
-        });
+        await this.templates.check(
+          scope,
+          { wabaId: message.accountId ?? '', name: message.template.requested.name, language: message.template.requested.language, components: sent?.components },
+          { fresh: true },
+        );
         return null;
       } catch (error) {
         if (error instanceof SwitchboardError) return error;
@@ -101,11 +97,10 @@ export class WhatsAppChannelHost implements ChannelHost {
     });
   }
 
-  /** One read of the WABA: held while Meta refuses its token, else its token and Graph client. */
+  /** The WABA's kept send access: held while Meta refuses its token, else its token and Graph client. */
   async sendConfig(message: MessageEntity): Promise<SendConfig | null> {
-    const waba = await this.wabas.require(message.tenantId, message.accountId ?? '');
-    if (waba.tokenStatus === 'invalid' || waba.tokenStatus === 'expired') return null;
-    const access = await this.wabas.access(waba);
+    const { tokenStatus, access } = await this.wabas.sendAccess(message, message.accountId ?? '');
+    if (tokenStatus === 'invalid' || tokenStatus === 'expired') return null;
     return { config: { accessToken: access.accessToken, graph: access.graph } };
   }
 
@@ -115,12 +110,12 @@ export class WhatsAppChannelHost implements ChannelHost {
    */
   async businessInitiated(message: MessageEntity): Promise<boolean> {
     if (message.template === null) return false;
-    if (uniqueUserLimitOfTier((await this.numberLimits(message.sender)).tier) === null) return false;
+    if (uniqueUserLimitOfTier((await this.numbers.limits(message, message.sender)).tier) === null) return false;
     return !(await this.windows.state(message, message.sender, message.to)).open;
   }
 
   async acquire(message: MessageEntity, businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
-    const number = await this.numberLimits(message.sender);
+    const number = await this.numbers.limits(message, message.sender);
     const wabaId = message.accountId ?? '';
     const permit = await this.limiter.acquire({ circuit, phoneNumberId: message.sender, mps: number.mps, wabaId, portfolioTier: number.tier, recipient: message.to, businessInitiated });
     if (permit.portfolio && permit.portfolio.ratio >= 0.8) this.portfolioAlert(message, permit.portfolio);
@@ -139,15 +134,6 @@ export class WhatsAppChannelHost implements ChannelHost {
   async reportsPendingSince(at: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM webhook_inbox WHERE state = 'pending' AND received_at <= $1 LIMIT 1`, [at]);
     return rows.length > 0;
-  }
-
-  private async numberLimits(phoneNumberId: string): Promise<{ mps: number; tier: string | null }> {
-    const cached = this.numberCache.get(phoneNumberId);
-    if (cached && cached.until > Date.now()) return cached;
-    const number = await this.numbers.findByPhoneNumberId(phoneNumberId);
-    const entry = { mps: number?.throughputMps ?? 0, tier: number?.messagingLimit ?? null, until: Date.now() + NUMBER_CACHE_MS };
-    this.numberCache.set(phoneNumberId, entry);
-    return entry;
   }
 
   private portfolioAlert(message: MessageEntity, usage: { used: number; limit: number; ratio: number }): void {

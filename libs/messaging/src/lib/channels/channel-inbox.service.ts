@@ -34,11 +34,11 @@ export class ChannelInbox {
   ) {}
 
   async receive(channel: string, connectionId: string, request: InboundRequest): Promise<InboxOutcome> {
-    const connection = await this.connections.byId(connectionId);
+    const usable = await this.connections.usableById(connectionId);
     const inbound = this.registry.has(channel) ? this.registry.get(channel).inbound : undefined;
-    if (!connection || connection.channel !== channel || !inbound) return 'unknown_connection';
+    if (!usable || usable.connection.channel !== channel || !inbound) return 'unknown_connection';
+    const { connection, config } = usable;
     const scope = { tenantId: connection.tenantId, environment: connection.environment };
-    const config = await this.connections.config(connection);
     const ctx = { ...scope, config, logger: channelLoggerOf(this.logger), now: () => new Date() };
     if (!inbound.verify(request, ctx)) {
       this.logger.warn({ channel, connectionId }, 'channel callback refused: its signature does not verify with the connection');

@@ -34,10 +34,11 @@ export class ConnectionChannelHosts {
         return from;
       }
     };
-    const connectionOf = async (message: MessageEntity) => {
-      const connection = message.accountId ? await connections.byId(message.accountId) : null;
-      if (!connection) throw new SwitchboardError({ code: 'validation_failed', message: `The ${channel} connection of this message was removed` });
-      return connection;
+    const usableOf = async (message: MessageEntity) => {
+      const usable = message.accountId ? await connections.usableById(message.accountId) : null;
+      const ours = usable && usable.connection.tenantId === message.tenantId && usable.connection.environment === message.environment;
+      if (!ours) throw new SwitchboardError({ code: 'validation_failed', message: `The ${channel} connection of this message was removed` });
+      return usable;
     };
     return {
       channel,
@@ -55,9 +56,9 @@ export class ConnectionChannelHosts {
         return null;
       },
       async sendConfig(message: MessageEntity): Promise<SendConfig | null> {
-        const connection = await connectionOf(message);
+        const { connection, config } = await usableOf(message);
         if (connection.pausedAt !== null) return null;
-        return { config: await connections.config(connection), statusCallbackUrl: routes.statusCallbackUrl(channel, connection.id, message.id) };
+        return { config, statusCallbackUrl: routes.statusCallbackUrl(channel, connection.id, message.id) };
       },
       acquire(_message: MessageEntity, _businessInitiated: boolean, circuit: CircuitGate): Promise<ChannelPermit> {
         return limiter.acquireCircuit(circuit);
@@ -69,7 +70,7 @@ export class ConnectionChannelHosts {
         return;
       },
       async pause(message: MessageEntity, reason: string): Promise<boolean> {
-        return message.accountId !== null && connections.pause(message.accountId, reason);
+        return message.accountId !== null && connections.pause(message, message.accountId, reason);
       },
       // Callbacks of connection channels are applied on receipt: none wait.
       async reportsPendingSince(): Promise<boolean> {

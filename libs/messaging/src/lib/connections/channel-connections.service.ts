@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ChannelPlugin, ChannelRegistry } from '@switchboard/channel-contract';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
-import { parseInput, ShortLivedCache } from '@switchboard/platform';
+import { CacheInvalidation, cacheKey, parseInput, type InvalidatingCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 import { TOKEN_VAULT, type TenantVaultScope, type TokenVault } from '@switchboard/token-vault';
 import { IsNull, type Repository } from 'typeorm';
@@ -27,8 +27,16 @@ export interface ChannelConnectionView {
   updatedAt: string;
 }
 
-/** How long a connection list is reused on the hot path; a change shows within it, a new sender at once (a miss reads again). */
-const CONNECTIONS_TTL_MS = 1000;
+/** A connection with its decrypted config, as the send path and the vendor's callbacks use it. */
+export interface UsableConnection {
+  readonly connection: ChannelConnectionEntity;
+  readonly config: unknown;
+}
+
+const CACHE_TOPIC = 'channel-connections';
+/** An environment's list; a connection by its id alone (the callback route names only the id, its signature proves it). */
+const listKey = (scope: ConnectionScope) => cacheKey(scope.tenantId, scope.environment);
+const connectionKey = (id: string) => cacheKey('connection', id);
 
 const vaultScope = (row: { tenantId: string; environment: Environment; id: string }): TenantVaultScope => ({
   tenantId: row.tenantId,
@@ -58,18 +66,24 @@ export function connectionView(row: ChannelConnectionEntity): ChannelConnectionV
 
 /**
  * The environments' channel connections: created and replaced through the plugin's
- * `configSchema` (refused with the schema's own details), their config in the vault, found
- * by sender address on the hot path through a short-lived per-environment cache.
+ * `configSchema` (refused with the schema's own details), their config in the vault. The hot
+ * paths (accept's sender, the send's config, the vendor's callbacks) read them from process
+ * caches that every change drops in every process.
  */
 @Injectable()
 export class ChannelConnections {
-  private readonly cache = new ShortLivedCache<readonly ChannelConnectionEntity[]>(CONNECTIONS_TTL_MS);
+  private readonly lists: InvalidatingCache<readonly ChannelConnectionEntity[]>;
+  private readonly usable: InvalidatingCache<UsableConnection | null>;
 
   constructor(
     @InjectRepository(ChannelConnectionEntity) private readonly rows: Repository<ChannelConnectionEntity>,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(CHANNEL_REGISTRY) private readonly registry: ChannelRegistry,
-  ) {}
+    private readonly caches: CacheInvalidation,
+  ) {
+    this.lists = caches.cache(CACHE_TOPIC, 'connections');
+    this.usable = caches.cache(CACHE_TOPIC, 'connection-configs');
+  }
 
   async create(scope: ConnectionScope, input: { channel: string; name?: string | undefined; config: unknown }): Promise<ChannelConnectionView> {
     const plugin = this.pluginOf(input.channel);
@@ -82,7 +96,7 @@ export class ChannelConnections {
       await this.vault.withManager(manager).put(vaultScope(saved), JSON.stringify(config));
       return saved;
     });
-    this.cache.clear();
+    await this.changed(row);
     return connectionView(row);
   }
 
@@ -95,7 +109,7 @@ export class ChannelConnections {
       await manager.update(ChannelConnectionEntity, { id: row.id }, { senders: this.sendersOf(plugin, parsed), pausedAt: null, pausedReason: null });
       await this.vault.withManager(manager).put(vaultScope(row), JSON.stringify(parsed));
     });
-    this.cache.clear();
+    await this.changed(row);
     return connectionView(await this.require(scope, id));
   }
 
@@ -105,7 +119,7 @@ export class ChannelConnections {
       await manager.delete(ChannelConnectionEntity, { id: row.id });
       await this.vault.withManager(manager).delete(vaultScope(row));
     });
-    this.cache.clear();
+    await this.changed(row);
   }
 
   async list(scope: ConnectionScope): Promise<ChannelConnectionView[]> {
@@ -118,13 +132,22 @@ export class ChannelConnections {
     return row;
   }
 
-  /** A connection by id alone, for the vendor's callbacks (the route names it; its signature proves it). */
-  byId(id: string): Promise<ChannelConnectionEntity | null> {
-    return /^[0-9a-f-]{36}$/i.test(id) ? this.rows.findOneBy({ id }) : Promise.resolve(null);
+  /**
+   * A connection with its config by id alone, for the vendor's callbacks (the route names it;
+   * its signature proves it) and, checked against the message's scope, for its sends. Null when
+   * there is none.
+   */
+  usableById(id: string): Promise<UsableConnection | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(null);
+    return this.usable.get(connectionKey(id), async () => {
+      const connection = await this.rows.findOneBy({ id });
+      // Past the vault's cache: this load follows a change another process may have stored.
+      return connection ? { connection, config: await this.config(connection, { fresh: true }) } : null;
+    });
   }
 
   /** The connection of `channel` that sends from `address`, or the environment's first connection's first sender when `address` is absent. */
-  async resolve(scope: ConnectionScope, channel: string, address: string | undefined, maxAgeMs = CONNECTIONS_TTL_MS): Promise<{ connection: ChannelConnectionEntity; sender: string } | null> {
+  async resolve(scope: ConnectionScope, channel: string, address: string | undefined, maxAgeMs?: number): Promise<{ connection: ChannelConnectionEntity; sender: string } | null> {
     const find = (rows: readonly ChannelConnectionEntity[]) => {
       for (const connection of rows) {
         if (connection.channel !== channel) continue;
@@ -133,23 +156,30 @@ export class ChannelConnections {
       }
       return null;
     };
-    const key = `${scope.tenantId}:${scope.environment}`;
+    const key = listKey(scope);
     const asked = Date.now();
-    const found = find(await this.cache.get(key, () => this.load(scope), maxAgeMs));
+    const found = find(await this.lists.get(key, () => this.load(scope), maxAgeMs));
     if (found || maxAgeMs === 0) return found;
-    return find(await this.cache.get(key, () => this.load(scope), Date.now() - asked + 1));
-  }
-
-  /** The decrypted config, parsed again by the plugin's schema. */
-  async config(connection: ChannelConnectionEntity): Promise<unknown> {
-    return this.pluginOf(connection.channel).configSchema.parse(JSON.parse(await this.vault.get(vaultScope(connection))));
+    // A connection created in another process a moment ago is found before its invalidation arrives.
+    return find(await this.lists.get(key, () => this.load(scope), Date.now() - asked + 1));
   }
 
   /** True when this call paused it (an earlier one may have). */
-  async pause(id: string, reason: string): Promise<boolean> {
-    const result = await this.rows.update({ id, pausedAt: IsNull() }, { pausedAt: new Date(), pausedReason: reason.slice(0, 500) });
-    this.cache.clear();
-    return (result.affected ?? 0) > 0;
+  async pause(scope: ConnectionScope, id: string, reason: string): Promise<boolean> {
+    const result = await this.rows.update({ id, tenantId: scope.tenantId, environment: scope.environment, pausedAt: IsNull() }, { pausedAt: new Date(), pausedReason: reason.slice(0, 500) });
+    if ((result.affected ?? 0) === 0) return false;
+    await this.changed({ ...scope, id });
+    return true;
+  }
+
+  /** The decrypted config, parsed again by the plugin's schema. */
+  private async config(connection: ChannelConnectionEntity, options: { fresh: boolean }): Promise<unknown> {
+    return this.pluginOf(connection.channel).configSchema.parse(JSON.parse(await this.vault.get(vaultScope(connection), options)));
+  }
+
+  /** After the commit: every process reads the connection and its environment's list again. */
+  private changed(row: { tenantId: string; environment: Environment; id: string }): Promise<void> {
+    return this.caches.invalidate(CACHE_TOPIC, [listKey(row), connectionKey(row.id)]);
   }
 
   private load(scope: ConnectionScope): Promise<ChannelConnectionEntity[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ShortLivedCache } from '@switchboard/platform';
+import { CacheInvalidation, cacheKey, type InvalidatingCache } from '@switchboard/platform';
 import type { Environment } from '@switchboard/tenancy';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -11,18 +11,23 @@ export const fallbackPolicySchema = z.strictObject({
 });
 export type FallbackPolicy = z.infer<typeof fallbackPolicySchema>;
 
-// Read on every accept: a change shows within a second everywhere.
-const POLICY_TTL_MS = 1000;
+const CACHE_TOPIC = 'fallback-policies';
+const keyOf = (scope: { tenantId: string; environment: Environment }) => cacheKey(scope.tenantId, scope.environment);
 
-/** An environment's default fallback route; a request's own `fallback` overrides it. */
+/** An environment's default fallback route; a request's own `fallback` overrides it. Read on every accept: kept per process until it changes. */
 @Injectable()
 export class FallbackPolicies {
-  private readonly cache = new ShortLivedCache<FallbackStep[]>(POLICY_TTL_MS);
+  private readonly cache: InvalidatingCache<FallbackStep[]>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly caches: CacheInvalidation,
+  ) {
+    this.cache = caches.cache(CACHE_TOPIC, 'fallback-policies');
+  }
 
   steps(scope: { tenantId: string; environment: Environment }): Promise<FallbackStep[]> {
-    return this.cache.get(`${scope.tenantId}:${scope.environment}`, async () => {
+    return this.cache.get(keyOf(scope), async () => {
       const rows: Array<{ steps: unknown }> = await this.dataSource.query(`SELECT steps FROM fallback_policies WHERE tenant_id = $1 AND environment = $2`, [
         scope.tenantId,
         scope.environment,
@@ -37,7 +42,7 @@ export class FallbackPolicies {
        ON CONFLICT (tenant_id, environment) DO UPDATE SET steps = EXCLUDED.steps, updated_at = now()`,
       [scope.tenantId, scope.environment, JSON.stringify(policy.steps)],
     );
-    this.cache.clear();
+    await this.caches.invalidate(CACHE_TOPIC, [keyOf(scope)]);
     return policy;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { CacheInvalidation, cacheKey, type InvalidatingCache } from '@switchboard/platform';
 import { RequestContext, TenantScopedRepository } from '@switchboard/tenancy';
 import { Brackets, type DeepPartial, type FindManyOptions, type FindOptionsWhere, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { TemplateEntity } from './template.entity';
@@ -36,17 +37,39 @@ const META_COLUMNS = [
 
 const UPSERT_CHUNK = 200;
 
+const CACHE_TOPIC = 'templates';
+
+/** Under the scope of the request context; a WABA's key drops every template of it. */
+function scopedKey(...parts: string[]): string {
+  const { tenantId, environment } = RequestContext.principal();
+  return cacheKey(tenantId, environment, ...parts);
+}
+
 /**
  * All template reads and writes. The tenant and environment always come from the
  * request context (RequestContext.principal()), never from arguments, so no code
- * path can reach another tenant's templates.
+ * path can reach another tenant's templates. Every write drops the kept templates of
+ * its WABA (or of the environment) in every process once it has committed.
  */
 @Injectable()
 export class TemplateStore {
   private readonly scoped: TenantScopedRepository<TemplateEntity>;
+  private readonly kept: InvalidatingCache<TemplateEntity | null>;
 
-  constructor(@InjectRepository(TemplateEntity) private readonly repository: Repository<TemplateEntity>) {
+  constructor(
+    @InjectRepository(TemplateEntity) private readonly repository: Repository<TemplateEntity>,
+    private readonly caches: CacheInvalidation,
+  ) {
     this.scoped = new TenantScopedRepository(repository);
+    this.kept = caches.cache(CACHE_TOPIC, 'templates');
+  }
+
+  /**
+   * The send checks' read of one template, kept by this process until the WABA's templates
+   * change anywhere (`fresh`: read now, and keep that). Treat it as read-only.
+   */
+  findKept(where: { wabaId: string; name: string; language: string }, { fresh = false }: { fresh?: boolean } = {}): Promise<TemplateEntity | null> {
+    return this.kept.get(scopedKey(where.wabaId, where.name, where.language), () => this.scoped.findOne(where), fresh ? 0 : undefined);
   }
 
   find(where: FindOptionsWhere<TemplateEntity> = {}, options: Omit<FindManyOptions<TemplateEntity>, 'where'> = {}): Promise<TemplateEntity[]> {
@@ -57,12 +80,16 @@ export class TemplateStore {
     return this.scoped.findOne(where);
   }
 
-  save(entity: DeepPartial<TemplateEntity>): Promise<TemplateEntity> {
-    return this.scoped.save(entity);
+  async save(entity: DeepPartial<TemplateEntity>): Promise<TemplateEntity> {
+    const saved = await this.scoped.save(entity);
+    await this.changed(saved.wabaId);
+    return saved;
   }
 
-  delete(where: FindOptionsWhere<TemplateEntity>): Promise<number> {
-    return this.scoped.delete(where);
+  async delete(where: FindOptionsWhere<TemplateEntity>): Promise<number> {
+    const deleted = await this.scoped.delete(where);
+    await this.changed(typeof where.wabaId === 'string' ? where.wabaId : undefined);
+    return deleted;
   }
 
   /**
@@ -84,6 +111,7 @@ export class TemplateStore {
         .orUpdate(META_COLUMNS, ['tenant_id', 'environment', 'waba_id', 'name', 'language'])
         .execute();
     }
+    for (const wabaId of new Set(rows.map((row) => row.wabaId))) await this.changed(wabaId);
   }
 
   /**
@@ -99,7 +127,9 @@ export class TemplateStore {
       .where('tenant_id = :tenantId AND environment = :environment AND waba_id = :wabaId', { tenantId, environment, wabaId })
       .andWhere(new Brackets((q) => q.where('last_synced_at IS NULL').orWhere('last_synced_at < :listedAt', { listedAt })));
     if (listedMetaIds.length > 0) query.andWhere('NOT (meta_template_id = ANY(:listedMetaIds))', { listedMetaIds });
-    return (await query.execute()).affected ?? 0;
+    const deleted = (await query.execute()).affected ?? 0;
+    if (deleted > 0) await this.changed(wabaId);
+    return deleted;
   }
 
   /**
@@ -125,6 +155,13 @@ export class TemplateStore {
       .from(TemplateEntity)
       .where('tenant_id = :tenantId AND environment = :environment', { tenantId, environment });
     if (wabaIds.length > 0) query.andWhere('NOT (waba_id = ANY(:wabaIds))', { wabaIds });
-    return (await query.execute()).affected ?? 0;
+    const deleted = (await query.execute()).affected ?? 0;
+    if (deleted > 0) await this.changed();
+    return deleted;
+  }
+
+  /** After the commit: the WABA's kept templates (the environment's, without a WABA) are read again everywhere. */
+  private changed(wabaId?: string): Promise<void> {
+    return this.caches.invalidate(CACHE_TOPIC, [wabaId === undefined ? scopedKey() : scopedKey(wabaId)]);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { lookupMetaError, SwitchboardError, type ErrorDetail, type TaxonomyCode } from '@switchboard/error-taxonomy';
-import { ShortLivedCache } from '@switchboard/platform';
 import { ILike } from 'typeorm';
 import { z } from 'zod';
 import { placeholderSignature } from '../placeholders/placeholder-map';
@@ -50,12 +49,6 @@ const requestSchema = z.object({
   components: z.unknown().optional(),
 });
 
-/**
- * How long the accept path may reuse a looked-up template (`check(..., {maxAgeMs})`): every
- * send of a campaign reads the same row, and the send worker checks again at send time.
- */
-export const TEMPLATE_LOOKUP_TTL_MS = 1000;
-
 const FALLBACK_STATUSES = new Set(['PAUSED', 'DISABLED']);
 const STATUS_META: Record<string, number> = { PAUSED: 132015, DISABLED: 132016 };
 
@@ -87,12 +80,14 @@ function error(code: TaxonomyCode, message: string, details: ErrorDetail[], meta
  */
 @Injectable()
 export class TemplatePreSendService {
-  private readonly recent = new ShortLivedCache<TemplateEntity | null>(TEMPLATE_LOOKUP_TTL_MS);
-
   constructor(private readonly store: TemplateStore) {}
 
-  /** `maxAgeMs`: how old a reused template may be (default 0: read now). */
-  async check(scope: TemplateScope, input: TemplateSendRequest, { maxAgeMs = 0 }: { maxAgeMs?: number } = {}): Promise<TemplatePreSendResult> {
+  /**
+   * Every accept of a campaign reads the same rows: they are kept until a write or a status
+   * webhook changes the WABA's templates. `fresh` (the send-time check of a message that
+   * waited): read them now, a second line that does not depend on an invalidation arriving.
+   */
+  async check(scope: TemplateScope, input: TemplateSendRequest, { fresh = false }: { fresh?: boolean } = {}): Promise<TemplatePreSendResult> {
     const parsed = requestSchema.safeParse(input);
     if (!parsed.success) {
       throw error(
@@ -103,17 +98,13 @@ export class TemplatePreSendService {
     }
     const request = parsed.data;
     return inScope(scope, async () => {
-      const primary = await this.recent.get(
-        JSON.stringify([scope.tenantId, scope.environment, request.wabaId, request.name, request.language]),
-        () => this.store.findOne({ wabaId: request.wabaId, name: request.name, language: request.language }),
-        maxAgeMs,
-      );
+      const primary = await this.store.findKept({ wabaId: request.wabaId, name: request.name, language: request.language }, { fresh });
       if (!primary) throw await this.notFound(request);
 
       let chosen = primary;
       let fallback: TemplatePreSendResult['fallback'] = null;
       if (primary.status !== 'APPROVED') {
-        const backup = FALLBACK_STATUSES.has(primary.status) ? await this.usableBackup(primary) : undefined;
+        const backup = FALLBACK_STATUSES.has(primary.status) ? await this.usableBackup(primary, fresh) : undefined;
         if (!backup) throw await this.notApproved(primary);
         chosen = backup;
         fallback = { reason: primary.status as 'PAUSED' | 'DISABLED', from: used(primary) };
@@ -145,9 +136,9 @@ export class TemplatePreSendService {
     return error('template_not_found', `Template ${request.name} (${request.language}) does not exist for this WABA`, details, 132001);
   }
 
-  private async usableBackup(primary: TemplateEntity): Promise<TemplateEntity | undefined> {
+  private async usableBackup(primary: TemplateEntity, fresh: boolean): Promise<TemplateEntity | undefined> {
     if (primary.backupTemplateName === null || primary.backupLanguage === null) return undefined;
-    const backup = await this.store.findOne({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage });
+    const backup = await this.store.findKept({ wabaId: primary.wabaId, name: primary.backupTemplateName, language: primary.backupLanguage }, { fresh });
     if (!backup || backup.status !== 'APPROVED') return undefined;
     if (placeholderSignature(backup.placeholderMap) !== placeholderSignature(primary.placeholderMap)) return undefined;
     return backup;
