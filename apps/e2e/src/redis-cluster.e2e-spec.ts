@@ -120,7 +120,10 @@ describe('Redis Cluster (built gateway + worker on a three-master cluster, simul
   });
 
   it('completes the pipeline probe (QueueEvents on the cluster)', async () => {
-    const probe = await admin('GET', '/health/pipeline');
+    // The probe gives a worker 5 s; on a machine loaded by the other specs a first one can miss that,
+    // so a few are allowed: one that completes proves the queue works end to end on the cluster.
+    let probe = await admin('GET', '/health/pipeline');
+    for (let tries = 1; probe.status !== 200 && tries < 4; tries += 1) probe = await admin('GET', '/health/pipeline');
     expect(probe.status).toBe(200);
     expect(probe.body).toMatchObject({ status: 'ok' });
   });
