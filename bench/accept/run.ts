@@ -24,6 +24,7 @@ import {
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { processStats } from '../support/bench-process';
+import { syncTemplates } from '../support/bench-stack';
 import { positiveArg } from '../support/cli-args';
 import { comparability } from '../support/machine';
 import { RoundTripMeter, roundTripsLine } from '../support/round-trips';
@@ -34,6 +35,8 @@ interface Args {
   warmupS: number;
   /** GATEWAY_PROCESSES of the gateway. */
   processes: number;
+  /** Directory for a V8 CPU profile of the gateway (written when it stops). */
+  cpuProfDir: string | undefined;
   write: boolean;
 }
 
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     connections: value('connections', 32),
     warmupS: value('warmup', 5),
     processes: positiveArg(argv, 'processes', 1, { integer: true }),
+    cpuProfDir: argv.includes('--cpu-prof') ? argv[argv.indexOf('--cpu-prof') + 1] : undefined,
     write: !argv.includes('--no-write'),
   };
 }
@@ -95,9 +99,7 @@ async function main(): Promise<void> {
   const simulator = await createMetaSimulator({ seed: benchSeed() });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawn(process.execPath, [GATEWAY], {
-    cwd: ROOT,
-    env: {
+  const appEnv = {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? tmpdir(),
       DATA_DIR: join(tmpdir(), `switchboard-bench-accept-${process.pid}`),
@@ -111,9 +113,9 @@ async function main(): Promise<void> {
       GATEWAY_PROCESSES: String(args.processes),
       VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
       GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  };
+  const profile = args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [];
+  const gateway = spawn(process.execPath, [...profile, GATEWAY], { cwd: ROOT, env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   const pid = gateway.pid;
   if (pid === undefined) throw new Error('gateway did not start');
   const pg = new Client({ connectionString: database.url });
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
         environment: 'live',
       })
     )['key'] as string;
-    await call('/v1/templates/sync', key);
+    await syncTemplates(url, key, appEnv);
 
     let n = 0;
     const body = (): string => {

@@ -28,6 +28,30 @@ export function benchAppEnv(databaseUrl: string, redis: TestRedis, graphBaseUrl:
   };
 }
 
+/**
+ * Syncs the environment's templates from the simulator. The sync is a queued operation a worker
+ * runs: a worker of its own runs it and stops, so a benchmark starts its workers (or none) on a
+ * synced registry.
+ */
+export async function syncTemplates(gatewayUrl: string, key: string, appEnv: Record<string, string>): Promise<void> {
+  const started = await fetch(`${gatewayUrl}/v1/templates/sync`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  if (!started.ok) throw new Error(`template sync: HTTP ${started.status} ${await started.text()}`);
+  const { id } = (await started.json()) as { id: string };
+  const port = await freePort();
+  const worker = new BenchProcess('sync-worker', `http://127.0.0.1:${port}`, join(dist, 'worker', 'main.js'), { ...appEnv, WORKER_PORT: String(port) }, repoRoot);
+  try {
+    for (;;) {
+      const response = await fetch(`${gatewayUrl}/v1/template-operations/${id}`, { headers: { authorization: `Bearer ${key}` } });
+      const { state } = (await response.json()) as { state: string };
+      if (state === 'succeeded') return;
+      if (state === 'failed') throw new Error('the template sync failed');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
 export interface Provisioned {
   tenantId: string;
   /** API key of the tenant's live environment. */
@@ -108,7 +132,7 @@ export class BenchStack {
     const synced = await this.post(`/v1/admin/tenants/${tenantId}/wabas/${DEMO_IDS.wabaId}/phone-numbers/sync`, admin);
     const numbers = (synced['data'] as Array<{ phoneNumberId: string }>).map((number) => number.phoneNumberId);
     const key = (await this.post(`/v1/admin/tenants/${tenantId}/api-keys`, admin, { environment: 'live' }))['key'] as string;
-    await this.post('/v1/templates/sync', key);
+    await syncTemplates(this.gatewayUrl, key, this.env);
     return { tenantId, key, numbers };
   }
 
