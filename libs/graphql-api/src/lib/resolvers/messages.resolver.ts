@@ -11,6 +11,8 @@ import { MessageEventsLoader } from './message-events.loader';
 import { pageComplexity, pageQuery } from './resolver-helpers';
 
 const DEFAULT_PAGE = 50;
+/** The argument as its own field, so a refusal names it; made once (zod compiles a schema on its first parse). */
+const idempotencyKeyArgument = z.object({ idempotencyKey: idempotencyKeySchema });
 
 @Resolver(() => Message)
 @UseGuards(TenantAuthGuard)
@@ -51,7 +53,7 @@ export class MessagesResolver {
     @Args('input', { type: () => JsonScalar, description: "Meta's message object plus from (and metadata, country, scheduledAt, channel, fallback), as in REST" }) input: unknown,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey: string | null,
   ) {
-    const key = parseInput(z.object({ idempotencyKey: idempotencyKeySchema }), { idempotencyKey: idempotencyKey ?? undefined }).idempotencyKey;
+    const key = parseInput(idempotencyKeyArgument, { idempotencyKey: idempotencyKey ?? undefined }).idempotencyKey;
     return this.messagesService.accept(this.messagesService.parseRequest(input), input, key);
   }
 

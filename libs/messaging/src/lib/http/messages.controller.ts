@@ -49,6 +49,9 @@ const messageIdParam = (description: string) =>
   ApiParam({ name: 'id', description, schema: { type: 'string', pattern: MESSAGE_ID_PATTERN.source } });
 export const waIdParam = (description: string) => ApiParam({ name: 'waId', description, schema: { type: 'string', minLength: 1, maxLength: 32 } });
 
+/** The header as its own field, so a refusal names it; made once (zod compiles a schema on its first parse). */
+const idempotencyKeyHeader = z.object({ 'Idempotency-Key': idempotencyKeySchema });
+
 /** The /v1/messages routes, documented with the host's channels (decorators need the schemas when the class is made). */
 export function messagesControllerFor(docs: MessageApiDocs): Type<unknown> {
   const listQuery = listMessagesQuerySchemaFor(docs.messageTypes);
@@ -76,7 +79,7 @@ export function messagesControllerFor(docs: MessageApiDocs): Type<unknown> {
     @ApiZodResponse(202, 'Checked, stored and queued for sending', acceptedMessageSchema, EXAMPLE_ACCEPTED)
     @ApiContractErrors(409, 422)
     send(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: unknown) {
-      const key = parseInput(z.object({ 'Idempotency-Key': idempotencyKeySchema }), { 'Idempotency-Key': idempotencyKey })['Idempotency-Key'];
+      const key = parseInput(idempotencyKeyHeader, { 'Idempotency-Key': idempotencyKey })['Idempotency-Key'];
       return this.messages.accept(this.messages.parseRequest(body), body, key);
     }
 
