@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { GroupCommit } from '@switchboard/platform';
 import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_INGEST_SETTINGS, type WebhookIngestSettings } from './webhook-ingest.constants';
@@ -7,8 +8,6 @@ import { WEBHOOK_INGEST_SETTINGS, type WebhookIngestSettings } from './webhook-i
 interface PendingWrite {
   appId: string;
   body: Buffer;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /** Statements in flight at once: one fills while the other commits. */
@@ -25,39 +24,24 @@ const WRITERS = 2;
 @Injectable()
 export class InboxWriter {
   private readonly logger = new Logger(InboxWriter.name);
-  private readonly waiting: PendingWrite[] = [];
-  private writers = 0;
+  private readonly commit: GroupCommit<PendingWrite>;
   private pendingEnqueues = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(QUEUE_PRODUCER) private readonly producer: QueueProducer,
     @Inject(WEBHOOK_INGEST_SETTINGS) private readonly settings: WebhookIngestSettings,
-  ) {}
-
-  store(appId: string, body: Buffer): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ appId, body, resolve, reject });
-      if (this.writers < WRITERS) void this.drain();
-    });
+  ) {
+    this.commit = new GroupCommit((batch) => this.write(batch), { maxBatch: settings.maxInsertBatch, concurrency: WRITERS });
   }
 
-  private async drain(): Promise<void> {
-    this.writers += 1;
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, this.settings.maxInsertBatch);
-        try {
-          const ids = await this.insert(batch);
-          for (const write of batch) write.resolve();
-          this.enqueue(ids);
-        } catch (error) {
-          for (const write of batch) write.reject(error);
-        }
-      }
-    } finally {
-      this.writers -= 1;
-    }
+  store(appId: string, body: Buffer): Promise<void> {
+    return this.commit.submit({ appId, body });
+  }
+
+  private async write(batch: PendingWrite[]): Promise<void[]> {
+    this.enqueue(await this.insert(batch));
+    return batch.map(() => undefined);
   }
 
   private async insert(batch: PendingWrite[]): Promise<number[]> {
