@@ -83,10 +83,15 @@ async function main(): Promise<void> {
     console.log(`starting ${args.workers} workers ...`);
     const meter = new RoundTripMeter(stack.redisUrl, () => stack.appUrls());
     await meter.begin();
+    const gatewayCpuBefore = stack.processes.find((p) => p.name === 'gateway')?.cpuSeconds() ?? 0;
     const workers = await Promise.all(Array.from({ length: args.workers }, () => stack.startWorker()));
     await waitSettled(stack, ids, 10 * 60_000);
     const trips = await meter.end();
     await meter.close();
+    // The workers started with the drain; the gateway ran before it (the accepts), so only its part since.
+    const cpu = stack.processes
+      .filter((p) => p.name === 'gateway' || p.name.startsWith('worker-'))
+      .map((p) => ({ name: p.name, cpuS: p.cpuSeconds() - (p.name === 'gateway' ? gatewayCpuBefore : 0) }));
     const { rows } = await stack.pg.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY status`, [ids]);
     const requests = (await stack.simulator<{ data: RecordedRequest[] }>(`/requests?route=messages`)).data;
     const onNumber = requests.filter((request) => request.method === 'POST' && request.path.endsWith(`/${number}/messages`));
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
     const counters = await workerCounters(workers.map((worker) => worker.url));
     const peaks = stack.processes.map((p) => ({ name: p.name, peakMiB: p.peakRssMiB() }));
     const loadAfter = loadavg();
-    const result = { pacing, statuses: Object.fromEntries(rows.map((r) => [r.status, r.n])), acceptedByMeta, refusedByMeta: onNumber.length - acceptedByMeta, counters, peaks, trips };
+    const result = { pacing, statuses: Object.fromEntries(rows.map((r) => [r.status, r.n])), acceptedByMeta, refusedByMeta: onNumber.length - acceptedByMeta, counters, peaks, trips, cpu };
     console.log(JSON.stringify(result, null, 2));
     if (args.write) writeResults(args, result, [loadBefore, loadAfter]);
   } finally {
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
 
 function writeResults(
   args: Args,
-  r: { pacing: Pacing; statuses: Record<string, number>; acceptedByMeta: number; refusedByMeta: number; counters: Record<string, number>; peaks: Array<{ name: string; peakMiB: number }>; trips: RoundTrips },
+  r: { pacing: Pacing; statuses: Record<string, number>; acceptedByMeta: number; refusedByMeta: number; counters: Record<string, number>; peaks: Array<{ name: string; peakMiB: number }>; trips: RoundTrips; cpu: Array<{ name: string; cpuS: number }> },
   loads: number[][],
 ): void {
   const p = r.pacing;
@@ -141,6 +146,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.
 | **average rate** (first to last arrival, ${p.spanS.toFixed(1)} s) | **${p.averagePerSecond.toFixed(1)}/s** | >= ${(args.mps * AVERAGE_SHARE).toFixed(0)}/s |
 | **130429 answers** (workers' \`switchboard_send_meta_errors_total\`) | **${throttled}** | 0 |
 | worker send steps (both workers) | ${Object.entries(r.counters).map(([k, v]) => `${k} ${v}`).join(', ')} | |
+| Node CPU per send (workers' start to the last send settled) | ${r.cpu.map((p) => `${p.name} ${((p.cpuS * 1000) / args.messages).toFixed(2)} ms`).join(', ')} | |
 | round trips per send (workers' start to the last send settled) | ${roundTripsLine(r.trips, args.messages)} | |
 | peak RSS (VmHWM, sampled every 500 ms) | ${r.peaks.map((x) => `${x.name} ${x.peakMiB.toFixed(0)} MiB`).join(', ')} | |
 

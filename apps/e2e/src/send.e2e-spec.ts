@@ -168,8 +168,15 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
     const first = await sendTemplate();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const second = await sendTemplate();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    for (const id of [first, second]) expect((await message(id)).status).toBe('queued');
+    // Both held: the first back to `queued` with Meta's 190, the second `queued` (its step, a claim
+    // given back on the paused WABA, reads `sending` for a moment), so wait for the outcome.
+    const held = async (): Promise<boolean> => {
+      const [one, two] = [await message(first), await message(second)];
+      return one.status === 'queued' && one.error?.meta?.code === 190 && two.status === 'queued';
+    };
+    for (const deadline = Date.now() + 30_000; !(await held()); await new Promise((resolve) => setTimeout(resolve, 100))) {
+      if (Date.now() > deadline) throw new Error(`not held: ${JSON.stringify([await message(first), await message(second)])}`);
+    }
     expect(callsFor(first)).toHaveLength(1);
     expect(callsFor(second)).toHaveLength(0);
 
