@@ -332,18 +332,19 @@ Baseline in the same run, same process and connections: \`GET /health/live\` ${f
 ## Reading the figures
 
 * Per accepted request the gateway does: the tenant quota (one Redis call), the suppression
-  lookup (one Postgres query), the row and its \`queued\` event (one statement, one commit), the
-  \`messages.send\` job (one Redis call). The API key, the tenant's numbers and the template are
-  reused for up to 1 s (\`ShortLivedCache\`), so a burst shares their reads.
+  lookup (one Postgres query), the row and its \`queued\` event (one multi-row statement shared with
+  the concurrent accepts), the \`messages.send\` job (one BullMQ addBulk shared likewise). The API
+  key, the tenant's numbers and the template come from the process caches, which a change clears
+  in every process over Redis.
 * The baseline is the same gateway process answering \`GET /health/live\` with the same connections
   just before: the ceiling this machine gives an HTTP round trip through Nest and Fastify at that
   moment. When the load average is far above the 2 cores, other processes set both figures; the
   ratio and the gateway's CPU per request are the comparable ones.
 * Profile (\`node --cpu-prof\` on the gateway under this load): after moving the row and its event to
   one statement (it was BEGIN, SELECT by id from TypeORM's \`save\`, INSERT, INSERT, COMMIT) and
-  reusing numbers and templates, the remaining time is TypeORM's query building for the suppression
-  lookup, zod parsing of the body, socket writes to Postgres and Redis and Nest/Fastify's own
-  request handling.
+  keeping numbers, templates and keys in the process caches, the remaining time is socket writes,
+  garbage collection, Nest's interceptor chain (AsyncResource.bind and rxjs per interceptor), zod
+  and Fastify (\`--cpu-prof <dir>\` takes such a profile).
 `,
       );
     }
