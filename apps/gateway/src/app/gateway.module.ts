@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountsModule, TokenExpiryReadiness, WabasService } from '@switchboard/accounts';
 import { ConfigModule, type GatewayEnv } from '@switchboard/config';
 import { GraphqlApiModule } from '@switchboard/graphql-api';
@@ -20,7 +19,7 @@ import { WebhookIngestModule } from '@switchboard/webhook-ingest';
 import { WhatsAppChannelHost, WhatsAppHostModule } from '@switchboard/whatsapp-host';
 import { PipelineProbeController } from './pipeline-probe.controller';
 import { PipelineProbeService } from './pipeline-probe.service';
-import { TenantQuotaInterceptor } from './tenant-quota.interceptor';
+import { TenantQuotaAdmission } from './tenant-quota.admission';
 
 /** Resolved before Nest starts, so a missing production secret stops the process with one line. */
 export interface GatewaySecrets {
@@ -61,7 +60,7 @@ export class GatewayModule {
         }),
         QueueBoardModule.forRoot({ operatorAccess: AdminKeyVerifier }),
         HealthModule.forRoot({ redisUrl: config.REDIS_URL, contributors: [TokenExpiryReadiness], operatorAccess: AdminKeyVerifier }),
-        TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey }),
+        TenancyModule.forRoot({ adminApiKey: secrets.adminApiKey, admission: TenantQuotaAdmission }),
         RateLimitingModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,
@@ -93,7 +92,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [PipelineProbeController],
-      providers: [PipelineProbeService, { provide: APP_INTERCEPTOR, useClass: TenantQuotaInterceptor }],
+      providers: [PipelineProbeService],
     };
   }
 }

@@ -65,6 +65,20 @@ describe('per tenant environment request quota shared by two gateways (real Post
     expect((await first.inject({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401);
   });
 
+  it('counts a GraphQL operation once however many of its fields the guard checks, and a key refused by the quota gets no data', async () => {
+    const [first] = gateways as [NestFastifyApplication];
+    const { live } = await tenantKeys('delta');
+    const operation = { query: '{ one: me { environment } two: me { tenant { id } } }' };
+    for (let i = 0; i < 4; i += 1) {
+      const answer = await request(first, 'POST', '/graphql', live, operation);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toMatchObject({ data: { one: { environment: 'live' }, two: { tenant: { id: expect.any(String) } } } });
+    }
+    const refused = (await request(first, 'POST', '/graphql', live, operation)).json<{ data: unknown; errors: Array<{ extensions: { code: string } }> }>();
+    expect(refused.data).toBeNull();
+    expect(refused.errors[0]?.extensions.code).toBe('rate_limited');
+  });
+
   it('fails open when its Redis connection is lost: the request passes and a metric counts it', async () => {
     const [, second] = gateways as [NestFastifyApplication, NestFastifyApplication];
     const { live } = await tenantKeys('gamma');

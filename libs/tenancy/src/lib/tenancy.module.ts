@@ -8,7 +8,7 @@ import { ApiKeysService } from './api-keys.service';
 import { MeController } from './me.controller';
 import { OperatorScopeGuard } from './operator-scope.guard';
 import { RequestContextMiddleware } from './request-context.middleware';
-import { TENANCY_SETTINGS, type TenancySettings } from './tenancy.constants';
+import { TENANCY_SETTINGS, TENANT_ADMISSION, type TenancySettings } from './tenancy.constants';
 import { TenantAuthGuard } from './tenant-auth.guard';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
@@ -18,6 +18,7 @@ export const TENANCY_ENTITIES = [TenantEntity, ApiKeyEntity];
 @Module({})
 export class TenancyModule implements NestModule {
   static forRoot(settings: TenancySettings): DynamicModule {
+    const admission = settings.admission ? [{ provide: TENANT_ADMISSION, useClass: settings.admission }] : [];
     return {
       module: TenancyModule,
       global: true,
@@ -31,9 +32,10 @@ export class TenancyModule implements NestModule {
         AdminKeyVerifier,
         AdminAuthGuard,
         OperatorScopeGuard,
+        ...admission,
       ],
       // Settings too: guards used by other modules' controllers are built in those modules.
-      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminKeyVerifier, AdminAuthGuard, OperatorScopeGuard],
+      exports: [TENANCY_SETTINGS, TenantsService, ApiKeysService, TenantAuthGuard, AdminKeyVerifier, AdminAuthGuard, OperatorScopeGuard, ...admission.map((p) => p.provide)],
     };
   }
 
