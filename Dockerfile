@@ -18,6 +18,11 @@ RUN npx nx run-many -t build -p gateway worker meta-simulator console --parallel
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 WORKDIR /app
+# A heap ceiling well above any app's live heap (75-90 MB in bench/send): below V8's 2 GB mark it
+# also lowers the heap's growth factor from 4 to about 1.4, so garbage is collected before it
+# costs resident memory (send bench peaks 335 -> 202 MiB, about 2 % more CPU). The benchmarks
+# read this line and run the apps with it.
+ENV NODE_OPTIONS=--max-old-space-size=512
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -26,7 +26,7 @@ import { Client } from 'pg';
 import { processStats } from '../support/bench-process';
 import { syncTemplates } from '../support/bench-stack';
 import { positiveArg } from '../support/cli-args';
-import { comparability } from '../support/machine';
+import { comparability, deployedNodeOptions } from '../support/machine';
 import { RoundTripMeter, roundTripsLine } from '../support/round-trips';
 
 interface Args {
@@ -53,7 +53,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const ROOT = join(__dirname, '..', '..');
-const GATEWAY = join(ROOT, 'dist/apps/gateway/main.js');
+/** BENCH_DIST points at another copy of the built apps (a worktree's, for an A/B run), default dist/apps. */
+const GATEWAY = join(process.env['BENCH_DIST'] ?? join(ROOT, 'dist', 'apps'), 'gateway', 'main.js');
 const ADMIN_API_KEY = `bench-operator-${'b'.repeat(32)}`;
 const NUMBERS = 5;
 const RECIPIENTS = 2000;
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       QUEUE_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      NODE_OPTIONS: deployedNodeOptions(),
       ADMIN_API_KEY,
       GATEWAY_PROCESSES: String(args.processes),
       VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -313,7 +315,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/accept/run.
 * Date: ${new Date().toISOString()}
 * Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}, Node ${process.version}
 * Other load on the machine (1/5/15 min load average): ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after: ${comparability(loadBefore)}
-* Gateway: \`node dist/apps/gateway/main.js\`, \`GATEWAY_PROCESSES=${args.processes}\` (CPU summed over its processes, RSS of the largest), \`LOG_LEVEL=warn\`, traces off, local PostgreSQL and Redis (a fresh database and key prefix), pool ${'`DATABASE_POOL_SIZE`'} default
+* Gateway: \`node dist/apps/gateway/main.js\` with the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`GATEWAY_PROCESSES=${args.processes}\` (CPU summed over its processes, RSS of the largest), \`LOG_LEVEL=warn\`, traces off, local PostgreSQL and Redis (a fresh database and key prefix), pool ${'`DATABASE_POOL_SIZE`'} default
 * Load: autocannon ${args.connections} connections, ${args.durationS} s measured after a ${args.warmupS} s warm-up, in the benchmark process on the same machine
 * Requests: \`POST /v1/messages\` \`order_update\` template sends (two body parameters and a URL button parameter), rotating over ${numbers.length} sending numbers and ${RECIPIENTS} recipients, no Idempotency-Key
 

@@ -17,7 +17,7 @@ import { BenchStack } from '../support/bench-stack';
 import { benchSeed } from '../support/bench-seed';
 import { runBounded } from '../support/bounded-loop';
 import { JsonPoster } from '../support/json-poster';
-import { comparability, loadLine, machineLine } from '../support/machine';
+import { comparability, deployedNodeOptions, loadLine, machineLine } from '../support/machine';
 import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 import { waitSettled, workerCounters } from '../support/send-progress';
 import { gatewayBody } from '../support/template-sends';
@@ -132,7 +132,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/pacing/run.
 * Date: ${new Date().toISOString()}
 * Machine: ${machineLine()}
 * Load average (1/5/15 min): ${loadLine(loads[0])} before, ${loadLine(loads[1])} after: ${comparability(loads[0] ?? [])}
-* Processes: built simulator, gateway and ${args.workers} workers (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, default \`SEND_CONCURRENCY\`), local PostgreSQL (a fresh database) and Redis (an own key prefix)
+* Processes: built simulator, gateway and ${args.workers} workers (\`NODE_ENV=production\`, the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`LOG_LEVEL=warn\`, default \`SEND_CONCURRENCY\`), local PostgreSQL (a fresh database) and Redis (an own key prefix)
 * One number, throughput STANDARD: ${args.mps} mps in the simulator (130429 past it) and in our limiter (synced), \`TIER_UNLIMITED\`, every send to a distinct recipient
 * ${args.messages} \`order_update\` template sends accepted with no worker running, then ${args.workers} workers started together to drain them; arrival times from the simulator's request log (\`GET /_sim/requests?route=messages\`, stamped before the simulator's own throughput check)
 

@@ -15,7 +15,7 @@ import { BenchStack } from '../support/bench-stack';
 import { benchSeed } from '../support/bench-seed';
 import { runBounded, type LoopStats } from '../support/bounded-loop';
 import { JsonPoster } from '../support/json-poster';
-import { comparability, loadLine, machineLine } from '../support/machine';
+import { comparability, deployedNodeOptions, loadLine, machineLine } from '../support/machine';
 import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 import { waitSettled, workerCounters } from '../support/send-progress';
 import { gatewayBody, graphBody } from '../support/template-sends';
@@ -179,7 +179,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/send/run.ts
 * Date: ${new Date().toISOString()}
 * Machine: ${machineLine()}
 * Load average (1/5/15 min): ${loadLine(loads[0])} before, ${loadLine(loads[1])} after the pipeline, ${loadLine(loads[2])} after the ceiling loop: ${comparability(loads[0] ?? [])}
-* Processes: built simulator, gateway and one worker (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, traces off, \`SEND_CONCURRENCY=${args.sendConcurrency}\`, tenant quota off), local PostgreSQL (a fresh database) and Redis (an own key prefix); the load comes from this process
+* Processes: built simulator, gateway and one worker (\`NODE_ENV=production\`, the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`LOG_LEVEL=warn\`, traces off, \`SEND_CONCURRENCY=${args.sendConcurrency}\`, tenant quota off), local PostgreSQL (a fresh database) and Redis (an own key prefix); the load comes from this process
 * Simulator: ${args.numbers} numbers at throughput HIGH (our limiter: 1,000 mps each) and 1,000 mps in the simulator, \`TIER_UNLIMITED\`, status webhooks not posted (no webhook URL), request log off
 * Sends: ${args.messages} \`order_update\` templates (two body parameters, a URL button parameter) rotating over the numbers, each to a distinct recipient, posted at ${args.rate ? `${args.rate}/s (open loop, at most ${args.concurrency} in flight)` : `${args.concurrency} concurrent requests`} to a gateway of ${args.gatewayProcesses} process(es) after a ${args.warmup}-message warm-up through the whole pipeline
 

@@ -7,15 +7,17 @@ import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { Client } from 'pg';
 import { BenchProcess, waitReady } from './bench-process';
+import { deployedNodeOptions } from './machine';
 
 const repoRoot = join(__dirname, '..', '..');
 /** BENCH_DIST points at another copy of the built apps (a worktree's), default dist/apps. */
 const dist = process.env['BENCH_DIST'] ?? join(repoRoot, 'dist', 'apps');
 
-/** The environment of the built gateway and worker in a benchmark: production mode, migrations done by the bench. */
+/** The environment of the built gateway and worker in a benchmark: production mode and Node options as deployed, migrations done by the bench. */
 export function benchAppEnv(databaseUrl: string, redis: TestRedis, graphBaseUrl: string, adminKey: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    NODE_OPTIONS: deployedNodeOptions(),
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 /** Above this 1-minute load average at the start, a run is not comparable with others. */
 export const COMPARABLE_LOAD = 1.5;
@@ -19,4 +21,15 @@ export function comparability(load: number[]): string {
   return first < COMPARABLE_LOAD
     ? `comparable (1-minute load ${first.toFixed(2)} < ${COMPARABLE_LOAD} at the start)`
     : `**not comparable**: the 1-minute load was ${first.toFixed(2)} (>= ${COMPARABLE_LOAD}) at the start, other work shared the cores`;
+}
+
+/**
+ * NODE_OPTIONS as the image runs every app (the Dockerfile's `ENV NODE_OPTIONS=...`): the
+ * benchmarks start the built apps with it, so they measure what is deployed.
+ */
+export function deployedNodeOptions(): string {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+  const options = /^ENV NODE_OPTIONS=(\S+)$/m.exec(dockerfile)?.[1];
+  if (!options) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return options;
 }

@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { benchAppEnv } from '../support/bench-stack';
 import { processStats } from '../support/bench-process';
 import { positiveArg } from '../support/cli-args';
-import { comparability } from '../support/machine';
+import { comparability, deployedNodeOptions } from '../support/machine';
 import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 
 interface Args {
@@ -225,7 +225,7 @@ function writeResults(args: Args, figures: Record<string, unknown>, load: { load
 Command: \`SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/webhook-ingest/run.ts --duration ${args.durationS} --connections ${args.connections} --messages ${args.messages} --processes ${args.processes}\`
 (after \`npx nx run-many -t build -p gateway worker\`).
 
-Setup: one built gateway (\`GATEWAY_PROCESSES=${args.processes}\`) and one built worker (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`), the real Postgres
+Setup: one built gateway (\`GATEWAY_PROCESSES=${args.processes}\`) and one built worker (\`NODE_ENV=production\`, the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`LOG_LEVEL=warn\`), the real Postgres
 and Redis, autocannon in the runner process, ${args.connections} connections, ${DISTINCT_BODIES} distinct signed bodies of
 ${STATUSES_PER_POST} statuses each (\`delivered\` with pricing, or \`read\`) for ${args.messages} sent messages, cycled;
 the worker drains while the load runs.
