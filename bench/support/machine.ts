@@ -29,7 +29,7 @@ export function comparability(load: number[]): string {
  */
 export function deployedNodeOptions(): string {
   const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
-  const options = /^ENV NODE_OPTIONS=(\S+)$/m.exec(dockerfile)?.[1];
+  const options = /^ENV NODE_OPTIONS="([^"]+)"$/m.exec(dockerfile)?.[1];
   if (!options) throw new Error('the Dockerfile sets no NODE_OPTIONS');
   return options;
 }
