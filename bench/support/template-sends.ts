@@ -15,9 +15,9 @@ export function orderUpdate(n: number) {
   };
 }
 
-/** `POST /v1/messages` body of send n from `from`. */
-export function gatewayBody(n: number, from: string): string {
-  return JSON.stringify({ from, to: `+${recipient(n)}`, type: 'template', template: orderUpdate(n), metadata: { orderId: String(n) } });
+/** `POST /v1/messages` body of send n from `from`; `scheduledAt` makes it a scheduled send. */
+export function gatewayBody(n: number, from: string, scheduledAt?: string): string {
+  return JSON.stringify({ from, to: `+${recipient(n)}`, type: 'template', template: orderUpdate(n), metadata: { orderId: String(n) }, ...(scheduledAt ? { scheduledAt } : {}) });
 }
 
 /** The Graph request the worker makes for the same send: what a bare loop posts straight to Meta. */
