@@ -86,14 +86,13 @@ async function main(): Promise<void> {
     };
     console.log(`accepting ${args.messages} sends with no worker running ...`);
     const cold = await acceptAll(1);
-    const ids = cold.ids;
 
     console.log(`starting ${args.workers} workers ...`);
     const meter = new RoundTripMeter(stack.redisUrl, () => stack.appUrls());
     await meter.begin();
     const gatewayCpuBefore = stack.processes.find((p) => p.name === 'gateway')?.cpuSeconds() ?? 0;
     const workers = await Promise.all(Array.from({ length: args.workers }, () => stack.startWorker()));
-    await waitSettled(stack, ids, 10 * 60_000);
+    await waitSettled(stack, cold.ids, 10 * 60_000);
     const trips = await meter.end();
     await meter.close();
     const coldEnd = Date.now();
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
     const warm = await acceptAll(args.messages + 1, dueAt);
     await waitSettled(stack, warm.ids, 10 * 60_000);
     await gateway.close();
-    const { rows } = await stack.pg.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY status`, [[...ids, ...warm.ids]]);
+    const { rows } = await stack.pg.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1) GROUP BY status`, [[...cold.ids, ...warm.ids]]);
     const requests = (await stack.simulator<{ data: RecordedRequest[] }>(`/requests?route=messages`)).data;
     const onNumber = requests.filter((request) => request.method === 'POST' && request.path.endsWith(`/${number}/messages`));
     const acceptedByMeta = (await stack.simulator<{ data: Array<{ phoneNumberId: string }> }>('/messages')).data.filter((m) => m.phoneNumberId === number).length;

@@ -9,7 +9,7 @@ import { Counter, type Registry } from 'prom-client';
 const WARN_EVERY_MS = 10_000;
 
 /**
- * The per tenant environment request quota (issue 6 point 7), asked by the tenant guard once
+ * The per tenant environment request quota, asked by the tenant guard once
  * a tenant key has authenticated the request: admin, health, metrics and webhook routes carry
  * no tenant key and are never counted, and neither is the operator's view of a tenant
  * environment. When Redis does not answer the request goes through: the quota protects the
