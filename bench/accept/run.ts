@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createMetaSimulator,
@@ -26,7 +26,7 @@ import { Client } from 'pg';
 import { processStats } from '../support/bench-process';
 import { syncTemplates } from '../support/bench-stack';
 import { positiveArg } from '../support/cli-args';
-import { comparability, deployedNodeOptions } from '../support/machine';
+import { appNode, comparability, deployedNodeOptions, machineLine } from '../support/machine';
 import { RoundTripMeter, roundTripsLine } from '../support/round-trips';
 
 interface Args {
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }),
   };
   const profile = args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [];
-  const gateway = spawn(process.execPath, [...profile, GATEWAY], { cwd: ROOT, env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const gateway = spawn(appNode().path, [...profile, GATEWAY], { cwd: ROOT, env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   const pid = gateway.pid;
   if (pid === undefined) throw new Error('gateway did not start');
   const pg = new Client({ connectionString: database.url });
@@ -296,7 +296,6 @@ async function main(): Promise<void> {
     const met =
       figures.requestsPerSecond >= 1500 && figures.p99Ms <= 25 && errors === 0;
     if (args.write) {
-      const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
       writeFileSync(
         join(__dirname, 'RESULTS.md'),
         `# Accept benchmark
@@ -313,7 +312,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/accept/run.
 ## Run
 
 * Date: ${new Date().toISOString()}
-* Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}, Node ${process.version}
+* Machine: ${machineLine()}
 * Other load on the machine (1/5/15 min load average): ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after: ${comparability(loadBefore)}
 * Gateway: \`node dist/apps/gateway/main.js\` with the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`GATEWAY_PROCESSES=${args.processes}\` (CPU summed over its processes, RSS of the largest), \`LOG_LEVEL=warn\`, traces off, local PostgreSQL and Redis (a fresh database and key prefix), pool ${'`DATABASE_POOL_SIZE`'} default
 * Load: autocannon ${args.connections} connections, ${args.durationS} s measured after a ${args.warmupS} s warm-up, in the benchmark process on the same machine

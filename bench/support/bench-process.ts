@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { appNode } from './machine';
 
 function ownStats(pid: number): { rssMiB: number; peakMiB: number; cpuS: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -75,7 +76,7 @@ export class BenchProcess {
     cwd: string,
     execArgv: string[] = [],
   ) {
-    this.child = spawn(process.execPath, [...execArgv, script], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    this.child = spawn(appNode().path, [...execArgv, script], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
     this.exit = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.child.once('exit', (code, signal) => {
       clearInterval(this.sampler);

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createMetaSimulator, demoSeed, DEMO_IDS, serializeLikeMeta, signatureHeader } from '@switchboard/meta-simulator';
 import { migrateDatabase } from '@switchboard/platform';
@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { benchAppEnv } from '../support/bench-stack';
 import { processStats } from '../support/bench-process';
 import { positiveArg } from '../support/cli-args';
-import { comparability, deployedNodeOptions } from '../support/machine';
+import { appNode, comparability, deployedNodeOptions, machineLine } from '../support/machine';
 import { RoundTripMeter, roundTripsLine, type RoundTrips } from '../support/round-trips';
 
 interface Args {
@@ -44,7 +44,7 @@ const STATUSES_PER_POST = 3;
 const DISTINCT_BODIES = 2000;
 
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [script], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(appNode().path, [script], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal === null) process.stderr.write(`${script} exited with ${String(code)}\n`);
   });
@@ -230,7 +230,7 @@ and Redis, autocannon in the runner process, ${args.connections} connections, ${
 ${STATUSES_PER_POST} statuses each (\`delivered\` with pricing, or \`read\`) for ${args.messages} sent messages, cycled;
 the worker drains while the load runs.
 
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${release()}, Node ${process.version};
+Machine: ${machineLine()};
 load average before ${load.loadBefore.map((n) => n.toFixed(2)).join(' ')}, after ${load.loadAfter.map((n) => n.toFixed(2)).join(' ')}
 (${comparability(load.loadBefore)}).
 
