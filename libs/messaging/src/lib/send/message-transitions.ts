@@ -62,9 +62,17 @@ export class MessageTransitions {
     return row ? { message: this.entityOf(row), previousStatus: row['previous_status'] as MessageStatus } : null;
   }
 
-  /** The call did not happen after all (a pause or a limit said wait): the claim is taken back, status included. */
+  /**
+   * The call did not happen after all (a pause or a limit said wait): the claim is taken back,
+   * status included, unless a report moved the message ahead meanwhile (an earlier call whose
+   * outcome was unknown did arrive): then only the attempt mark goes.
+   */
   async release(id: string, startedAt: Date, status: MessageStatus): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET attempt_started_at = NULL, status = $3 WHERE id = $1 AND attempt_started_at = $2`, [id, startedAt, status]);
+    await this.dataSource.query(
+      `UPDATE messages SET attempt_started_at = NULL, status = CASE WHEN status IN ('queued', 'sending') THEN $3 ELSE status END
+        WHERE id = $1 AND attempt_started_at = $2`,
+      [id, startedAt, status],
+    );
   }
 
   /**
