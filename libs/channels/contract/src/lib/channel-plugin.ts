@@ -129,6 +129,12 @@ export interface ChannelPlugin<Config = unknown, Message = unknown, Payload = un
   validate(message: Message, ctx: ValidationContext): Promise<Issue[]>;
   /** The vendor payload of an accepted message; pure, so it can be stored at accept time. */
   toPayload(message: Message): Payload;
+  /**
+   * Checks of a send that take their own round trips (a media link's preflight), run by the host
+   * before it takes the vendor's rate-limit slot, so the slot is never held across them; failures
+   * are thrown as SwitchboardError, as from `send`.
+   */
+  prepare?(message: PreparedMessage<Payload>): Promise<void>;
   /** Exactly one attempt; failures are thrown as SwitchboardError. */
   send(message: PreparedMessage<Payload>, ctx: ChannelContext<Config>): Promise<SendResult>;
   /** Vendor failure -> retryable / delay / permanent. */

@@ -54,6 +54,7 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
       throw new SwitchboardError({ code: 'internal_error', message: 'The WhatsApp channel was called without its config (accessToken, graph)' });
     }
     const { accessToken, graph } = config.data;
+    // The host ran prepare() before its slot: a link it judged is a cache hit here.
     await this.checkMediaLink(message.payload);
     const response = await graph.sendMessage(
       message.from,
@@ -66,6 +67,11 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
       ...(response.data.messageStatus !== undefined ? { providerStatus: response.data.messageStatus } : {}),
       ...(response.usage ? { usage: { maxPercentage: response.usage.maxPercentage, estimatedTimeToRegainAccessMs: response.usage.estimatedTimeToRegainAccessMs } } : {}),
     };
+  }
+
+  /** The media link's preflight (a HEAD to the tenant's host), before the number's slot is taken. */
+  prepare(message: PreparedMessage<WhatsAppPayload>): Promise<void> {
+    return this.checkMediaLink(message.payload);
   }
 
   private async checkMediaLink(payload: WhatsAppPayload): Promise<void> {

@@ -128,6 +128,14 @@ export class MessageSender {
       'switchboard.channel': message.channel,
     });
     const host = this.hosts.get(message.channel);
+    const plugin = this.channels.get(message.channel);
+    const prepared = { id: message.id, from: message.sender, to: message.to, payload: message.payload };
+    // The plugin's own round trips come before the slot is taken: a slot held across them would leave late.
+    try {
+      await plugin.prepare?.(prepared);
+    } catch (thrown) {
+      return this.onFailure(message, toError(thrown, plugin.classifyError.bind(plugin)), now());
+    }
     const circuit = circuitOf(this.circuit, message);
     let gate: SendStep | Cleared;
     try {
@@ -143,13 +151,12 @@ export class MessageSender {
     }
     const { sendConfig, permit } = gate;
 
-    const plugin = this.channels.get(message.channel);
     const traceparent = currentTraceparent();
     const callStarted = now();
     let result;
     try {
       result = await plugin.send(
-        { id: message.id, from: message.sender, to: message.to, payload: message.payload },
+        prepared,
         {
           tenantId: message.tenantId,
           environment: message.environment,
