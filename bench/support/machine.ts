@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export const COMPARABLE_LOAD = 1.5;
 
 const repoRoot = join(__dirname, '..', '..');
+const dockerfile = (): string => readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 
 /** One line describing this machine and the Node the apps ran on, for RESULTS.md. */
 export function machineLine(): string {
@@ -32,7 +33,7 @@ let resolved: AppNode | undefined;
  */
 export function appNode(): AppNode {
   if (resolved) return resolved;
-  const line = /^ARG NODE_VERSION=(\d+)$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))?.[1];
+  const line = /^ARG NODE_VERSION=(\d+)$/m.exec(dockerfile())?.[1];
   if (!line) throw new Error('the Dockerfile names no NODE_VERSION line');
   const own = { path: process.execPath, version: process.version };
   if (process.version.startsWith(`v${line}.`)) return (resolved = { ...own, note: `the image's line ${line}` });
@@ -65,8 +66,7 @@ export function comparability(load: number[]): string {
  * benchmarks start the built apps with it, so they measure what is deployed.
  */
 export function deployedNodeOptions(): string {
-  const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
-  const options = /^ENV NODE_OPTIONS="([^"]+)"$/m.exec(dockerfile)?.[1];
+  const options = /^ENV NODE_OPTIONS="([^"]+)"$/m.exec(dockerfile())?.[1];
   if (!options) throw new Error('the Dockerfile sets no NODE_OPTIONS');
   return options;
 }

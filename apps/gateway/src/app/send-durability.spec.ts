@@ -366,6 +366,20 @@ describe('send durability (gateway + worker in-process, simulator as Meta)', () 
     expect(sendsOf(id)).toHaveLength(1);
   });
 
+  it("a media link the worker's preflight cannot use fails the message before any Graph call (the plugin's prepare, before the slot)", async () => {
+    const to = String((recipient += 1));
+    await dataSource.query(`INSERT INTO conversation_windows (tenant_id, environment, phone_number_id, wa_id, last_inbound_at) VALUES ($1, 'live', $2, $3, now() - interval '1 hour')`, [
+      tenantId,
+      DEMO_IDS.phoneNumberId,
+      to,
+    ]);
+    // Accept has no network check; the worker's preflight refuses a private address (SSRF rules).
+    const id = await accept({ type: 'image', image: { link: 'https://127.0.0.1/receipt.png' }, template: undefined }, to);
+    await untilStatus(id, ['failed']);
+    expect((await call('GET', `/v1/messages/${id}`, key)).body['error']).toMatchObject({ code: 'media_invalid' });
+    expect(sendsOf(id)).toHaveLength(0);
+  });
+
   it('a number registered through the admin API is accepted as `from` at once', async () => {
     // The scope's numbers were just read, so they are in the accept cache.
     await accept({ scheduledAt: new Date(Date.now() + 3600_000).toISOString() });

@@ -114,20 +114,10 @@ describe('WhatsAppChannel against the Meta simulator', () => {
     expect(sim.requests({ route: 'messages' })).toHaveLength(0);
   });
 
-  it('with a media preflight, fails a broken media link as media_invalid without calling Graph', async () => {
+  it('prepare() (the host runs it before the slot) fails a broken media link as media_invalid; send() then has no link to judge', async () => {
     const preflight = new MediaPreflight();
     const checked = new WhatsAppChannel({ mediaPreflight: preflight });
-    const payload = { type: 'image' as const, image: { link: `${sim.url}/no-such-file.png` } };
-    const error = await caughtSwitchboardError(checked.send({ id: 'msg_2', from: DEMO_IDS.phoneNumberId, to: USER, payload }, ctx));
-    expect(error).toMatchObject({ code: 'media_invalid', details: [{ path: 'image.link' }] });
-    expect(sim.requests({ route: 'messages' })).toHaveLength(0);
-    await preflight.close();
-  });
-
-  it('prepare() runs the same preflight for the host before it takes the slot; without a media link it has nothing to check', async () => {
-    const preflight = new MediaPreflight();
-    const checked = new WhatsAppChannel({ mediaPreflight: preflight });
-    const image = { id: 'msg_3', from: DEMO_IDS.phoneNumberId, to: USER, payload: { type: 'image' as const, image: { link: `${sim.url}/no-such-file.png` } } };
+    const image = { id: 'msg_2', from: DEMO_IDS.phoneNumberId, to: USER, payload: { type: 'image' as const, image: { link: `${sim.url}/no-such-file.png` } } };
     expect(await caughtSwitchboardError(checked.prepare(image))).toMatchObject({ code: 'media_invalid', details: [{ path: 'image.link' }] });
     await expect(checked.prepare({ ...image, payload: { type: 'text', text: { body: 'x' } } })).resolves.toBeUndefined();
     expect(sim.requests({ route: 'messages' })).toHaveLength(0);

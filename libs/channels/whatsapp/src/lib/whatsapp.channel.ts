@@ -54,8 +54,6 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
       throw new SwitchboardError({ code: 'internal_error', message: 'The WhatsApp channel was called without its config (accessToken, graph)' });
     }
     const { accessToken, graph } = config.data;
-    // The host ran prepare() before its slot: a link it judged is a cache hit here.
-    await this.checkMediaLink(message.payload);
     const response = await graph.sendMessage(
       message.from,
       { ...message.payload, to: message.to, biz_opaque_callback_data: message.id },
@@ -69,12 +67,8 @@ export class WhatsAppChannel implements WhatsAppChannelPlugin {
     };
   }
 
-  /** The media link's preflight (a HEAD to the tenant's host), before the number's slot is taken. */
-  prepare(message: PreparedMessage<WhatsAppPayload>): Promise<void> {
-    return this.checkMediaLink(message.payload);
-  }
-
-  private async checkMediaLink(payload: WhatsAppPayload): Promise<void> {
+  /** The media link's preflight (a HEAD to the tenant's host), which the host runs before it takes the number's slot. */
+  async prepare({ payload }: PreparedMessage<WhatsAppPayload>): Promise<void> {
     if (!this.preflight || !MEDIA_KINDS.has(payload.type)) return;
     const kind = payload.type as MediaKind;
     const link = ((payload as Record<string, unknown>)[kind] as { link?: unknown } | undefined)?.link;
