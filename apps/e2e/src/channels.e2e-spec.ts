@@ -121,8 +121,8 @@ describe('channels: SMS and fallback (built gateway + worker, both simulators)',
     };
     gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort), SEND_CONCURRENCY: '100' });
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
     pg = new Client({ connectionString: database.url });
     await pg.connect();
 

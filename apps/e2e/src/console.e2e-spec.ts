@@ -95,8 +95,8 @@ describe('operator console (built apps, real browser)', () => {
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn', GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }) };
     gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort) });
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
 
     const tenantId = (await call('POST', '/v1/admin/tenants', ADMIN_API_KEY, { slug: 'payments', name: 'Payments' })).body['id'] as string;
     expect((await call('POST', '/v1/admin/meta-apps', ADMIN_API_KEY, { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken })).status).toBe(201);

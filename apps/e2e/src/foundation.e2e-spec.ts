@@ -23,8 +23,8 @@ describe('gateway and worker, built, against the real Postgres and Redis', () =>
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort) });
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     workerUrl = `http://127.0.0.1:${workerPort}`;
-    await waitFor(`${gatewayUrl}/health/ready`);
-    await waitFor(`${workerUrl}/health/ready`);
+    await waitFor(`${gatewayUrl}/health/ready`, { app: gateway });
+    await waitFor(`${workerUrl}/health/ready`, { app: worker });
   });
 
   afterAll(async () => {
@@ -125,7 +125,7 @@ describe('configuration and dependency failures', () => {
       LOG_LEVEL: 'silent',
     });
     try {
-      const response = await waitFor(`http://127.0.0.1:${port}/health/ready`, { status: 503 });
+      const response = await waitFor(`http://127.0.0.1:${port}/health/ready`, { status: 503, app: gateway });
       const body = (await response.json()) as { status: string; error: Record<string, { status: string }>; details: Record<string, { status: string }> };
       expect(body.status).toBe('error');
       expect(body.error['redis']?.status).toBe('down');
@@ -184,7 +184,7 @@ describe('tracing', () => {
       OTEL_SERVICE_NAME: 'switchboard-gateway-e2e',
     });
     try {
-      await waitFor(`http://127.0.0.1:${port}/health/ready`);
+      await waitFor(`http://127.0.0.1:${port}/health/ready`, { app: gateway });
       const deadline = Date.now() + 15000;
       while (serverSpans(received).length === 0 && Date.now() < deadline) {
         await fetch(`http://127.0.0.1:${port}/health/ready`);

@@ -58,7 +58,7 @@ describe('GATEWAY_PROCESSES: several gateway processes on one port', () => {
       ADMIN_API_KEY,
       GATEWAY_PROCESSES: '2',
     });
-    await waitFor(`${url}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
     await until('two serving processes', () => (childrenOf(gateway.child.pid ?? 0).length === 2 ? true : undefined));
   });
 

@@ -105,8 +105,8 @@ describe('GraphQL end to end (two built gateways, a worker, simulator as Meta)',
       startNode(GATEWAY, { ...env, PORT: String(ports[1]), ADMIN_API_KEY, MIGRATE_ON_START: 'false' }),
     ];
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(ports[2]) });
-    for (const url of urls) await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${ports[2]}/health/ready`);
+    for (const [index, url] of urls.entries()) await waitFor(`${url}/health/ready`, { app: gateways[index] });
+    await waitFor(`http://127.0.0.1:${ports[2]}/health/ready`, { app: worker });
 
     const [first] = urls as [string, string];
     admin = (method: string, path: string, body?: unknown) => rest(method, `${first}${path}`, ADMIN_API_KEY, body);

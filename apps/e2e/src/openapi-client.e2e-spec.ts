@@ -66,8 +66,8 @@ describe('the typed client generated from /docs-json, against the built gateway'
       LOG_LEVEL: 'warn',
       GRAPH_API_BASE_URL: graphUrl,
     });
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
     operator = createClient<paths>({ baseUrl: url, headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
   });
 

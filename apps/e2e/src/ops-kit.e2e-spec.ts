@@ -154,8 +154,8 @@ describe('every metric the dashboard and the alert rules name is exported by the
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort), MIGRATE_ON_START: 'false' });
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     workerUrl = `http://127.0.0.1:${workerPort}`;
-    await waitFor(`${gatewayUrl}/health/ready`);
-    await waitFor(`${workerUrl}/health/ready`);
+    await waitFor(`${gatewayUrl}/health/ready`, { app: gateway });
+    await waitFor(`${workerUrl}/health/ready`, { app: worker });
     // A round trip through the queue, so labelled series exist besides the declarations.
     const probe = await fetch(`${gatewayUrl}/health/pipeline`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
     expect(probe.status).toBe(200);

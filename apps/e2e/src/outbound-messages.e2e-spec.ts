@@ -210,7 +210,7 @@ describe('POST /v1/messages against the built gateway', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
       OTEL_SERVICE_NAME: 'e2e-gateway',
     });
-    await waitFor(`${url}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
     pg = new Client({ connectionString: database.url });
     await pg.connect();
     messagesQueue = new Queue('messages', {
@@ -290,7 +290,7 @@ describe('POST /v1/messages against the built gateway', () => {
       GRAPH_API_BASE_URL: graphUrl,
     });
     try {
-      await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+      await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
       for (const key of [liveKey, testKey])
         expect(await syncTemplates(url, key)).toMatchObject({
           state: 'succeeded',
@@ -824,7 +824,7 @@ describe('POST /v1/messages against the built gateway', () => {
         LOG_LEVEL: 'warn',
         GRAPH_API_BASE_URL: graphUrl,
       });
-      await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+      await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
       // The worker's scheduler runs a sweep at start and every 30 s; one more is run now so the test need not wait for a tick.
       const outbox = new Queue('outbox', {
         connection: { url: redis.url, maxRetriesPerRequest: null },

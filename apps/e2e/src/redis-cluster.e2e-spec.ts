@@ -67,8 +67,8 @@ describe('Redis Cluster (built gateway + worker on a three-master cluster, simul
     };
     gateway = startNode(GATEWAY, { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort) });
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
 
     const tenantId = (await admin('POST', '/v1/admin/tenants', { slug: 'cluster', name: 'Cluster' })).body['id'] as string;
     expect((await admin('POST', '/v1/admin/meta-apps', { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken })).status).toBe(201);

@@ -52,7 +52,7 @@ describe('secrets stay out of the logs and the traces', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
     };
     gateway = startNode('dist/apps/gateway/main.js', { ...env, PORT: String(port), ADMIN_API_KEY, OTEL_SERVICE_NAME: 'e2e-secrets-gateway' });
-    await waitFor(`${url}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
     pg = new Client({ connectionString: database.url });
     await pg.connect();
   });

@@ -95,8 +95,8 @@ describe('send worker (built gateway + worker, simulator as Meta)', () => {
       SEND_CIRCUIT_OPEN_MS: '300',
     };
     worker = startNode(WORKER, workerEnv);
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
 
     tenantId = (await admin('POST', '/v1/admin/tenants', { slug: 'sends', name: 'Sends' })).body['id'] as string;
     expect((await admin('POST', '/v1/admin/meta-apps', { appId: app.id, appSecret: app.secret, verifyToken: app.verifyToken })).status).toBe(201);

@@ -73,8 +73,8 @@ describe('webhook forgery across tenants (built gateway + worker, simulator as M
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn', GRAPH_API_BASE_URL: await simulator.listen({ port: 0 }) };
     gateway = startNode('dist/apps/gateway/main.js', { ...env, PORT: String(gatewayPort), ADMIN_API_KEY });
     worker = startNode('dist/apps/worker/main.js', { ...env, WORKER_PORT: String(workerPort) });
-    await waitFor(`${url}/health/ready`);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`);
+    await waitFor(`${url}/health/ready`, { app: gateway });
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, { app: worker });
 
     const register = async (slug: string, app: { id: string; secret: string; verifyToken: string }, token: string, wabaId: string, phoneNumberId: string, display: string) => {
       const tenantId = (await call('POST', '/v1/admin/tenants', ADMIN_API_KEY, { slug, name: slug })).body['id'] as string;

@@ -56,23 +56,29 @@ export function startNode(script: string, env: Record<string, string | undefined
 /**
  * Polls a URL until it answers with the wanted status (any 2xx by default). The default wait
  * covers an app booting while another spec installs and builds a fresh clone beside it on the
- * same two cores (the sandbox spec), which took a gateway past 30 s.
+ * same two cores (the sandbox spec), which took a gateway past 30 s. Given the process that
+ * should answer, it fails as soon as that process exits, and every failure ends with the
+ * process's last output: a test that cannot start its app says why.
  */
 export async function waitFor(
   url: string,
-  { timeoutMs = 90_000, status }: { timeoutMs?: number; status?: number } = {},
+  { timeoutMs = 90_000, status, app }: { timeoutMs?: number; status?: number; app?: RunningProcess } = {},
 ): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
+  const failure = (reason: string) =>
+    new Error(app ? `${url} ${reason}; the process's last output:\n${app.output().slice(-4_000)}` : `${url} ${reason}`);
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (status === undefined ? response.ok : response.status === status) return response;
       last = `HTTP ${response.status}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
+    const exit = app?.child.exitCode ?? app?.child.signalCode;
+    if (exit !== null && exit !== undefined) throw failure(`did not answer: the process exited (${exit})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url} did not answer as expected within ${timeoutMs} ms (last: ${last})`);
+  throw failure(`did not answer as expected within ${timeoutMs} ms (last: ${last})`);
 }

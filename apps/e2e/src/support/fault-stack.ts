@@ -119,7 +119,7 @@ export async function startFaultStack({
     const running = startNode(script, env);
     processes.set(name, running);
     // A built app starts in a few seconds on a quiet machine; a loaded 2-core runner needs far longer.
-    await waitFor(readyUrl, { timeoutMs: 120_000 });
+    await waitFor(readyUrl, { timeoutMs: 120_000, app: running });
   };
   const gatewayEnv = (index: number) => ({
     ...common,
@@ -208,7 +208,7 @@ export async function startFaultStack({
     SIMULATOR_WEBHOOK_URL: `${gateways[gateways.length - 1]}/webhooks/whatsapp/{appId}`,
   });
   processes.set('simulator', simulatorProcess);
-  await waitFor(`${simulatorUrl}/_sim/health`);
+  await waitFor(`${simulatorUrl}/_sim/health`, { app: simulatorProcess });
   // One gateway first: it runs the migrations the others and the worker then find done.
   await startGateway(0);
   await Promise.all([

@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ephemeralPortStart, freePort, isPortFree } from './free-port';
 
 const run = promisify(execFile);
 
@@ -20,10 +20,8 @@ export interface TestRedisCluster {
 }
 
 const MASTERS = 3;
-// A node also listens on its port + 10000 (the cluster bus). Both stay below Linux's ephemeral
-// range (32768+), where an outgoing connection could take a port between the check and the bind.
-const LOWEST_PORT = 10_000;
-const PORT_SPAN = 12_000;
+// A node also listens on its port + 10000 (the cluster bus); both stay below the ephemeral range.
+const BUS_OFFSET = 10_000;
 
 /**
  * A Redis Cluster of the test's own: three masters without replicas on loopback, no
@@ -40,8 +38,11 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
   try {
     const ports: number[] = [];
     while (ports.length < MASTERS) {
-      const port = LOWEST_PORT + Math.floor(Math.random() * PORT_SPAN);
-      if (!ports.includes(port) && (await isFree(port)) && (await isFree(port + 10_000))) ports.push(port);
+      const port = await freePort(
+        async (candidate) => !ports.includes(candidate) && (await isPortFree(candidate + BUS_OFFSET)),
+        ephemeralPortStart() - BUS_OFFSET,
+      );
+      ports.push(port);
     }
     for (const port of ports) servers.push(startServer(port, dir));
     for (const port of ports) await waitUntil(async () => (await cli(port, 'PING')) === 'PONG', `redis-server on ${port} did not start`);
@@ -101,12 +102,4 @@ async function waitUntil(check: () => Promise<boolean>, failure: string, timeout
     if (Date.now() > deadline) throw new Error(failure);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
