@@ -9,7 +9,8 @@ const config = loadConfigOrExit(workerEnvSchema);
 
 async function main(): Promise<void> {
   const vaultKeys = resolveMasterKeys(config);
-  // The worker serves only health and metrics over HTTP; migrations are the gateway's job.
+  // The worker serves only health and metrics over HTTP; migrations are the gateway's job, and it
+  // waits for them before it starts.
   await runHttpApp({
     service: 'worker',
     config,

@@ -1,7 +1,8 @@
 import type { CoreEnv, DatabaseEnv } from '@switchboard/config';
-import { createDataSource, runMigrations } from '@switchboard/persistence';
+import { createDataSource, pendingMigrations, runMigrations } from '@switchboard/persistence';
 import { formatRotationReport, rotateVault, type MasterKeyRing } from '@switchboard/token-vault';
 import { resolveDatabase } from './database.resolver';
+import { isStorageUnavailable } from './storage-unavailable';
 
 /**
  * Applies pending migrations and reports how many. Two connections: one holds the
@@ -14,6 +15,51 @@ export async function migrateDatabase(url: string, service: string): Promise<num
     return (await runMigrations(dataSource)).length;
   } finally {
     await dataSource.destroy();
+  }
+}
+
+export interface SchemaWait {
+  /** Between two looks at the migrations table. */
+  pollMs?: number;
+  /** Between two lines saying what the process waits for. */
+  reportEveryMs?: number;
+  report?: (line: string) => void;
+}
+
+/**
+ * For a process that does not migrate (the worker; a gateway with MIGRATE_ON_START=false):
+ * resolves once the database has applied every migration this build knows. Started beside a
+ * migrating gateway, it would otherwise query tables being created or altered, and its
+ * statements can deadlock with the migration's. A database that does not answer yet is waited
+ * for too (the worker starts before Postgres, as it always could). Waits as long as it takes,
+ * saying what for; any other failure (a wrong password, say) ends the start.
+ */
+export async function awaitSchema(url: string, service: string, options: SchemaWait = {}): Promise<void> {
+  const { pollMs = 500, reportEveryMs = 10_000, report = (text: string) => process.stdout.write(`${text}\n`) } = options;
+  const dataSource = createDataSource({ url, poolSize: 1, applicationName: `switchboard-${service}-schema-wait` });
+  let reportedAt = -Infinity;
+  const waitingFor = (what: string) => {
+    if (Date.now() - reportedAt < reportEveryMs) return;
+    reportedAt = Date.now();
+    report(`[${service}] waiting for ${what}`);
+  };
+  try {
+    for (;;) {
+      try {
+        if (!dataSource.isInitialized) await dataSource.initialize();
+        const pending = await pendingMigrations(dataSource);
+        if (pending.length === 0) return;
+        waitingFor(
+          `${pending.length} migration(s) to be applied (first: ${pending[0]}): a gateway applies them at start unless MIGRATE_ON_START=false, or run \`npm run migrate\``,
+        );
+      } catch (error) {
+        if (!isStorageUnavailable(error)) throw error;
+        waitingFor(`the database to answer (${error instanceof Error ? error.message : String(error)})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
   }
 }
 

@@ -10,7 +10,7 @@ import { bootLinesAtDebug } from './boot-lines-at-debug.logger';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { registerWellFormedBodyCheck } from './well-formed-body.hook';
 import { resolveDatabase } from './database.resolver';
-import { migrateDatabase } from './maintenance-commands';
+import { awaitSchema, migrateDatabase } from './maintenance-commands';
 import { setupOpenApi } from './openapi';
 import { serveStaticSite, type StaticSite } from './static-site';
 
@@ -19,7 +19,10 @@ export interface HttpAppOptions {
   service: string;
   config: CoreEnv & DatabaseEnv & { HOST: string };
   port: number;
-  /** Apply pending migrations (under the advisory lock) before serving. */
+  /**
+   * Apply pending migrations (under the advisory lock) before serving; otherwise wait until
+   * someone has (another gateway, `npm run migrate`).
+   */
   migrate: boolean;
   module: (databaseUrl: string) => DynamicModule;
   http?: HttpAppSettings;
@@ -76,6 +79,8 @@ export async function runHttpApp(options: HttpAppOptions): Promise<NestFastifyAp
   if (options.migrate) {
     const applied = await migrateDatabase(database.url, options.service);
     if (applied > 0) line(`[${options.service}] applied ${applied} migration(s)`);
+  } else {
+    await awaitSchema(database.url, options.service, { report: line });
   }
 
   const app = await createHttpApp(options.module(database.url), {
