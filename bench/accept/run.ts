@@ -333,7 +333,7 @@ Baseline in the same run, same process and connections: \`GET /health/live\` ${f
 ## Reading the figures
 
 * Per accepted request the gateway does: the tenant quota (one Redis call), the suppression
-  lookup (one Postgres query), the row and its \`queued\` event (one multi-row statement shared with
+  lookup (one query shared with the concurrent accepts), the row and its \`queued\` event (one multi-row statement shared with
   the concurrent accepts), the \`messages.send\` job (one BullMQ addBulk shared likewise). The API
   key, the tenant's numbers and the template come from the process caches, which a change clears
   in every process over Redis.

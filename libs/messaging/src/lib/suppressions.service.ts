@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SwitchboardError } from '@switchboard/error-taxonomy';
+import { GroupCommit } from '@switchboard/platform';
 import { TenantScopedRepository, type Environment } from '@switchboard/tenancy';
 import { IsNull, type Repository } from 'typeorm';
 import { SuppressionEntity, type SuppressionSource } from './persistence/suppression.entity';
@@ -24,6 +25,13 @@ function normaliseAddress(input: string): string | null {
   }
 }
 
+interface SuppressionLookup {
+  tenantId: string;
+  environment: Environment;
+  address: string;
+  channel: string;
+}
+
 function view(row: SuppressionEntity): SuppressionView {
   return { waId: row.waId, channel: row.channel, reason: row.reason, source: row.source, createdAt: row.createdAt.toISOString() };
 }
@@ -32,6 +40,9 @@ function view(row: SuppressionEntity): SuppressionView {
 @Injectable()
 export class SuppressionsService {
   private readonly suppressions: TenantScopedRepository<SuppressionEntity>;
+
+  // A lookup that comes while two statements are in flight waits for the next one with the others.
+  private readonly lookups = new GroupCommit<SuppressionLookup, boolean>((batch) => this.lookUp(batch), { maxBatch: 200, concurrency: 2 });
 
   constructor(@InjectRepository(SuppressionEntity) private readonly rows: Repository<SuppressionEntity>) {
     this.suppressions = new TenantScopedRepository(rows);
@@ -42,13 +53,23 @@ export class SuppressionsService {
     return insertSuppression(this.rows.manager, scope, channel, address, reason, source);
   }
 
-  /** Whether the address may not be messaged on `channel`: an entry for that channel or for every channel. */
-  async isSuppressed(scope: { tenantId: string; environment: Environment }, channel: string, address: string): Promise<boolean> {
-    const rows: unknown[] = await this.rows.query(
-      `SELECT 1 FROM suppressions WHERE tenant_id = $1 AND environment = $2 AND wa_id = $3 AND (channel IS NULL OR channel = $4) LIMIT 1`,
-      [scope.tenantId, scope.environment, address, channel],
-    );
-    return rows.length > 0;
+  /**
+   * Whether the address may not be messaged on `channel`: an entry for that channel or for every
+   * channel. Asked on every accept; the lookups of concurrent accepts go to Postgres together.
+   */
+  isSuppressed(scope: { tenantId: string; environment: Environment }, channel: string, address: string): Promise<boolean> {
+    return this.lookups.submit({ tenantId: scope.tenantId, environment: scope.environment, address, channel });
+  }
+
+  /** One statement for many lookups: the positions (1-based) of the suppressed ones. */
+  private async lookUp(batch: SuppressionLookup[]): Promise<boolean[]> {
+    const rows = (await this.rows.query(
+      `SELECT q.i FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[]) WITH ORDINALITY AS q (tenant_id, environment, wa_id, channel, i)
+       WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = q.tenant_id AND s.environment = q.environment AND s.wa_id = q.wa_id AND (s.channel IS NULL OR s.channel = q.channel))`,
+      [batch.map((lookup) => lookup.tenantId), batch.map((lookup) => lookup.environment), batch.map((lookup) => lookup.address), batch.map((lookup) => lookup.channel)],
+    )) as Array<{ i: string }>;
+    const suppressed = new Set(rows.map((row) => Number(row.i)));
+    return batch.map((_lookup, index) => suppressed.has(index + 1));
   }
 
   async list(): Promise<{ data: SuppressionView[] }> {
