@@ -28,6 +28,9 @@ const UNIQUE_VIOLATION = '23505';
 
 export type MessageListFilter = Omit<ListMessagesQuery, 'type'> & { type?: string | undefined };
 
+// A message that moves on every read (a burst of status reports) is shown as it was at the last one.
+const READS_FOR_A_STILL_VIEW = 3;
+
 /**
  * Accepts outbound messages on any channel: the request names its channel (default
  * WhatsApp), the channel's plugin parses and validates its part, its host resolves the
@@ -162,11 +165,21 @@ export class MessagesService {
     return this.channels.get(channel);
   }
 
+  /**
+   * The row and its timeline are two reads: a change committed between them (the row and its event
+   * are written together) would show a timeline ahead of the status (`sending` beside a `sent`
+   * event). The row is read again after the timeline; when it moved, both are read again.
+   */
   async get(id: string): Promise<MessageView> {
-    const message = await this.messages.findOne({ id });
-    if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
-    const [events = []] = await this.timelines.of([id]);
-    return { ...messageSummary(message), events: timelineView(message, events) };
+    let message = await this.messages.findOne({ id });
+    for (let read = 1; ; read += 1) {
+      if (!message) throw new SwitchboardError({ code: 'not_found', message: `No message ${id.slice(0, 40)}` });
+      const [events = []] = await this.timelines.of([id]);
+      const again = await this.messages.findOne({ id });
+      const moved = again && (again.status !== message.status || again.attempts !== message.attempts || again.updatedAt.getTime() !== message.updatedAt.getTime());
+      if (!moved || read === READS_FOR_A_STILL_VIEW) return { ...messageSummary(message), events: timelineView(message, events) };
+      message = again;
+    }
   }
 
   async list(filter: MessageListFilter): Promise<{ data: Omit<MessageView, 'events'>[]; nextCursor: string | null }> {
