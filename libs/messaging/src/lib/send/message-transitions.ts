@@ -1,3 +1,4 @@
+import { GroupCommit } from '@switchboard/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MessageEntity } from '../persistence/message.entity';
 import type { MessageError } from '@switchboard/error-taxonomy';
@@ -27,6 +28,21 @@ export interface ClaimTerms {
   attemptStartedAt: Date | null;
 }
 
+interface ClaimRequest {
+  id: string;
+  terms: ClaimTerms;
+  at: Date;
+}
+
+interface SentRecord {
+  id: string;
+  at: Date;
+  update: SentUpdate;
+}
+
+// Rows in one claim or `sent` statement at most: a worker's send concurrency is well below it.
+const MAX_BATCH = 200;
+
 /**
  * The worker's writes to a message row, each one statement (row update and timeline
  * event together) so a crash never leaves half a transition. Every write is conditional:
@@ -35,6 +51,10 @@ export interface ClaimTerms {
  * feed once the statement (its own transaction) has committed.
  */
 export class MessageTransitions {
+  // A claim or record that comes while two statements are in flight waits for the next one with the others.
+  private readonly claims = new GroupCommit<ClaimRequest, Claimed | null>((batch) => this.claimAll(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
+  private readonly sends = new GroupCommit<SentRecord, { inserted: InsertedEvent[]; pending: boolean }>((batch) => this.recordSent(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: MessageStatusFeed,
@@ -45,21 +65,44 @@ export class MessageTransitions {
    * start time, only for the job the row expects (its retry and route step, no provider id,
    * the attempt mark `terms` names). Null when the row does not match: the caller reads it to
    * tell why (sent meanwhile, superseded, an attempt of unknown outcome). The attempt mark
-   * compares in milliseconds, the precision of the JavaScript time it was read as.
+   * compares in milliseconds, the precision of the JavaScript time it was read as. Concurrent
+   * claims share one statement.
    */
-  async claim(id: string, terms: ClaimTerms, at: Date): Promise<Claimed | null> {
+  claim(id: string, terms: ClaimTerms, at: Date): Promise<Claimed | null> {
+    return this.claims.submit({ id, terms, at });
+  }
+
+  /**
+   * Many claims in one statement; rows are locked in id order, as every multi-row writer of
+   * messages does, so concurrent batches cannot deadlock. Of two claims of one message in a
+   * batch at most one wins, as when they come one after the other.
+   */
+  private async claimAll(batch: ClaimRequest[]): Promise<Array<Claimed | null>> {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [rows] = (await this.dataSource.query(
-      `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE)
-       UPDATE messages m SET status = 'sending', attempt_started_at = $2, updated_at = $2
-         FROM previous
+      `WITH input AS (
+         SELECT * FROM unnest($1::varchar[], $2::timestamptz[], $3::integer[], $4::integer[], $5::timestamptz[]) WITH ORDINALITY
+             AS i (id, at, retry, route_step, attempt_started_at, n)),
+       previous AS (SELECT id, status FROM messages WHERE id IN (SELECT id FROM input) ORDER BY id FOR UPDATE)
+       UPDATE messages m SET status = 'sending', attempt_started_at = input.at, updated_at = input.at
+         FROM previous JOIN input ON input.id = previous.id
         WHERE m.id = previous.id AND m.status IN ('queued', 'sending') AND m.provider_message_id IS NULL
-          AND m.retries = $3 AND m.route_step = $4 AND date_trunc('milliseconds', m.attempt_started_at) IS NOT DISTINCT FROM $5::timestamptz
-       RETURNING m.*, previous.status AS previous_status`,
-      [id, at, terms.retry, terms.routeStep, terms.attemptStartedAt],
+          AND m.retries = input.retry AND m.route_step = input.route_step
+          AND date_trunc('milliseconds', m.attempt_started_at) IS NOT DISTINCT FROM input.attempt_started_at
+       RETURNING m.*, previous.status AS previous_status, input.n AS claim_index`,
+      [
+        batch.map((claim) => claim.id),
+        batch.map((claim) => claim.at),
+        batch.map((claim) => claim.terms.retry),
+        batch.map((claim) => claim.terms.routeStep),
+        batch.map((claim) => claim.terms.attemptStartedAt),
+      ],
     )) as [Array<Record<string, unknown>>, number];
-    const [row] = rows;
-    return row ? { message: this.entityOf(row), previousStatus: row['previous_status'] as MessageStatus } : null;
+    const claimed = new Map(rows.map((row) => [Number(row['claim_index']), row]));
+    return batch.map((_claim, index) => {
+      const row = claimed.get(index + 1);
+      return row ? { message: this.entityOf(row), previousStatus: row['previous_status'] as MessageStatus } : null;
+    });
   }
 
   /**
@@ -78,29 +121,47 @@ export class MessageTransitions {
   /**
    * The vendor accepted the send. The `sent` event is added only when the row was not moved
    * ahead meanwhile. Answers whether status reports wait for this message in the pending table
-   * (one came before the provider id was stored), from the same statement.
+   * (one came before the provider id was stored), from the same statement. Concurrent sends
+   * record theirs in one statement.
    */
   async sent(id: string, at: Date, update: SentUpdate): Promise<{ pendingStatuses: boolean }> {
-    const detail = update.providerStatus ? JSON.stringify({ providerStatus: update.providerStatus }) : null;
-    const [result] = (await this.dataSource.query(
-      `WITH previous AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
+    const recorded = await this.sends.submit({ id, at, update });
+    await this.publish(recorded.inserted, id, at, 'sent', null);
+    return { pendingStatuses: recorded.pending };
+  }
+
+  /** Many `sent` records in one statement, rows locked in id order (see claimAll). */
+  private async recordSent(batch: SentRecord[]): Promise<Array<{ inserted: InsertedEvent[]; pending: boolean }>> {
+    const rows = (await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::jsonb[]) WITH ORDINALITY
+             AS i (id, provider_message_id, traceparent, at, detail, n)),
+       previous AS (SELECT id, status FROM messages WHERE id IN (SELECT id FROM input) ORDER BY id FOR UPDATE),
        updated AS (
          UPDATE messages m
             SET status = CASE WHEN previous.status IN ('queued', 'sending') THEN 'sent' ELSE m.status END,
-                provider_message_id = COALESCE(m.provider_message_id, $2), attempts = m.attempts + 1, attempt_started_at = NULL,
-                error = NULL, send_traceparent = $3, updated_at = $4
-           FROM previous WHERE m.id = previous.id
-         RETURNING previous.status AS previous_status, m.tenant_id, m.environment, m.channel, m.route_step),
+                provider_message_id = COALESCE(m.provider_message_id, input.provider_message_id), attempts = m.attempts + 1,
+                attempt_started_at = NULL, error = NULL, send_traceparent = input.traceparent, updated_at = input.at
+           FROM previous JOIN input ON input.id = previous.id WHERE m.id = previous.id
+         RETURNING input.n, previous.status AS previous_status, m.tenant_id, m.environment, m.channel, m.route_step),
        inserted AS (
          INSERT INTO message_events (message_id, tenant_id, environment, status, at, detail, channel, route_step)
-         SELECT $1, tenant_id, environment, 'sent', $4, $5::jsonb, channel, route_step FROM updated WHERE previous_status IN ('queued', 'sending')
-         RETURNING tenant_id, environment, channel)
-       SELECT (SELECT coalesce(json_agg(inserted), '[]'::json) FROM inserted) AS inserted,
-              EXISTS (SELECT 1 FROM pending_statuses WHERE message_id = $1 OR provider_message_id = $2) AS pending`,
-      [id, update.providerMessageId, update.sendTraceparent, at, detail],
+         SELECT input.id, updated.tenant_id, updated.environment, 'sent', input.at, input.detail, updated.channel, updated.route_step
+           FROM updated JOIN input ON input.n = updated.n WHERE updated.previous_status IN ('queued', 'sending'))
+       SELECT input.n,
+              (SELECT coalesce(json_agg(json_build_object('tenant_id', u.tenant_id, 'environment', u.environment, 'channel', u.channel)), '[]'::json)
+                 FROM updated u WHERE u.n = input.n AND u.previous_status IN ('queued', 'sending')) AS inserted,
+              EXISTS (SELECT 1 FROM pending_statuses WHERE message_id = input.id OR provider_message_id = input.provider_message_id) AS pending
+         FROM input ORDER BY input.n`,
+      [
+        batch.map((record) => record.id),
+        batch.map((record) => record.update.providerMessageId),
+        batch.map((record) => record.update.sendTraceparent),
+        batch.map((record) => record.at),
+        batch.map((record) => (record.update.providerStatus ? JSON.stringify({ providerStatus: record.update.providerStatus }) : null)),
+      ],
     )) as Array<{ inserted: InsertedEvent[]; pending: boolean }>;
-    await this.publish(result?.inserted ?? [], id, at, 'sent', null);
-    return { pendingStatuses: result?.pending ?? false };
+    return rows.map((row) => ({ inserted: row.inserted, pending: row.pending }));
   }
 
   /** The call failed and will be tried again (or reconciled): the row stays `sending` with the last error. */
