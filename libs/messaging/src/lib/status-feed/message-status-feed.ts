@@ -64,20 +64,16 @@ export class MessageStatusFeed implements OnModuleDestroy, OnApplicationShutdown
   }
 
   /**
-   * After the commit that stored the changes, all in one pipeline (one round trip for a
-   * webhook payload's statuses). Never throws: a Redis problem is logged and counted, the
-   * timeline has the change.
+   * After the commit that stored the changes. The PUBLISHes are auto-pipelined: those issued in
+   * one tick, this call's and concurrent callers' (the accepts and sends of one group commit),
+   * share one write. Never throws: a Redis problem is logged and counted, the timeline has the
+   * change.
    */
   async publish(changes: readonly MessageStatusChange[]): Promise<void> {
     if (changes.length === 0) return;
-    let failures: { count: number; reason: unknown };
-    try {
-      const results = (await this.publisher.pipeline(changes.map((change) => ['publish', this.channelOf(change), JSON.stringify(change)])).exec()) ?? [];
-      const failed = results.filter(([error]) => error !== null);
-      failures = { count: failed.length, reason: failed[0]?.[0] };
-    } catch (error) {
-      failures = { count: changes.length, reason: error };
-    }
+    const results = await Promise.allSettled(changes.map((change) => this.publisher.publish(this.channelOf(change), JSON.stringify(change))));
+    const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    const failures = { count: failed.length, reason: failed[0]?.reason };
     if (failures.count === 0) return;
     this.metrics.publishFailures.inc(failures.count);
     this.warn('message status changes were not published to the live feed (they are in the timeline)', failures.reason, { changes: failures.count });
