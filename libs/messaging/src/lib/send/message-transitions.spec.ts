@@ -139,4 +139,21 @@ describe('MessageTransitions: claim, release and sent (real Postgres)', () => {
     expect(events.map((event) => event.message_id).sort()).toEqual(ids.filter((id) => id !== deliveredMeanwhile).sort());
     expect(events.every((event) => JSON.stringify(event.detail) === JSON.stringify({ providerStatus: 'accepted' }))).toBe(true);
   });
+
+  it('concurrent releases share statements: each claim is given back, a report that came meanwhile stays', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => queued()));
+    const started = new Date();
+    await Promise.all(ids.map((id) => transitions.claim(id, terms, started)));
+    const [delivered, claimedAgain] = ids as [string, string];
+    await dataSource.query(`UPDATE messages SET status = 'delivered', provider_message_id = 'wamid.meanwhile' WHERE id = $1`, [delivered]);
+    const later = new Date(started.getTime() + 1);
+    // Another step's claim (a later mark) is not this release's to undo.
+    await dataSource.query(`UPDATE messages SET attempt_started_at = $2 WHERE id = $1`, [claimedAgain, later]);
+    statements = 0;
+    await Promise.all(ids.map((id) => transitions.release(id, started, 'queued')));
+    expect(statements).toBe(3);
+    expect(await row(delivered)).toEqual({ status: 'delivered', attempt_started_at: null });
+    expect(await row(claimedAgain)).toEqual({ status: 'sending', attempt_started_at: later });
+    for (const id of ids.slice(2)) expect(await row(id)).toEqual({ status: 'queued', attempt_started_at: null });
+  });
 });

@@ -34,13 +34,19 @@ interface ClaimRequest {
   at: Date;
 }
 
+interface ReleaseRequest {
+  id: string;
+  startedAt: Date;
+  status: MessageStatus;
+}
+
 interface SentRecord {
   id: string;
   at: Date;
   update: SentUpdate;
 }
 
-// Rows in one claim or `sent` statement at most: a worker's send concurrency is well below it.
+// Rows in one claim, release or `sent` statement at most: a worker's send concurrency is well below it.
 const MAX_BATCH = 200;
 
 /**
@@ -51,8 +57,9 @@ const MAX_BATCH = 200;
  * feed once the statement (its own transaction) has committed.
  */
 export class MessageTransitions {
-  // A claim or record that comes while two statements are in flight waits for the next one with the others.
+  // A claim, release or record that comes while two statements are in flight waits for the next one with the others.
   private readonly claims = new GroupCommit<ClaimRequest, Claimed | null>((batch) => this.claimAll(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
+  private readonly releases = new GroupCommit<ReleaseRequest>((batch) => this.releaseAll(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
   private readonly sends = new GroupCommit<SentRecord, { inserted: InsertedEvent[]; pending: boolean }>((batch) => this.recordSent(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
 
   constructor(
@@ -108,14 +115,24 @@ export class MessageTransitions {
   /**
    * The call did not happen after all (a pause or a limit said wait): the claim is taken back,
    * status included, unless a report moved the message ahead meanwhile (an earlier call whose
-   * outcome was unknown did arrive): then only the attempt mark goes.
+   * outcome was unknown did arrive): then only the attempt mark goes. Concurrent releases (the
+   * steps a saturated number turns away) share one statement.
    */
-  async release(id: string, startedAt: Date, status: MessageStatus): Promise<void> {
+  release(id: string, startedAt: Date, status: MessageStatus): Promise<void> {
+    return this.releases.submit({ id, startedAt, status });
+  }
+
+  /** Many releases in one statement, rows locked in id order (see claimAll). */
+  private async releaseAll(batch: ReleaseRequest[]): Promise<void[]> {
     await this.dataSource.query(
-      `UPDATE messages SET attempt_started_at = NULL, status = CASE WHEN status IN ('queued', 'sending') THEN $3 ELSE status END
-        WHERE id = $1 AND attempt_started_at = $2`,
-      [id, startedAt, status],
+      `WITH input AS (SELECT * FROM unnest($1::varchar[], $2::timestamptz[], $3::varchar[]) AS i (id, started_at, status)),
+       locked AS (SELECT id FROM messages WHERE id IN (SELECT id FROM input) ORDER BY id FOR UPDATE)
+       UPDATE messages m SET attempt_started_at = NULL, status = CASE WHEN m.status IN ('queued', 'sending') THEN input.status ELSE m.status END
+         FROM locked JOIN input ON input.id = locked.id
+        WHERE m.id = locked.id AND m.attempt_started_at = input.started_at`,
+      [batch.map((release) => release.id), batch.map((release) => release.startedAt), batch.map((release) => release.status)],
     );
+    return batch.map(() => undefined);
   }
 
   /**
