@@ -182,6 +182,12 @@ export async function createMetaSimulator(options: MetaSimulatorOptions): Promis
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
   });
   const hung = new Set<FastifyRequest>();
+  // A call is judged (throughput, windows) and logged by when it arrived, the first thing the
+  // server sees of it: its parsing and routing are the simulator's time, not the caller's.
+  app.decorateRequest('receivedAt', 0);
+  app.addHook('onRequest', async (request) => {
+    request.receivedAt = now();
+  });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseFormBody(String(body)));
@@ -214,6 +220,7 @@ export async function createMetaSimulator(options: MetaSimulatorOptions): Promis
   app.setNotFoundHandler((request, reply) => {
     if (isControlUrl(request.url)) return reply.code(404).send({ error: { message: `no control route ${request.method} ${request.url}` } });
     ctx.recorder.record({
+      at: request.receivedAt,
       method: request.method,
       path: request.url.split('?', 1)[0],
       route: 'other',

@@ -52,7 +52,9 @@ export class RequestRecorder {
     this.log = new BoundedLog(limit);
   }
 
+  /** `at`: when the request arrived, epoch ms on the simulator's clock. */
   record(entry: Omit<RecordedRequest, 'id' | 'at' | 'headers' | 'query' | 'body'> & {
+    at: number;
     headers: Record<string, string | string[] | undefined>;
     query: unknown;
     body: unknown;
@@ -62,7 +64,7 @@ export class RequestRecorder {
     const headers = Object.fromEntries(Object.entries(entry.headers).filter(([name]) => !HIDDEN_HEADERS.has(name.toLowerCase())));
     this.log.add({
       id: this.nextId++,
-      at: new Date().toISOString(),
+      at: new Date(entry.at).toISOString(),
       method: entry.method,
       path: entry.path,
       route: entry.route,

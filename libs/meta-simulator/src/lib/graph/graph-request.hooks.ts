@@ -3,6 +3,13 @@ import type { RouteKind } from '../control/route-kind';
 import type { SimulatorContext } from '../simulator-context';
 import { GraphError } from './graph-error';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the request arrived (the simulator's clock, epoch ms): set first, by an onRequest hook. */
+    receivedAt: number;
+  }
+}
+
 /** `/_sim/*` and `/health` belong to the simulator, not to Graph. */
 export function isControlUrl(url: string): boolean {
   return url === '/_sim' || url.startsWith('/_sim/') || url.startsWith('/_sim?') || url === '/health' || url.startsWith('/health?');
@@ -64,6 +71,7 @@ export function registerGraphRequestHooks(app: FastifyInstance, ctx: SimulatorCo
     }
     const { route, phoneNumberId } = classifyRequest(ctx, request);
     ctx.recorder.record({
+      at: request.receivedAt,
       method: request.method,
       path: request.url.split('?', 1)[0],
       route,

@@ -31,6 +31,19 @@ describe('Meta limits over HTTP', () => {
     expect((await t.send(template('15551249999'))).status).toBe(200);
   });
 
+  it('judges and logs a call by when it arrived, not by when the simulator got to it', async () => {
+    const arrived = clock;
+    for (let i = 0; i < 5; i += 1) expect((await t.send(template(`1555126000${i}`))).status).toBe(200);
+    clock += 999;
+    // The sixth arrives 999 ms after the first five; the simulator gets to it only after the clock passed their second.
+    t.sim.injectFault({ kind: 'latency', latencyMs: 200 });
+    const late = t.send(template('15551260009'));
+    while (t.sim.requests({ route: 'messages' }).length < 6) await new Promise((resolve) => setTimeout(resolve, 5));
+    clock += 1;
+    expect(((await late).body as { error: { code: number } }).error.code).toBe(130429);
+    expect(t.sim.requests({ route: 'messages' }).map((request) => Date.parse(request.at) - arrived)).toEqual([0, 0, 0, 0, 0, 999]);
+  });
+
   it('answers 131056 when one recipient gets more than the pair-rate bucket allows, other recipients unaffected', async () => {
     t.sim.configure({ pairRate: { burst: 3, refillIntervalMs: 6000 } });
     const statuses: number[] = [];

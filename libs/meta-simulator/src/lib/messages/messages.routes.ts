@@ -8,6 +8,6 @@ export function registerMessagesRoutes(app: FastifyInstance, ctx: SimulatorConte
   app.post('/:version/:id/messages', async (request) => {
     const { version, id } = request.params as { version: string; id: string };
     const token = authenticate(ctx, request, WHATSAPP_MESSAGING_SCOPE);
-    return sendMessage(ctx, token, id, request.body, version);
+    return sendMessage(ctx, token, id, request.body, version, request.receivedAt);
   });
 }

@@ -67,7 +67,8 @@ function mediaIdsIn(type: MessageType, payload: unknown): string[] {
  * One `POST /<PHONE_NUMBER_ID>/messages`, checked in the order Meta's answers
  * suggest: token and permission, number ownership, registration, request
  * shape, throughput, the customer service window, the template, the pair rate.
- * Only then is the message accepted and its status webhooks scheduled.
+ * Only then is the message accepted and its status webhooks scheduled. Time-based checks use
+ * `receivedAt`, when the call arrived.
  */
 export function sendMessage(
   ctx: SimulatorContext,
@@ -75,6 +76,7 @@ export function sendMessage(
   phoneNumberId: string,
   rawBody: unknown,
   version: string,
+  receivedAt: number = ctx.now(),
 ): SendOutcome {
   const phone = ctx.state.phoneNumbers.get(phoneNumberId);
   if (!phone || !token.wabaIds.includes(phone.wabaId)) throw objectNotFound(phoneNumberId, 'post');
@@ -103,7 +105,7 @@ export function sendMessage(
   }
   if (waId === displayDigits(phone)) throw new GraphError(131021);
 
-  const now = ctx.now();
+  const now = receivedAt;
   // Throughput counts every authenticated, well-formed call: that is what the number's pipe carries.
   if (!ctx.throughput.tryAcquire(phone.id, phone.mps, now)) throw new GraphError(130429);
 
