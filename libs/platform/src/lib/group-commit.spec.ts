@@ -51,4 +51,21 @@ describe('GroupCommit', () => {
     gates[1]?.();
     expect(await next).toBe(20);
   });
+
+  it('with isolateFailures, flushes each item of a failed flush alone: only the bad one fails', async () => {
+    const batches: number[][] = [];
+    const flush = async (items: number[]): Promise<number[]> => {
+      batches.push(items);
+      if (items.includes(3)) throw new Error('item 3 refused');
+      return items.map((item) => item * 10);
+    };
+    const commit = new GroupCommit(flush, { maxBatch: 10, concurrency: 1, isolateFailures: true });
+    const first = commit.submit(1);
+    const results = [2, 3, 4].map((n) => commit.submit(n));
+    expect(await first).toBe(10);
+    await expect(results[0]).resolves.toBe(20);
+    await expect(results[1]).rejects.toThrow('item 3 refused');
+    await expect(results[2]).resolves.toBe(40);
+    expect(batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  });
 });

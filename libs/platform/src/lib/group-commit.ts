@@ -9,6 +9,11 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Flushes in flight at once: one fills while another commits. */
   concurrency: number;
+  /**
+   * When a flush of several items fails, flush each of them again alone, so one bad item (a row
+   * a constraint refuses) fails only its own submitter. Off: the flush's error fails them all.
+   */
+  isolateFailures?: boolean;
 }
 
 /**
@@ -42,11 +47,24 @@ export class GroupCommit<T, R = void> {
           const results = await this.flush(batch.map((pending) => pending.item));
           batch.forEach((pending, index) => pending.resolve(results[index] as R));
         } catch (error) {
-          for (const pending of batch) pending.reject(error);
+          if (this.options.isolateFailures && batch.length > 1) {
+            for (const pending of batch) await this.flushAlone(pending);
+          } else {
+            for (const pending of batch) pending.reject(error);
+          }
         }
       }
     } finally {
       this.flushing -= 1;
+    }
+  }
+
+  private async flushAlone(pending: Pending<T, R>): Promise<void> {
+    try {
+      const [result] = await this.flush([pending.item]);
+      pending.resolve(result as R);
+    } catch (error) {
+      pending.reject(error);
     }
   }
 }

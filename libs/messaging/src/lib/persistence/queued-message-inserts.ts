@@ -15,13 +15,13 @@ const MAX_ROWS = 200;
  * `messages` records (`json_populate_recordset`): one native JSON.stringify, where arrays per
  * column cost the driver an escaping pass per value and the jsonb columns a second encoding.
  * The statement is built once from the entity's columns, not per request. A batch that fails
- * is retried row by row, so one bad row fails only its own request.
+ * is retried row by row (GroupCommit's isolateFailures), so one bad row fails only its own request.
  */
 @Injectable()
 export class QueuedMessageInserts {
   private readonly columns: readonly ColumnMetadata[];
   private readonly statement: string;
-  private readonly commit: GroupCommit<MessageEntity, Error | undefined>;
+  private readonly commit: GroupCommit<MessageEntity>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.columns = dataSource.getMetadata(MessageEntity).columns;
@@ -31,33 +31,21 @@ export class QueuedMessageInserts {
         RETURNING id, tenant_id, environment, created_at, channel)
       INSERT INTO message_events (message_id, tenant_id, environment, status, at, channel, route_step)
       SELECT id, tenant_id, environment, 'queued', created_at, channel, 0 FROM message`;
-    this.commit = new GroupCommit((rows) => this.flush(rows), { maxBatch: MAX_ROWS, concurrency: 2 });
+    this.commit = new GroupCommit((rows) => this.write(rows), { maxBatch: MAX_ROWS, concurrency: 2, isolateFailures: true });
   }
 
   /** Resolves once the row and its event are committed. */
-  async insert(row: MessageEntity): Promise<void> {
-    const error = await this.commit.submit(row);
-    if (error) throw error;
+  insert(row: MessageEntity): Promise<void> {
+    return this.commit.submit(row);
   }
 
-  private async flush(rows: MessageEntity[]): Promise<Array<Error | undefined>> {
-    try {
-      await this.write(rows);
-      return rows.map(() => undefined);
-    } catch (error) {
-      if (rows.length === 1) return [error instanceof Error ? error : new Error(String(error))];
-      const results: Array<Error | undefined> = [];
-      for (const row of rows) results.push(await this.write([row]).then(() => undefined, (failed: unknown) => (failed instanceof Error ? failed : new Error(String(failed)))));
-      return results;
-    }
-  }
-
-  private async write(rows: readonly MessageEntity[]): Promise<void> {
+  private async write(rows: readonly MessageEntity[]): Promise<void[]> {
     const records = rows.map((row) => {
       const record: Record<string, unknown> = {};
       for (const column of this.columns) record[column.databaseName] = (row as unknown as Record<string, unknown>)[column.propertyName] ?? null;
       return record;
     });
     await this.dataSource.query(this.statement, [JSON.stringify(records)]);
+    return rows.map(() => undefined);
   }
 }

@@ -156,4 +156,22 @@ describe('MessageTransitions: claim, release and sent (real Postgres)', () => {
     expect(await row(claimedAgain)).toEqual({ status: 'sending', attempt_started_at: later });
     for (const id of ids.slice(2)) expect(await row(id)).toEqual({ status: 'queued', attempt_started_at: null });
   });
+
+  it('a `sent` record the database refuses fails only its own step, not the others of its statement', async () => {
+    const [taken, ...ids] = await Promise.all(Array.from({ length: 6 }, () => queued()));
+    await dataSource.query(`UPDATE messages SET status = 'sent', provider_message_id = 'wamid.taken' WHERE id = $1`, [taken]);
+    const started = new Date();
+    await Promise.all(ids.map((id) => transitions.claim(id, terms, started)));
+    // The first two go at once (two statements in flight at most); the clash and the last two share the third.
+    const clash = ids[2] as string;
+    const at = new Date();
+    statements = 0;
+    const recorded = await Promise.allSettled(
+      ids.map((id) => transitions.sent(id, at, { providerMessageId: id === clash ? 'wamid.taken' : `wamid.${id}`, providerStatus: undefined, sendTraceparent: null })),
+    );
+    expect(recorded.map((result) => result.status)).toEqual(ids.map((id) => (id === clash ? 'rejected' : 'fulfilled')));
+    // Three shared statements, then the failed one's rows again one by one.
+    expect(statements).toBe(6);
+    for (const id of ids) expect((await row(id))?.status).toBe(id === clash ? 'sending' : 'sent');
+  });
 });

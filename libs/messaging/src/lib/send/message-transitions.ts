@@ -46,8 +46,9 @@ interface SentRecord {
   update: SentUpdate;
 }
 
-// Rows in one claim, release or `sent` statement at most: a worker's send concurrency is well below it.
-const MAX_BATCH = 200;
+// Rows in one claim, release or `sent` statement at most (a worker's send concurrency is well below
+// it); a statement that fails is run again for each row alone, so one bad row fails only its step.
+const SHARED = { maxBatch: 200, concurrency: 2, isolateFailures: true };
 
 /**
  * The worker's writes to a message row, each one statement (row update and timeline
@@ -58,9 +59,9 @@ const MAX_BATCH = 200;
  */
 export class MessageTransitions {
   // A claim, release or record that comes while two statements are in flight waits for the next one with the others.
-  private readonly claims = new GroupCommit<ClaimRequest, Claimed | null>((batch) => this.claimAll(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
-  private readonly releases = new GroupCommit<ReleaseRequest>((batch) => this.releaseAll(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
-  private readonly sends = new GroupCommit<SentRecord, { inserted: InsertedEvent[]; pending: boolean }>((batch) => this.recordSent(batch), { maxBatch: MAX_BATCH, concurrency: 2 });
+  private readonly claims = new GroupCommit<ClaimRequest, Claimed | null>((batch) => this.claimAll(batch), SHARED);
+  private readonly releases = new GroupCommit<ReleaseRequest>((batch) => this.releaseAll(batch), SHARED);
+  private readonly sends = new GroupCommit<SentRecord, { inserted: InsertedEvent[]; pending: boolean }>((batch) => this.recordSent(batch), SHARED);
 
   constructor(
     private readonly dataSource: DataSource,
