@@ -76,7 +76,7 @@ export function sendMessage(
   phoneNumberId: string,
   rawBody: unknown,
   version: string,
-  receivedAt: number = ctx.now(),
+  receivedAt: number,
 ): SendOutcome {
   const phone = ctx.state.phoneNumbers.get(phoneNumberId);
   if (!phone || !token.wabaIds.includes(phone.wabaId)) throw objectNotFound(phoneNumberId, 'post');
