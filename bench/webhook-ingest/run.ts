@@ -3,7 +3,7 @@
 //
 //   npx nx run-many -t build -p gateway worker
 //   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/webhook-ingest/run.ts \
-//     [--duration 20] [--connections 50] [--messages 20000] [--no-write]
+//     [--duration 20] [--connections 50] [--messages 20000] [--no-write] [--ingest-only] [--cpu-prof <dir>]
 //
 // BENCH_DIST points at another copy of the built apps (default dist/apps).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,11 +31,13 @@ interface Args {
   ingestOnly: boolean;
   /** GATEWAY_PROCESSES of the gateway. */
   processes: number;
+  /** `--cpu-prof <dir>`: a V8 CPU profile of the gateway (and the worker) into dir. */
+  cpuProfDir: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string, fallback: number): number => positiveArg(argv, name, fallback);
-  return { durationS: value('duration', 20), connections: value('connections', 50), messages: value('messages', 20_000), write: !argv.includes('--no-write'), ingestOnly: argv.includes('--ingest-only'), processes: positiveArg(argv, 'processes', 1, { integer: true }) };
+  return { durationS: value('duration', 20), connections: value('connections', 50), messages: value('messages', 20_000), write: !argv.includes('--no-write'), ingestOnly: argv.includes('--ingest-only'), processes: positiveArg(argv, 'processes', 1, { integer: true }), cpuProfDir: argv.includes('--cpu-prof') ? argv[argv.indexOf('--cpu-prof') + 1] : undefined };
 }
 
 const repoRoot = join(__dirname, '..', '..');
@@ -43,8 +45,8 @@ const dist = process.env['BENCH_DIST'] ?? join(repoRoot, 'dist', 'apps');
 const STATUSES_PER_POST = 3;
 const DISTINCT_BODIES = 2000;
 
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(appNode().path, [script], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+function start(script: string, env: Record<string, string>, execArgv: string[]): ChildProcess {
+  const child = spawn(appNode().path, [...execArgv, script], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal === null) process.stderr.write(`${script} exited with ${String(code)}\n`);
   });
@@ -86,8 +88,9 @@ async function main(): Promise<void> {
   const [port, workerPort] = [await freePort(), await freePort()];
   const adminKey = randomBytes(32).toString('hex');
   const env = benchAppEnv(database.url, redis, graphBaseUrl, adminKey);
-  const gateway = start(join(dist, 'gateway', 'main.js'), { ...env, PORT: String(port), GATEWAY_PROCESSES: String(args.processes) });
-  const worker = args.ingestOnly ? undefined : start(join(dist, 'worker', 'main.js'), { ...env, WORKER_PORT: String(workerPort) });
+  const profile = args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [];
+  const gateway = start(join(dist, 'gateway', 'main.js'), { ...env, PORT: String(port), GATEWAY_PROCESSES: String(args.processes) }, profile);
+  const worker = args.ingestOnly ? undefined : start(join(dist, 'worker', 'main.js'), { ...env, WORKER_PORT: String(workerPort) }, profile);
   const base = `http://127.0.0.1:${port}`;
   const pg = new Client({ connectionString: database.url });
   try {
