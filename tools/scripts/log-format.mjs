@@ -29,7 +29,7 @@ export function formatLogLine(line, app) {
   const level = (LEVELS[entry.level] ?? String(entry.level).toUpperCase()).padEnd(5);
   const parts = [clock(entry.time), level, entry.service ?? app];
   if (entry.context) parts.push(`[${entry.context}]`);
-  // pino-http logs one line per request (req and res); Fastify's own logger two ("incoming request", "request completed").
+  // The apps log one line per request (req and res); Fastify's own logger would log two ("incoming request", "request completed").
   if (entry.req) parts.push(`${entry.req.method} ${entry.req.url}`);
   if (entry.res) parts.push(`-> ${entry.res.statusCode} in ${Math.round(entry.responseTime ?? 0)} ms`);
   const message = entry.msg ?? entry.message;

@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CoreEnv, DatabaseEnv } from '@switchboard/config';
-import { HTTP_METRICS, registerHttpMetrics, type HttpMetrics } from '@switchboard/telemetry';
+import { HTTP_METRICS, registerHttpMetrics, registerRequestLog, ROOT_LOGGER, type HttpMetrics, type RootLogger } from '@switchboard/telemetry';
 import { shutdownTelemetry } from '@switchboard/telemetry/instrumentation';
 import { Logger } from 'nestjs-pino';
 import { bootLinesAtDebug } from './boot-lines-at-debug.logger';
@@ -39,8 +39,8 @@ export interface HttpAppSettings {
 }
 
 /**
- * Nest on Fastify as every Switchboard HTTP process runs it: pino, the contract's
- * error body, request ids from X-Request-Id, the request-duration histogram. Tests
+ * Nest on Fastify as every Switchboard HTTP process runs it: pino with a line per request, the
+ * contract's error body, request ids from X-Request-Id, the request-duration histogram. Tests
  * build their apps with it too, so they exercise the same pipeline.
  */
 export async function createHttpApp(module: DynamicModule, settings: HttpAppSettings = {}): Promise<NestFastifyApplication> {
@@ -58,6 +58,7 @@ export async function createHttpApp(module: DynamicModule, settings: HttpAppSett
   app.useGlobalFilters(new ContractExceptionFilter());
   registerWellFormedBodyCheck(app.getHttpAdapter().getInstance());
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get<HttpMetrics>(HTTP_METRICS));
+  registerRequestLog(app.getHttpAdapter().getInstance(), app.get<RootLogger>(ROOT_LOGGER));
   if (settings.openApi) setupOpenApi(app, 'v1');
   for (const site of settings.staticSites ?? []) await serveStaticSite(app, site);
   return app;

@@ -1,33 +1,29 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import { pino, type Logger } from 'pino';
 import { loggerOptions, type LoggerSettings } from './logger.options';
 
 export type { LoggerSettings } from './logger.options';
 
+/** The app's one pino instance: Nest's logger writes through it, and so does the request log. */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+export type RootLogger = Logger;
+
 /**
- * pino through nestjs-pino: JSON lines with service, request id (Fastify's, taken from
- * X-Request-Id when the caller sends one) and trace ids.
+ * pino through nestjs-pino: JSON lines with service, trace ids and the caller's context fields
+ * (the gateway's: request id, tenant, environment). nestjs-pino's per-request middleware is not
+ * mounted (no routes): it would build pino-http's child logger with the serialised request for
+ * every request, even at levels that write nothing; request lines come from registerRequestLog.
  */
 @Module({})
 export class LoggerModule {
   static forRoot(settings: LoggerSettings): DynamicModule {
+    const logger: RootLogger = pino(loggerOptions(settings));
     return {
       module: LoggerModule,
-      imports: [
-        PinoLoggerModule.forRoot({
-          pinoHttp: loggerOptions(settings),
-          // Probes and scrapes every few seconds would drown real traffic. Vendors' webhook POSTs
-          // (thousands a second) are counted by outcome and timed by route in /metrics instead: a
-          // request logger per POST (its child logger, its serialised request) is CPU on the
-          // ingest's hot path; what goes wrong there is logged by the route itself.
-          exclude: [
-            { method: RequestMethod.ALL, path: 'health/*path' },
-            { method: RequestMethod.ALL, path: 'metrics' },
-            { method: RequestMethod.POST, path: 'webhooks/*path' },
-          ],
-        }),
-      ],
-      exports: [PinoLoggerModule],
+      imports: [PinoLoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      exports: [PinoLoggerModule, ROOT_LOGGER],
     };
   }
 }

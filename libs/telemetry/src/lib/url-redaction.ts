@@ -25,9 +25,3 @@ export function redactQueryString(query: string): string {
     })
     .join('&');
 }
-
-/** A parsed query (`{ 'hub.verify_token': 'x' }`) with every value replaced by REDACTED. */
-export function redactQueryObject(query: unknown): unknown {
-  if (query === null || typeof query !== 'object') return query;
-  return Object.fromEntries(Object.keys(query).map((name) => [name, REDACTED]));
-}

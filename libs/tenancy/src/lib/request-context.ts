@@ -28,12 +28,12 @@ export const RequestContext = {
     return storage.getStore();
   },
 
-  /** Log fields of the current request: who is calling, never their key. */
+  /** Log fields of the current request: its id and who is calling, never their key. */
   logFields(): Record<string, string> {
-    const principal = storage.getStore()?.principal;
-    return principal
-      ? { tenantId: principal.tenantId, environment: principal.environment, keyId: principal.keyId }
-      : {};
+    const store = storage.getStore();
+    const fields: Record<string, string> = store?.requestId ? { requestId: store.requestId } : {};
+    const principal = store?.principal;
+    return principal ? { ...fields, tenantId: principal.tenantId, environment: principal.environment, keyId: principal.keyId } : fields;
   },
 
   /**
