@@ -20,12 +20,13 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 WORKDIR /app
 # A heap ceiling well above any app's live heap (75-90 MB in bench/send): below V8's 2 GB mark it
 # also lowers the heap's growth factor from 4 to about 1.4, so garbage is collected before it
-# costs resident memory; a 16 MB semi-space lets most of a request's garbage die young (on Node 24
-# bench/send peaks gateway 233, worker 212 MiB with it, 264/247 with 32 MB at the same CPU). Full
+# costs resident memory; an 8 MB semi-space still lets most of a request's garbage die young and
+# commits half the new space of 16 MB (on Node 24 bench/send peaks gateway 222-227, worker 198-207
+# MiB with it, 236-259 / 215-226 with 16 MB and 264/247 with 32 MB, at the same CPU). Full
 # collections then come every few seconds under load, which costs the accept benchmark's p99
 # (about 40 -> 70 ms at saturation): drop this line where latency matters more than memory.
 # The benchmarks read this line and run the apps with it.
-ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=16"
+ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=8"
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
