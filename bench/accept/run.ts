@@ -349,8 +349,7 @@ Baseline in the same run, same process and connections: \`GET /health/live\` ${f
   one statement (it was BEGIN, SELECT by id from TypeORM's \`save\`, INSERT, INSERT, COMMIT) and
   keeping numbers, templates and keys in the process caches, the remaining time is socket writes,
   garbage collection (full collections every few seconds under the image's heap ceiling: they set
-  the p99), Fastify's AsyncResource.bind for each body, the request logger's child with its
-  redaction, zod and Fastify (\`--cpu-prof <dir>\` takes such a profile). The tenant quota is asked by
+  the p99), Fastify's AsyncResource.bind for each body, zod and Fastify (\`--cpu-prof <dir>\` takes such a profile). The tenant quota is asked by
   the tenant guard: as a global interceptor it put every route through Nest's interceptor chain
   (AsyncResource.bind and rxjs per request).
 `,
