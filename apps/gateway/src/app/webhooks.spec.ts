@@ -12,6 +12,7 @@ import { migrateDatabase } from '@switchboard/platform';
 import { createTestDatabase, createTestRedis, freePort, type TestDatabase, type TestRedis } from '@switchboard/testing';
 import { MasterKey, MasterKeyRing } from '@switchboard/token-vault';
 import { verifyEvent } from '@switchboard/tenant-events';
+import { QUEUE_PRODUCER, type QueueProducer } from '@switchboard/queue';
 import { InboxSweeper } from '@switchboard/webhook-ingest';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -334,6 +335,26 @@ describe('Webhook ingest: verified, durable, idempotent, ordered', () => {
       expect(consumer?.kind).toBe(SpanKind.CONSUMER);
       expect(consumer?.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.destination.name': 'webhooks', 'messaging.bullmq.job.name': 'webhooks.process' });
       expect(await read(id)).toMatchObject({ status: 'delivered' });
+    });
+
+    it('POSTs in quick succession share processing jobs: each stored row is named by one job, and jobs start at least jobLingerMs apart', async () => {
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, index) => message(`141555502${String(index).padStart(2, '0')}`, `wamid.SHARED-${index}`)));
+      const [{ last }] = (await dataSource.query(`SELECT coalesce(max(id), 0)::int AS last FROM webhook_inbox`)) as [{ last: number }];
+      const startedAt = Date.now();
+      // One after another: each POST's row is committed alone, so only the lingering job gathers them.
+      for (const [index] of ids.entries()) await postJson(statuses(status(`wamid.SHARED-${index}`, 'delivered', T0 + 100)));
+      const answeredAt = Date.now();
+      await drained();
+      const rows = ((await dataSource.query(`SELECT id::int FROM webhook_inbox WHERE id > $1 ORDER BY id`, [last])) as Array<{ id: number }>).map((row) => row.id);
+      expect(rows).toHaveLength(20);
+      const jobs = (await gateway.get<QueueProducer>(QUEUE_PRODUCER).queue('webhooks').getJobs(['completed', 'active', 'wait']))
+        .map((job) => (job.data as { inboxIds: number[] }).inboxIds)
+        .filter((inboxIds) => inboxIds.some((id) => id > last));
+      expect(jobs.flat().sort((a, b) => a - b)).toEqual(rows);
+      for (const inboxIds of jobs) expect(inboxIds).toEqual([...inboxIds].sort((a, b) => a - b));
+      // The first row's job at once, then at most one per jobLingerMs (20) while the POSTs were answered, and one for the last rows.
+      expect(jobs.length).toBeLessThanOrEqual(2 + Math.floor((answeredAt - startedAt) / 20));
+      for (const id of ids) expect(await read(id)).toMatchObject({ status: 'delivered' });
     });
 
     it('a status for an unknown message waits, and is applied when the worker records the wamid', async () => {

@@ -68,4 +68,39 @@ describe('GroupCommit', () => {
     await expect(results[2]).resolves.toBe(40);
     expect(batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
+
+  describe('with lingerMs', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('flushes a lone item at once, then waits until lingerMs after that flush began for more items', async () => {
+      const batches: number[][] = [];
+      const commit = new GroupCommit(async (items: number[]) => (batches.push(items), items), { maxBatch: 100, concurrency: 1, lingerMs: 50 });
+      const first = commit.submit(1);
+      expect(batches).toEqual([[1]]);
+      await first;
+      const later = [2, 3].map((n) => commit.submit(n));
+      await jest.advanceTimersByTimeAsync(30);
+      const latest = commit.submit(4);
+      expect(batches).toEqual([[1]]);
+      await jest.advanceTimersByTimeAsync(20);
+      expect(batches).toEqual([[1], [2, 3, 4]]);
+      expect(await Promise.all([...later, latest])).toEqual([2, 3, 4]);
+    });
+
+    it('flushes after a quiet moment at once, and a full batch without waiting', async () => {
+      const batches: number[][] = [];
+      const commit = new GroupCommit(async (items: number[]) => (batches.push(items), items), { maxBatch: 3, concurrency: 1, lingerMs: 50 });
+      await commit.submit(1);
+      await jest.advanceTimersByTimeAsync(60);
+      await commit.submit(2);
+      expect(batches).toEqual([[1], [2]]);
+      const full = [3, 4, 5, 6].map((n) => commit.submit(n));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+      await jest.advanceTimersByTimeAsync(50);
+      expect(batches).toEqual([[1], [2], [3, 4, 5], [6]]);
+      expect(await Promise.all(full)).toEqual([3, 4, 5, 6]);
+    });
+  });
 });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { QUEUE_NAMES, type QueueName } from './queue.constants';
 
+/** Inbox rows one `webhooks.process` job names at most. */
+export const MAX_INBOX_IDS_PER_JOB = 1000;
+
 /**
  * The one map of job name -> queue + payload schema. Producers accept only what it
  * allows; processors parse with the same schema, so a payload change is one edit.
@@ -68,11 +71,11 @@ export const JOBS = {
     queue: QUEUE_NAMES.outbox,
     payload: z.object({ trigger: z.enum(['schedule', 'start']) }),
   },
-  /** Process stored webhook payloads (inbox row ids, one ingest batch); the inbox row is the truth. */
+  /** Process stored webhook payloads (inbox row ids, sorted: those one gateway committed together, or a sweep chunk); the inbox row is the truth. */
   'webhooks.process': {
     queue: QUEUE_NAMES.webhooks,
     payload: z.object({
-      inboxIds: z.array(z.number().int().positive()).min(1).max(1000),
+      inboxIds: z.array(z.number().int().positive()).min(1).max(MAX_INBOX_IDS_PER_JOB),
       /** Set by the inbox sweep (Unix minutes): a new job id, even while a failed job of the same rows is retained. */
       sweptAt: z.number().int().positive().optional(),
     }),

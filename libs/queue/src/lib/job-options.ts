@@ -83,7 +83,7 @@ const JOB_IDS: { [N in JobName]: (payload: JobPayload<N>) => string } = {
   'messages.send': (payload) => `message-${payload.messageId}${payload.step ? `-step-${payload.step}` : ''}${payload.retry ? `-retry-${payload.retry}` : ''}`,
   'messages.fallback': (payload) => `message-fallback-${payload.messageId}-${payload.step}`,
   'messages.sweep': () => `outbox-sweep-start-${new Date().toISOString().slice(0, 16)}`,
-  // Ids of one ingest batch (or one sweep chunk) are consecutive and unique: the first and count name it.
+  // A committed inbox row is in one ingest job, and the ids are sorted: the first and count name it.
   'webhooks.process': (payload) =>
     `webhook-inbox-${payload.inboxIds[0] ?? 0}-${payload.inboxIds.length}${payload.sweptAt === undefined ? '' : `-swept-${payload.sweptAt}`}`,
   'webhooks.sweep': () => `webhooks-sweep-start-${new Date().toISOString().slice(0, 16)}`,

@@ -3,14 +3,17 @@ export interface WebhookIngestSettings {
   maxBodyBytes: number;
   /** Rows inserted by one statement at most (group commit under load). */
   maxInsertBatch: number;
-  /** Enqueues still waiting for Redis beyond which new ones are left to the sweep (bounds memory while Redis is away). */
-  maxPendingEnqueues: number;
+  /** Under load, rows committed within this many milliseconds share one processing job (a lone row's job goes at once). */
+  jobLingerMs: number;
+  /** Committed rows still waiting for their job beyond which new ones are left to the sweep (bounds memory while Redis is away). */
+  maxUnqueuedRows: number;
 }
 
 export const DEFAULT_WEBHOOK_INGEST_SETTINGS: WebhookIngestSettings = {
   maxBodyBytes: 3 * 1024 * 1024,
   maxInsertBatch: 500,
-  maxPendingEnqueues: 1000,
+  jobLingerMs: 20,
+  maxUnqueuedRows: 100_000,
 };
 
 export const WEBHOOK_INGEST_SETTINGS = Symbol('WEBHOOK_INGEST_SETTINGS');
