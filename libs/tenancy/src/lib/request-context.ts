@@ -11,7 +11,7 @@ export interface TenantPrincipal {
   operator?: true;
 }
 
-/** Mutable per-request store: created by the middleware, filled in by the auth guard. */
+/** Mutable per-request store: created by the onRequest hook (RequestContextHook), filled in by the auth guard. */
 export interface RequestContextStore {
   requestId?: string;
   principal?: TenantPrincipal;

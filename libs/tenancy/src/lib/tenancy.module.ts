@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminKeyVerifier } from './admin-key.verifier';
@@ -7,7 +7,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { MeController } from './me.controller';
 import { OperatorScopeGuard } from './operator-scope.guard';
-import { RequestContextMiddleware } from './request-context.middleware';
+import { RequestContextHook } from './request-context.hook';
 import { TENANCY_SETTINGS, TENANT_ADMISSION, type TenancySettings } from './tenancy.constants';
 import { TenantAuthGuard } from './tenant-auth.guard';
 import { TenantEntity } from './tenant.entity';
@@ -16,7 +16,7 @@ import { TenantsService } from './tenants.service';
 export const TENANCY_ENTITIES = [TenantEntity, ApiKeyEntity];
 
 @Module({})
-export class TenancyModule implements NestModule {
+export class TenancyModule {
   static forRoot(settings: TenancySettings): DynamicModule {
     const admission = settings.admission ? [{ provide: TENANT_ADMISSION, useClass: settings.admission }] : [];
     return {
@@ -26,6 +26,7 @@ export class TenancyModule implements NestModule {
       controllers: [AdminTenantsController, MeController],
       providers: [
         { provide: TENANCY_SETTINGS, useValue: settings },
+        RequestContextHook,
         TenantsService,
         ApiKeysService,
         TenantAuthGuard,
@@ -48,9 +49,5 @@ export class TenancyModule implements NestModule {
       providers: [TenantsService],
       exports: [TenantsService],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
   }
 }
