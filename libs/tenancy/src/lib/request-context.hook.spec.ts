@@ -1,7 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import type { FastifyInstance } from 'fastify';
 import { RequestContext } from './request-context';
 import { RequestContextHook } from './request-context.hook';
 
@@ -27,14 +26,14 @@ describe('RequestContextHook', () => {
     // context must survive the body being read.
     void app
       .getHttpAdapter()
-      .getInstance<FastifyInstance>()
+      .getInstance()
       .register(async (scope) => {
         scope.removeAllContentTypeParsers();
         scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
         scope.post('/raw', async () => RequestContext.logFields());
       });
     await app.init();
-    await app.getHttpAdapter().getInstance<FastifyInstance>().ready();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
