@@ -7,6 +7,7 @@ export interface LoopStats {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
 }
 
 const percentile = (sorted: number[], p: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0) : 0);
@@ -15,7 +16,9 @@ const percentile = (sorted: number[], p: number): number => (sorted.length ? (so
  * Runs attempt(0 .. count-1), at most `concurrency` at a time. `attempt` resolves to
  * undefined on success or a failure label; it must not throw. With `perSecond`, attempt n
  * starts no sooner than n / perSecond seconds after the first (an open-loop offered rate,
- * as clients send, within the concurrency bound); without, each starts when a slot frees.
+ * as clients send, within the concurrency bound), and its latency counts from that moment, so
+ * time spent waiting for a slot while the server stalls is counted, not omitted; without,
+ * each starts when a slot frees and its latency counts from then.
  */
 export async function runBounded(count: number, concurrency: number, attempt: (n: number) => Promise<string | undefined>, perSecond?: number): Promise<LoopStats> {
   const latencies: number[] = [];
@@ -25,9 +28,10 @@ export async function runBounded(count: number, concurrency: number, attempt: (n
   const loop = async (): Promise<void> => {
     while (next < count) {
       const n = next++;
-      const due = perSecond === undefined ? 0 : started + (n * 1000) / perSecond - performance.now();
+      const scheduled = perSecond === undefined ? undefined : started + (n * 1000) / perSecond;
+      const due = scheduled === undefined ? 0 : scheduled - performance.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-      const t0 = performance.now();
+      const t0 = scheduled ?? performance.now();
       const failure = await attempt(n);
       if (failure === undefined) latencies.push(performance.now() - t0);
       else failures[failure] = (failures[failure] ?? 0) + 1;
@@ -36,5 +40,5 @@ export async function runBounded(count: number, concurrency: number, attempt: (n
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsedMs = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  return { done: latencies.length, failures, elapsedMs, perSecond: latencies.length / (elapsedMs / 1000), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return { done: latencies.length, failures, elapsedMs, perSecond: latencies.length / (elapsedMs / 1000), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies.at(-1) ?? 0 };
 }
