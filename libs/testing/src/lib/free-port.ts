@@ -6,6 +6,10 @@ import { createServer } from 'node:net';
 // the bind of the process the test starts, which then never listens.
 export const LOWEST_TEST_PORT = 10_000;
 
+// The Fetch standard's "bad ports" in that range: fetch (undici) refuses to connect to them, so an
+// app started there could never be reached by a test's fetch.
+const FETCH_BAD_PORTS = new Set([10_080]);
+
 /** The first port of the kernel's ephemeral range (32768 where it cannot be read). */
 export function ephemeralPortStart(): number {
   try {
@@ -33,7 +37,7 @@ export function isPortFree(port: number): Promise<boolean> {
 export async function freePort(accept: (port: number) => Promise<boolean> = async () => true, below = ephemeralPortStart()): Promise<number> {
   for (let attempt = 0; attempt < 1_000; attempt += 1) {
     const port = LOWEST_TEST_PORT + Math.floor(Math.random() * (below - LOWEST_TEST_PORT));
-    if ((await isPortFree(port)) && (await accept(port))) return port;
+    if (!FETCH_BAD_PORTS.has(port) && (await isPortFree(port)) && (await accept(port))) return port;
   }
   throw new Error(`no free loopback port between ${LOWEST_TEST_PORT} and ${below}`);
 }
