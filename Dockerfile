@@ -10,6 +10,8 @@ FROM node:${NODE_VERSION}-bookworm-slim AS builder
 WORKDIR /src
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true CI=true
 COPY package.json package-lock.json ./
+# The patches npm install's postinstall (patch-package) applies to node_modules.
+COPY patches ./patches
 # npm install, not npm ci: npm ci refuses this lockfile (it lacks other platforms' optional
 # binaries); npm install honours the pinned versions as they are (see tools/scripts/lib.mjs).
 RUN npm install --no-audit --no-fund
@@ -35,6 +37,8 @@ ENV NODE_ENV=production \
 COPY --chown=node:node package.json package-lock.json ./
 # Production dependencies only: the bundles keep node_modules external.
 RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Without scripts nothing is patched here: the patched packages come from the builder.
+COPY --from=builder --chown=node:node /src/node_modules/ioredis ./node_modules/ioredis
 COPY --from=builder --chown=node:node /src/dist/apps ./dist/apps
 COPY --chown=node:node ops/docker/healthcheck.mjs ./ops/docker/healthcheck.mjs
 USER node

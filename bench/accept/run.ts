@@ -380,8 +380,8 @@ Baseline in the same run, same process and connections: \`GET /health/live\` ${f
 * Profile (\`node --cpu-prof\` on the gateway under this load): after moving the row and its event to
   one statement (it was BEGIN, SELECT by id from TypeORM's \`save\`, INSERT, INSERT, COMMIT) and
   keeping numbers, templates and keys in the process caches, the remaining time is socket writes,
-  garbage collection (full collections every few seconds under the image's heap ceiling: they set
-  the p99), Fastify's AsyncResource.bind for each body, zod and Fastify (\`--cpu-prof <dir>\` takes such a profile). The tenant quota is asked by
+  garbage collection (full collections under the image's heap ceiling: they set the p99), zod
+  and Fastify (\`--cpu-prof <dir>\` takes such a profile). The tenant quota is asked by
   the tenant guard: as a global interceptor it put every route through Nest's interceptor chain
   (AsyncResource.bind and rxjs per request).
 `,
