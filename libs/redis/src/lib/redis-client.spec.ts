@@ -41,6 +41,16 @@ describe('createRedisClient', () => {
       expect(await single.client('GETNAME')).toBe('switchboard-factory-spec');
     });
 
+    it('makes pipelines without an accessor of their own, which would keep each one alive until a full collection', async () => {
+      const single = client(redis.url);
+      const pipeline = single.pipeline().set(`${redis.prefix}:pipelined`, '1').get(`${redis.prefix}:pipelined`);
+      // ioredis defines `length` per instance with a closure over the pipeline; patches/ makes it a
+      // prototype getter (docs/decisions.md, "No object per request in the old generation").
+      expect(Object.getOwnPropertyDescriptor(pipeline, 'length')).toBeUndefined();
+      expect(pipeline.length).toBe(2);
+      expect(await pipeline.exec()).toEqual([[null, 'OK'], [null, '1']]);
+    });
+
     it('fails a command at once while disconnected when the offline queue is off', async () => {
       const offline = client(redis.url, { enableOfflineQueue: false, lazyConnect: true });
       await expect(offline.ping()).rejects.toThrow();

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -48,6 +49,19 @@ describe('RequestContextHook', () => {
   it('opens one for plain Fastify routes in another plugin scope too, after their body is read', async () => {
     const response = await app.inject({ method: 'POST', url: '/raw', headers: { 'x-request-id': 'req-raw', 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(64 * 1024, 1) });
     expect(response.json()).toEqual({ requestId: 'req-raw' });
+  });
+
+  it('keeps the context through the body parser without AsyncResource.bind', async () => {
+    // bind's deprecated accessors give each bound function a fresh prototype: a map in the old
+    // generation per request that keeps the request alive until a full collection (Fastify < 5.12).
+    const bind = jest.spyOn(AsyncResource.prototype, 'bind');
+    try {
+      const response = await app.inject({ method: 'POST', url: '/raw', headers: { 'x-request-id': 'req-body', 'content-type': 'application/json' }, payload: '{"a":1}' });
+      expect(response.json()).toEqual({ requestId: 'req-body' });
+      expect(bind).not.toHaveBeenCalled();
+    } finally {
+      bind.mockRestore();
+    }
   });
 
   it('gives each request its own context', async () => {
