@@ -52,8 +52,8 @@ describe('RequestContextHook', () => {
   });
 
   it('keeps the context through the body parser without AsyncResource.bind', async () => {
-    // bind's deprecated accessors give each bound function a fresh prototype: a map in the old
-    // generation per request that keeps the request alive until a full collection (Fastify < 5.12).
+    // bind's deprecated accessors are wrappers that take a fresh closure as their prototype: a map in
+    // the old generation per request that keeps the request alive until a full collection (Fastify < 5.12).
     const bind = jest.spyOn(AsyncResource.prototype, 'bind');
     try {
       const response = await app.inject({ method: 'POST', url: '/raw', headers: { 'x-request-id': 'req-body', 'content-type': 'application/json' }, payload: '{"a":1}' });
