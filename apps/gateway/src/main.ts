@@ -1,4 +1,5 @@
-// OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
+// First: the garbage collector's settings, and OpenTelemetry's patches of http, pg, ioredis and
+// NestJS, which must come before those are loaded.
 import './instrumentation';
 import { join } from 'node:path';
 import { gatewayEnvSchema, loadConfigOrExit, resolveDevelopmentSecret } from '@switchboard/config';

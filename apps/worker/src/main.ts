@@ -1,4 +1,5 @@
-// OpenTelemetry must patch http, pg, ioredis and NestJS before they are loaded.
+// First: the garbage collector's settings, and OpenTelemetry's patches of http, pg, ioredis and
+// NestJS, which must come before those are loaded.
 import './instrumentation';
 import { loadConfigOrExit, workerEnvSchema } from '@switchboard/config';
 import { failStartup, runHttpApp } from '@switchboard/platform';
