@@ -287,10 +287,18 @@ async function main(): Promise<void> {
         ).rows[0]?.n,
       ) - rowsBefore;
 
-    console.log(`open loop: ${args.rate} req/s offered for ${args.rateDurationS} s ...`);
     const poster = new JsonPoster(url, args.connections, { authorization: `Bearer ${key}` });
     // Up to four requests per connection wait in the client, as a caller's would, their wait counted.
-    const atRate = await runBounded(Math.round(args.rate * args.rateDurationS), args.connections * 4, () => poster.post('/v1/messages', body(), 202), args.rate).finally(() => poster.close());
+    const offer = (seconds: number) => runBounded(Math.round(args.rate * seconds), args.connections * 4, () => poster.post('/v1/messages', body(), 202), args.rate);
+    // A warm-up at the offered rate too: the closed loop leaves a heap sized for twice the rate
+    // and a new client opens its connections, which the measured seconds must not inherit.
+    console.log(`open loop warm-up: ${args.rate} req/s for ${args.warmupS} s ...`);
+    const atRate = await offer(args.warmupS)
+      .then(() => {
+        console.log(`open loop: ${args.rate} req/s offered for ${args.rateDurationS} s ...`);
+        return offer(args.rateDurationS);
+      })
+      .finally(() => poster.close());
     const loadAfter = loadavg();
 
     const errors = result.errors + result.timeouts + result.non2xx;
@@ -338,7 +346,7 @@ SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/accept/run.
 * Machine: ${machineLine()}
 * Other load on the machine (1/5/15 min load average): ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after: ${comparability(loadBefore)}
 * Gateway: \`node dist/apps/gateway/main.js\` with the image's \`NODE_OPTIONS=${deployedNodeOptions()}\`, \`GATEWAY_PROCESSES=${args.processes}\` (CPU summed over its processes, RSS of the largest), \`LOG_LEVEL=warn\`, traces off, local PostgreSQL and Redis (a fresh database and key prefix), pool ${'`DATABASE_POOL_SIZE`'} default
-* Load: autocannon ${args.connections} connections, ${args.durationS} s measured after a ${args.warmupS} s warm-up, in the benchmark process on the same machine (closed loop: the most the gateway answers); then ${args.rate} req/s offered for ${args.rateDurationS} s over ${args.connections} keep-alive connections (undici, open loop: each request's latency from its scheduled moment, at most ${args.connections * 4} in flight or waiting)
+* Load: autocannon ${args.connections} connections, ${args.durationS} s measured after a ${args.warmupS} s warm-up, in the benchmark process on the same machine (closed loop: the most the gateway answers); then ${args.rate} req/s offered for ${args.rateDurationS} s after a ${args.warmupS} s warm-up at that rate, over ${args.connections} keep-alive connections (undici, open loop: each request's latency from its scheduled moment, at most ${args.connections * 4} in flight or waiting)
 * Requests: \`POST /v1/messages\` \`order_update\` template sends (two body parameters and a URL button parameter), rotating over ${numbers.length} sending numbers and ${RECIPIENTS} recipients, no Idempotency-Key
 
 ## Results
