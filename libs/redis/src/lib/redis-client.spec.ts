@@ -51,6 +51,24 @@ describe('createRedisClient', () => {
       expect(await pipeline.exec()).toEqual([[null, 'OK'], [null, '1']]);
     });
 
+    it('makes pipelines that share the client\'s scripts instead of copying each onto every pipeline', async () => {
+      const single = client(redis.url);
+      single.defineCommand('echoFirst', { numberOfKeys: 0, lua: 'return ARGV[1]' });
+      const scripted = (pipeline: ReturnType<Redis['pipeline']>, name: string, value: string) => (pipeline as unknown as Record<string, (arg: string) => unknown>)[name]?.(value);
+      const first = single.pipeline();
+      scripted(first, 'echoFirst', 'a');
+      // ioredis copies every script (BullMQ loads dozens) onto each pipeline, a large dictionary
+      // object per BullMQ call; patches/ makes them the pipeline's prototype (docs/decisions.md).
+      expect(Object.getOwnPropertyNames(first)).not.toContain('echoFirst');
+      expect(await first.exec()).toEqual([[null, 'a']]);
+      // A command defined later reaches the pipelines made after it.
+      single.defineCommand('echoSecond', { numberOfKeys: 0, lua: 'return ARGV[1] .. "!"' });
+      const second = single.multi();
+      scripted(second, 'echoFirst', 'b');
+      scripted(second, 'echoSecond', 'c');
+      expect(await second.exec()).toEqual([[null, 'b'], [null, 'c!']]);
+    });
+
     it('fails a command at once while disconnected when the offline queue is off', async () => {
       const offline = client(redis.url, { enableOfflineQueue: false, lazyConnect: true });
       await expect(offline.ping()).rejects.toThrow();
