@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
  * scavenge, V8 allocates that site's objects in the old generation directly from then on. A
  * request answered a few milliseconds late (a busy moment of two shared cores) survives its
  * scavenge, so under load per-request sites get tenured, their objects die in the old generation,
- * and full collections (tens of milliseconds of marking, every request meanwhile slower) come two
- * to three times as often. Measured under `bench/accept`: see docs/decisions.md.
+ * and full collections (tens of milliseconds of marking, every request meanwhile slower) come about
+ * twice as often. Measured under `bench/accept`: see docs/decisions.md.
  */
 export const GARBAGE_COLLECTOR_FLAGS = '--no-allocation-site-pretenuring';
 
