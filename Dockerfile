@@ -25,8 +25,10 @@ WORKDIR /app
 # costs resident memory; an 8 MB semi-space still lets most of a request's garbage die young and
 # commits half the new space of 16 MB (on Node 24 bench/send peaks gateway 222-227, worker 198-207
 # MiB with it, 236-259 / 215-226 with 16 MB and 264/247 with 32 MB, at the same CPU). Full
-# collections then come every few seconds under load, and they set the accept benchmark's p99 at
-# 1,500 req/s (30-58 ms): drop this line where latency matters more than memory.
+# collections then come every 5-10 s at 1,500 accepts a second (the apps also turn V8's
+# allocation-site pretenuring off at start), and they set the accept benchmark's p99 there
+# (14-71 ms, the machine's moment setting the spread): drop this line where latency matters more
+# than memory.
 # The benchmarks read this line and run the apps with it.
 ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=8"
 ENV NODE_ENV=production \
